@@ -1,0 +1,57 @@
+/**
+ * Loomi: a conversational concierge. Each turn sees the session's earlier turns, answers in a
+ * streamed reply and, when the user asks for content, hands the request to a specialist agent
+ * whose events carry its own name.
+ */
+import { EVENT_TYPES, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
+import { runAgent } from "./agent-runner";
+import type { AgentSpec, RunContext } from "./run-context";
+
+export const CONCIERGE: AgentSpec = {
+  name: "loomi_concierge",
+  task: "Answer the user in the conversation",
+  system: "You are Loomi, a friendly concierge. Answer helpfully and build on the conversation so far.",
+  required: true,
+};
+
+export const SPECIALIST: AgentSpec = {
+  name: "content_agent",
+  task: "Write the content the user asked Loomi for",
+  system: "You are the content specialist. Write the content the user asked for, using the conversation.",
+  required: true,
+};
+
+/** Messages that ask for content to be written go to the specialist. */
+const HANDOFF = /\b(write|draft|compose|create|generate|rewrite)\b/i;
+
+export function wantsSpecialist(message: string): boolean {
+  return HANDOFF.test(message);
+}
+
+function progress(ctx: RunContext, done: number, total: number, stage: string): void {
+  ctx.emit({
+    event_type: EVENT_TYPES.PROGRESS,
+    agent_source: SUPERVISOR,
+    payload: { completed_steps: done, total_steps: total, percent: Math.round((done / total) * 100), stage },
+  });
+}
+
+/** Runs one conversational turn; returns the run's status and the reply. */
+export async function runLoomi(ctx: RunContext): Promise<{ status: RunStatus; content: string }> {
+  const history = ctx.history();
+  const handoff = wantsSpecialist(ctx.run.message);
+  const total = handoff ? 2 : 1;
+  const conversation = [...history, { role: "user" as const, content: ctx.run.message }];
+  const reply = await runAgent(ctx, CONCIERGE, conversation);
+  ctx.signal.throwIfAborted();
+  progress(ctx, 1, total, CONCIERGE.name);
+  if (!handoff) return { status: RUN_STATUSES.COMPLETED, content: reply };
+  const content = await runAgent(ctx, SPECIALIST, [
+    ...conversation,
+    { role: "assistant", content: reply },
+    { role: "user", content: `Please write it now: ${ctx.run.message}` },
+  ]);
+  ctx.signal.throwIfAborted();
+  progress(ctx, 2, total, SPECIALIST.name);
+  return { status: RUN_STATUSES.COMPLETED, content: `${reply}\n\n${content}` };
+}

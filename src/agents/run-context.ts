@@ -1,0 +1,32 @@
+/**
+ * What an agent pipeline gets from the session: a way to emit events for its run, the model to
+ * call, the run's checkpoint state and the cancel signal. Pipelines never touch storage directly.
+ */
+
+import type { LlmProvider } from "../llm/provider";
+import type { EventDraft } from "../protocol/events";
+import type { RunRecord } from "../session/session-store";
+
+export interface RunContext {
+  readonly run: RunRecord;
+  readonly signal: AbortSignal;
+  readonly llm: LlmProvider;
+  /** Model an agent should use. */
+  modelFor(agent: string): string;
+  emit(draft: EventDraft): void;
+  /** Persists the run's state (after an agent finishes) so a restart resumes from here. */
+  checkpoint(): void;
+  /** Earlier Loomi turns of the session, oldest first. */
+  history(): { role: "user" | "assistant"; content: string }[];
+}
+
+/** A role in a pipeline: one LLM call with its own prompt. */
+export interface AgentSpec {
+  name: string;
+  /** Shown in `agent_start` as `task_description`. */
+  task: string;
+  /** The role prompt. */
+  system: string;
+  /** A failure of a required agent fails the run; an optional one only makes it partial. */
+  required: boolean;
+}

@@ -1,0 +1,40 @@
+/**
+ * How the Worker reaches a session's Durable Object: one stub per session id, and the event
+ * stream opened over fetch and dressed with the SSE response headers.
+ */
+import { EVENTS_PATH, type SessionObject } from "../session/session-object";
+
+/** Headers every SSE response carries. */
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+} as const;
+
+export function sessionStub(env: Env, sessionId: string): DurableObjectStub<SessionObject> {
+  const namespace = env.SESSIONS as DurableObjectNamespace<SessionObject>;
+  return namespace.get(namespace.idFromName(sessionId));
+}
+
+/**
+ * Opens the session's log as SSE after `afterId` (until `runId` ends, when given). Passes the
+ * object's 204 and JSON errors through unchanged.
+ */
+export async function openEventStream(
+  stub: DurableObjectStub<SessionObject>,
+  params: { userId: string; afterId: number; runId?: string },
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const url = new URL(`https://session${EVENTS_PATH}`);
+  url.searchParams.set("user", params.userId);
+  url.searchParams.set("after", String(params.afterId));
+  if (params.runId) url.searchParams.set("run", params.runId);
+  const response = await stub.fetch(url);
+  if (response.status !== 200) return response;
+  return new Response(response.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+/** The URL a client follows to read a run's events (from the run's first event). */
+export function eventsUrl(sessionId: string, firstEventId: number): string {
+  return `/sessions/${sessionId}/events?last_event_id=${firstEventId - 1}`;
+}

@@ -1,0 +1,41 @@
+/**
+ * API error codes and their HTTP statuses: the one list, shared by the Worker and the session
+ * object. Every error body on the wire is `{"error": {"code", "message"}}`.
+ */
+
+export const ERRORS = {
+  bad_request: 400,
+  invalid_body: 400,
+  invalid_resume_point: 400,
+  invalid_session_id: 400,
+  unauthorized: 401,
+  not_found: 404,
+  method_not_allowed: 405,
+  run_active: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  not_configured: 503,
+} as const;
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A refusal carried as a value (across RPC) rather than thrown. */
+export interface Failure {
+  ok: false;
+  code: ErrorCode;
+  message: string;
+}
+
+export function failure(code: ErrorCode, message: string): Failure {
+  return { ok: false, code, message };
+}
+
+/** The JSON error body for a code and message. */
+export function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } {
+  return { error: { code, message } };
+}
+
+/** A JSON error response. */
+export function errorResponse(code: ErrorCode, message: string, headers?: HeadersInit): Response {
+  return Response.json(errorBody(code, message), { status: ERRORS[code], headers });
+}

@@ -1,0 +1,121 @@
+/**
+ * The one definition of the event envelope streamed to clients and stored in the session log.
+ * Both the server and the browser client import from here; nothing else spells an event type.
+ */
+
+/** Every event type on the wire. */
+export const EVENT_TYPES = {
+  RUN_START: "run_start",
+  AGENT_START: "agent_start",
+  LLM_CHUNK: "llm_chunk",
+  AGENT_COMPLETE: "agent_complete",
+  PROGRESS: "progress",
+  ERROR: "error",
+  RUN_COMPLETE: "run_complete",
+} as const;
+export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/** The two generation modes, one per chat route. */
+export const MODES = { NOVA3: "nova3", LOOMI: "loomi" } as const;
+export type Mode = (typeof MODES)[keyof typeof MODES];
+
+/** Terminal states of a run, carried by `run_complete`. `partial` = finished without an optional agent. */
+export const RUN_STATUSES = {
+  COMPLETED: "completed",
+  PARTIAL: "partial",
+  FAILED: "failed",
+  CANCELLED: "cancelled",
+} as const;
+export type RunStatus = (typeof RUN_STATUSES)[keyof typeof RUN_STATUSES];
+export type RunState = "running" | RunStatus;
+
+/** Agent name used for events that belong to the run rather than one agent. */
+export const SUPERVISOR = "supervisor";
+
+export interface RunStartPayload {
+  mode: Mode;
+  model: string;
+  agents: string[];
+}
+export interface AgentStartPayload {
+  status: "started";
+  task_description: string;
+  model: string;
+}
+export interface LlmChunkPayload {
+  content: string;
+  content_type: "text";
+  is_complete: boolean;
+}
+export interface AgentCompletePayload {
+  status: "completed";
+  summary: string;
+  /** The agent's whole final text; equals what a client reconstructs from its chunks. */
+  text: string;
+  model: string;
+}
+export interface ProgressPayload {
+  completed_steps: number;
+  total_steps: number;
+  percent: number;
+  stage: string;
+}
+export interface ErrorPayload {
+  error: string;
+  error_type: string;
+  retry_count: number;
+  will_retry: boolean;
+  /**
+   * Characters at the end of this agent's streamed text that the failed attempt produced and the
+   * client must drop. Absent or 0 when nothing streamed is discarded.
+   */
+  discarded_chars?: number;
+}
+export interface AgentSummary {
+  status: "pending" | "running" | "completed" | "failed" | "skipped";
+  chars: number;
+  model?: string;
+}
+export interface RunCompletePayload {
+  status: RunStatus;
+  /** Final content of the run (the last agent's text); empty when failed or cancelled early. */
+  content: string;
+  agents: Record<string, AgentSummary>;
+}
+
+/** Payload type of each event type. */
+export interface PayloadMap {
+  run_start: RunStartPayload;
+  agent_start: AgentStartPayload;
+  llm_chunk: LlmChunkPayload;
+  agent_complete: AgentCompletePayload;
+  progress: ProgressPayload;
+  error: ErrorPayload;
+  run_complete: RunCompletePayload;
+}
+
+/** An event before the log gives it an id: what producers emit. */
+export type EventDraft<T extends EventType = EventType> = {
+  [K in T]: {
+    event_type: K;
+    agent_source: string;
+    payload: PayloadMap[K];
+  };
+}[T];
+
+/** A stored, delivered event: the JSON in each SSE `data:` line. */
+export type StreamEvent<T extends EventType = EventType> = {
+  [K in T]: {
+    id: number;
+    run_id: string;
+    event_type: K;
+    agent_source: string;
+    timestamp: string;
+    payload: PayloadMap[K];
+  };
+}[T];
+
+/** True for the event that ends a run's stream. */
+export function isTerminal(event: Pick<StreamEvent, "event_type">): boolean {
+  return event.event_type === EVENT_TYPES.RUN_COMPLETE;
+}

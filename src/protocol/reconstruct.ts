@@ -1,0 +1,49 @@
+/**
+ * Rebuilds each agent's text from a run's events, the way every client must: append each
+ * `llm_chunk`, and on an `error` with `discarded_chars` drop that many characters from the end
+ * (output of a failed attempt that the retry replaces). The result must equal the `text` of the
+ * agent's `agent_complete`; the client library and the tests both use this one definition.
+ */
+import { EVENT_TYPES, type StreamEvent } from "./events";
+
+export type AgentTexts = Record<string, string>;
+
+/** Applies one event to the per-agent texts, in place, and returns them. */
+export function applyEvent(texts: AgentTexts, event: StreamEvent): AgentTexts {
+  const agent = event.agent_source;
+  if (event.event_type === EVENT_TYPES.AGENT_START) {
+    texts[agent] ??= "";
+  } else if (event.event_type === EVENT_TYPES.LLM_CHUNK) {
+    texts[agent] = (texts[agent] ?? "") + event.payload.content;
+  } else if (event.event_type === EVENT_TYPES.ERROR) {
+    const drop = event.payload.discarded_chars ?? 0;
+    if (drop > 0) {
+      const text = texts[agent] ?? "";
+      texts[agent] = text.slice(0, Math.max(0, text.length - drop));
+    }
+  }
+  return texts;
+}
+
+/** Reconstructs every agent's text from a sequence of events. */
+export function reconstructTexts(events: Iterable<StreamEvent>): AgentTexts {
+  const texts: AgentTexts = {};
+  for (const event of events) applyEvent(texts, event);
+  return texts;
+}
+
+/**
+ * Compares reconstructed texts against the finals announced in `agent_complete` events.
+ * Returns the names of agents whose text differs (empty when the stream is intact).
+ */
+export function findIntegrityMismatches(events: Iterable<StreamEvent>): string[] {
+  const texts: AgentTexts = {};
+  const bad: string[] = [];
+  for (const event of events) {
+    applyEvent(texts, event);
+    if (event.event_type === EVENT_TYPES.AGENT_COMPLETE && texts[event.agent_source] !== event.payload.text) {
+      bad.push(event.agent_source);
+    }
+  }
+  return bad;
+}

@@ -1,0 +1,94 @@
+/**
+ * One reader's SSE byte stream. Pull-based: the runtime asks for more only when the client has
+ * taken what it had, so a slow reader lags (and later reads its gap from storage) instead of
+ * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes.
+ */
+import { encodeEventFrame, encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
+import type { EventLog, LogRow } from "./event-log";
+import type { FanOut } from "./fan-out";
+
+/** Bytes a reader's stream may hold before it stops pulling from the log. */
+export const READER_HIGH_WATER_BYTES = 64 * 1024;
+
+/** What a reader reads from: the session's log and live batches. */
+export interface ReaderSource {
+  log: EventLog;
+  fanOut: FanOut;
+  /** Id of the run's terminal event once it is logged. */
+  endOf(runId: string): number | undefined;
+  /** True once the session is deleted: readers end at once. */
+  isGone(): boolean;
+}
+
+export interface ReaderOptions {
+  /** Deliver events with ids greater than this. */
+  afterId: number;
+  /** End after this run's terminal event. */
+  untilRunEnds?: string;
+  /** End after this id (used when no run is active). */
+  untilId?: number;
+  heartbeatMs: number;
+  retryMs: number;
+  /** Called once when the stream ends for any reason. */
+  onClose?: () => void;
+}
+
+const encoder = new TextEncoder();
+
+function encodeRows(rows: LogRow[]): Uint8Array {
+  let text = "";
+  for (const row of rows) text += encodeEventFrame(row.id, row.json);
+  return encoder.encode(text);
+}
+
+export function createReaderStream(source: ReaderSource, options: ReaderOptions): ReadableStream<Uint8Array> {
+  let cursor = options.afterId;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    options.onClose?.();
+  };
+  const stopId = () =>
+    options.untilId ?? (options.untilRunEnds === undefined ? undefined : source.endOf(options.untilRunEnds));
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(encodeRetry(options.retryMs)));
+      },
+      async pull(controller) {
+        while (!finished) {
+          const stop = stopId();
+          if (source.isGone() || (stop !== undefined && cursor >= stop)) {
+            controller.close();
+            finish();
+            return;
+          }
+          const limit = Math.min(source.log.head, stop ?? Number.POSITIVE_INFINITY);
+          if (cursor < limit) {
+            const batch = source.fanOut.lastBatch;
+            if (batch && batch.firstId === cursor + 1 && batch.lastId <= limit) {
+              controller.enqueue(batch.frames);
+              cursor = batch.lastId;
+            } else {
+              const rows = source.log.readAfter(cursor, undefined, limit);
+              controller.enqueue(encodeRows(rows));
+              cursor = rows[rows.length - 1].id;
+            }
+            return;
+          }
+          const woke = await source.fanOut.wait(options.heartbeatMs);
+          if (!woke && !finished) {
+            controller.enqueue(encoder.encode(HEARTBEAT_FRAME));
+            return;
+          }
+        }
+      },
+      cancel() {
+        finish();
+      },
+    },
+    { highWaterMark: READER_HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength },
+  );
+}

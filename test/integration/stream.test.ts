@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
+import { EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../src/protocol/events";
+import { findIntegrityMismatches, reconstructTexts } from "../../src/protocol/reconstruct";
+import { api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { range, readSse } from "../helpers/sse";
+
+describe("POST /novachat streams a run end to end", () => {
+  it("answers SSE with the run's events from run_start to run_complete", async () => {
+    const res = await postChat("novachat", { message: "Launch post for a solar backpack" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/event-stream; charset=utf-8");
+    expect(res.headers.get("Cache-Control")).toBe("no-cache, no-transform");
+    expect(res.headers.get("X-Accel-Buffering")).toBe("no");
+    const sessionId = res.headers.get("X-Session-Id");
+    const runId = res.headers.get("X-Run-Id");
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const { events, messages, retry } = await readSse(res);
+    expect(retry).toBe(1000);
+    expect(events.map((e) => e.id)).toEqual(range(1, events.length));
+    expect(messages.map((m) => m.id)).toEqual(events.map((e) => String(e.id)));
+    expect(messages.every((m) => m.event === undefined)).toBe(true);
+    expect(events.every((e) => e.run_id === runId)).toBe(true);
+    expect(events[0].event_type).toBe(EVENT_TYPES.RUN_START);
+    const last = events[events.length - 1] as StreamEvent<"run_complete">;
+    expect(last.event_type).toBe(EVENT_TYPES.RUN_COMPLETE);
+    expect(last.payload.status).toBe(RUN_STATUSES.COMPLETED);
+
+    // Every agent ran, in order, and the text rebuilt from chunks is the text each one announced.
+    const started = events.filter((e) => e.event_type === EVENT_TYPES.AGENT_START).map((e) => e.agent_source);
+    expect([...started].sort()).toEqual([...NOVA3_AGENTS].sort());
+    expect(findIntegrityMismatches(events)).toEqual([]);
+    const texts = reconstructTexts(events);
+    expect(last.payload.content).toBe(texts.optimization_agent);
+    expect(last.payload.content.length).toBeGreaterThan(50);
+    const progress = events.filter((e) => e.event_type === EVENT_TYPES.PROGRESS) as StreamEvent<"progress">[];
+    expect(progress.map((e) => e.payload.percent)).toEqual([20, 40, 60, 80, 100]);
+    expect(events.every((e) => !Number.isNaN(Date.parse(e.timestamp)))).toBe(true);
+    const demo = events.find((e) => e.event_type === EVENT_TYPES.AGENT_START) as StreamEvent<"agent_start">;
+    expect(demo.payload.model).toBe("demo");
+  });
+
+  it("merges bursts of chunks: far fewer events than tokens", async () => {
+    const res = await postChat("novachat", { message: "merge check" });
+    const { events } = await readSse(res);
+    const chunks = events.filter((e) => e.event_type === EVENT_TYPES.LLM_CHUNK);
+    const tokens = Object.values(reconstructTexts(events)).reduce((n, t) => n + t.split(" ").length, 0);
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(chunks.length).toBeLessThan(tokens / 2);
+  });
+
+  it("answers 202 with Accept: application/json, and events_url streams the run at once", async () => {
+    const started = await startDetached("novachat", { message: "detached" });
+    expect(started.events_url).toBe(`/sessions/${started.session_id}/events?last_event_id=0`);
+    const res = await api(started.events_url);
+    expect(res.status).toBe(200);
+    const { events } = await readSse(res);
+    expect(events[0].event_type).toBe(EVENT_TYPES.RUN_START);
+    expect(events[events.length - 1].event_type).toBe(EVENT_TYPES.RUN_COMPLETE);
+    expect(events.every((e) => e.run_id === started.run_id)).toBe(true);
+  });
+
+  it("refuses a second run while one is active with 409, and accepts one after", async () => {
+    const first = await startDetached("novachat", { message: "busy" });
+    const second = await postChat("novachat", { message: "again", session_id: first.session_id });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ error: { code: "run_active" } });
+    await waitIdle(first.session_id);
+    const third = await startDetached("novachat", { message: "now", session_id: first.session_id });
+    expect(third.events_url).toMatch(/last_event_id=[1-9]\d*$/);
+    const { events } = await readSse(await api(third.events_url));
+    expect(events.every((e) => e.run_id === third.run_id)).toBe(true);
+    expect(events[events.length - 1].event_type).toBe(EVENT_TYPES.RUN_COMPLETE);
+  });
+
+  it("gives two concurrent readers of a live run every event", async () => {
+    const started = await startDetached("novachat", { message: "two readers" });
+    const [a, b] = await Promise.all([api(started.events_url), api(started.events_url)]);
+    const [ra, rb] = await Promise.all([readSse(a), readSse(b)]);
+    expect(ra.events.length).toBeGreaterThan(10);
+    expect(ra.messages).toEqual(rb.messages);
+    expect(ra.events.map((e) => e.id)).toEqual(range(1, ra.events.length));
+  });
+});
