@@ -78,12 +78,16 @@ export class EventWriter {
         this.#armChunkTimer();
       }
     } else {
-      this.#closeChunk(agent);
+      const boundary = draft.event_type === EVENT_TYPES.RUN_START || draft.event_type === EVENT_TYPES.RUN_COMPLETE;
+      // A run's boundary closes every open chunk first, so nothing of a run lands after its end.
+      for (const open of boundary ? [...this.#open.keys()] : [agent]) this.#closeChunk(open);
       this.#ready.push({ runId, draft, timestamp: new Date(now).toISOString() });
+      if (boundary) {
+        this.flush();
+        return;
+      }
     }
-    if (draft.event_type === EVENT_TYPES.RUN_START || draft.event_type === EVENT_TYPES.RUN_COMPLETE) {
-      this.flush();
-    } else if (this.#ready.length > 0 && this.#readyTimer === undefined) {
+    if (this.#ready.length > 0 && this.#readyTimer === undefined) {
       this.#readyTimer = setTimeout(() => {
         this.#readyTimer = undefined;
         this.#flushReady();
