@@ -64,8 +64,10 @@ export function demoText(request: Pick<ChatRequest, "model" | "messages">, words
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
   const users = request.messages.filter((m) => m.role === "user").map((m) => topicOf(m.content));
   const topic = users[users.length - 1] ?? "the request";
+  // "You are the strategy generator. ..." -> "As the strategy generator: ..."
   const role = request.messages.find((m) => m.role === "system")?.content.split(/[.\n]/)[0] ?? "";
-  const sentences = [`${role ? `${role}. ` : ""}${pick(OPENERS)} "${topic}":`];
+  const voice = role.replace(/^you are\s+/i, "As ");
+  const sentences = [`${voice ? `${voice}: ` : ""}${pick(OPENERS).toLowerCase()} "${topic}":`];
   // A conversation's later turns visibly build on the earlier ones.
   if (users.length > 1) sentences.unshift(`Following up on our earlier talk about "${users[0]}".`);
   const target = Math.max(1, words - 8) * (0.8 + next() * 0.4);
