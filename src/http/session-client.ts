@@ -2,7 +2,7 @@
  * How the Worker reaches a session's Durable Object: one stub per session id, and the event
  * stream opened over fetch and dressed with the SSE response headers.
  */
-import { EVENTS_PATH, type SessionObject } from "../session/session-object";
+import { EVENTS_PATH, type SessionObject, SOCKET_PATH } from "../session/session-object";
 
 /** Headers every SSE response carries. */
 export const SSE_HEADERS = {
@@ -37,4 +37,16 @@ export async function openEventStream(
 /** The URL a client follows to read a run's events (from the run's first event). */
 export function eventsUrl(sessionId: string, firstEventId: number): string {
   return `/sessions/${sessionId}/events?last_event_id=${firstEventId - 1}`;
+}
+
+/** Forwards a WebSocket upgrade to the session's object, which accepts it with hibernation. */
+export function openSocket(
+  stub: DurableObjectStub<SessionObject>,
+  params: { userId: string; afterId: number; canWrite: boolean },
+): Promise<Response> {
+  const url = new URL(`https://session${SOCKET_PATH}`);
+  url.searchParams.set("user", params.userId);
+  url.searchParams.set("after", String(params.afterId));
+  url.searchParams.set("write", params.canWrite ? "1" : "0");
+  return stub.fetch(url, { headers: { Upgrade: "websocket" } });
 }

@@ -9,11 +9,13 @@ export const ERRORS = {
   invalid_resume_point: 400,
   invalid_session_id: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   run_active: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  upgrade_required: 426,
   rate_limited: 429,
   not_configured: 503,
 } as const;

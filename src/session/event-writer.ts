@@ -20,6 +20,8 @@ export interface FlushedBatch {
   firstId: number;
   lastId: number;
   events: StreamEvent[];
+  /** Each event's JSON text, exactly as stored. */
+  jsons: string[];
   frames: Uint8Array;
 }
 
@@ -152,6 +154,7 @@ export class EventWriter {
     this.#ready = [];
     const firstId = this.#log.head + 1;
     const events: StreamEvent[] = [];
+    const jsons: string[] = [];
     const rows: NewLogRow[] = [];
     let frames = "";
     pending.forEach((p, i) => {
@@ -160,11 +163,12 @@ export class EventWriter {
       const event = { id, run_id: p.runId, event_type, agent_source, timestamp: p.timestamp, payload } as StreamEvent;
       const json = JSON.stringify(event);
       events.push(event);
+      jsons.push(json);
       rows.push({ id, runId: p.runId, type: event.event_type, json });
       frames += encodeEventFrame(id, json);
     });
     this.#log.append(rows);
-    const batch = { firstId, lastId: firstId + pending.length - 1, events, frames: encoder.encode(frames) };
+    const batch = { firstId, lastId: firstId + pending.length - 1, events, jsons, frames: encoder.encode(frames) };
     this.#onFlush(batch);
     return batch;
   }

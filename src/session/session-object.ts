@@ -7,10 +7,12 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
+import { WS_PING, WS_PONG } from "../protocol/ws";
 import { Session, type Started, type StartInput } from "./session";
 
-/** Internal URL the Worker uses to open a session's event stream. */
+/** Internal URLs the Worker uses to open a session's event stream and WebSocket. */
 export const EVENTS_PATH = "/events";
+export const SOCKET_PATH = "/ws";
 
 export class SessionObject extends DurableObject<Env> {
   #session: Session;
@@ -27,7 +29,10 @@ export class SessionObject extends DurableObject<Env> {
         await ctx.storage.deleteAlarm();
         await ctx.storage.deleteAll();
       },
+      sockets: () => ctx.getWebSockets(),
     });
+    // Heartbeats are answered by the runtime, so an idle socket never wakes the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(WS_PING, WS_PONG));
   }
 
   async startRun(input: StartInput): Promise<Started | Failure> {
@@ -46,11 +51,15 @@ export class SessionObject extends DurableObject<Env> {
     return this.#session.destroy(userId);
   }
 
-  /** `GET /events?user=&after=&run=`: the SSE stream, or 204, or a JSON error. */
+  /**
+   * `GET /events?user=&after=&run=`: the SSE stream, or 204, or a JSON error.
+   * `GET /ws?user=&after=&write=`: a hibernatable WebSocket on the same log.
+   */
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
     const after = Number(url.searchParams.get("after") ?? "0");
+    if (url.pathname === SOCKET_PATH) return this.#openSocket(url.searchParams, after);
+    if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
     const result = this.#session.openEvents(
       url.searchParams.get("user") ?? "",
       after,
@@ -59,6 +68,25 @@ export class SessionObject extends DurableObject<Env> {
     if (!result.ok) return errorResponse(result.code, result.message);
     if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });
+  }
+
+  #openSocket(params: URLSearchParams, after: number): Response {
+    const userId = params.get("user") ?? "";
+    const allowed = this.#session.canOpenSocket(userId, after);
+    if (!allowed.ok) return errorResponse(allowed.code, allowed.message);
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server);
+    this.#session.attachSocket(server, userId, params.get("write") === "1", after);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.#session.onSocketMessage(ws, message);
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Complete the closing handshake; 1005/1006 are reserved and cannot be sent back.
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
   }
 
   async alarm(): Promise<void> {

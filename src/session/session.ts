@@ -6,12 +6,14 @@ import type { Config } from "../env";
 import type { LlmProvider } from "../llm/provider";
 import { type Failure, failure } from "../protocol/errors";
 import { EVENT_TYPES, type Mode, SUPERVISOR } from "../protocol/events";
+import { WS_CLOSE } from "../protocol/ws";
 import { EventLog } from "./event-log";
 import { EventWriter } from "./event-writer";
 import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
 import { ActiveRun } from "./run-controller";
 import { type RunRecord, SessionStore } from "./session-store";
+import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
 
 /** While a run is active the alarm fires this often, so the object is never idle-evicted mid-run. */
 export const KEEPALIVE_MS = 30_000;
@@ -22,6 +24,8 @@ export interface SessionHost {
   llm: LlmProvider;
   setAlarm(at: number): void;
   deleteAll(): Promise<void>;
+  /** The session's accepted (hibernatable) WebSockets. */
+  sockets(): WebSocket[];
   now?: () => number;
 }
 
@@ -69,7 +73,15 @@ export class Session {
   #openStores(): Stores {
     const store = new SessionStore(this.#host.sql);
     const log = new EventLog(this.#host.sql);
-    const writer = new EventWriter(log, this.#host.config, (batch) => this.#fanOut.publish(batch), this.#now);
+    const writer = new EventWriter(
+      log,
+      this.#host.config,
+      (batch) => {
+        this.#fanOut.publish(batch);
+        for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
+      },
+      this.#now,
+    );
     return { store, log, writer };
   }
 
@@ -195,6 +207,34 @@ export class Session {
     return end;
   }
 
+  /** Checks that `userId` may follow the session over a WebSocket from `afterId`. */
+  canOpenSocket(userId: string, afterId: number): { ok: true } | Failure {
+    const stores = this.#owned(userId);
+    if (!stores) return failure("not_found", "session not found");
+    if (afterId > stores.log.head) {
+      return failure(
+        "invalid_resume_point",
+        `resume point ${afterId} is beyond the newest event id ${stores.log.head}`,
+      );
+    }
+    this.#touch(stores.store);
+    return { ok: true };
+  }
+
+  /** Starts an accepted socket at `afterId`: replays the log after it, then it gets every flush. */
+  attachSocket(ws: WebSocket, userId: string, canWrite: boolean, afterId: number): void {
+    const stores = this.#owned(userId);
+    if (stores) attachSocket(ws, stores.log, { userId, canWrite, cursor: afterId });
+  }
+
+  /** Handles a client message on a socket: resume, or cancel for the owner; anything else is refused. */
+  onSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+    handleSocketMessage(ws, data, {
+      logFor: (userId) => this.#owned(userId)?.log,
+      cancel: (userId) => this.cancel(userId),
+    });
+  }
+
   snapshot(userId: string): ({ ok: true } & Record<string, unknown>) | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
@@ -233,6 +273,7 @@ export class Session {
     stores.writer.close();
     this.#stores = undefined;
     this.#fanOut.wakeAll();
+    for (const ws of this.#host.sockets()) ws.close(WS_CLOSE.NORMAL, "session deleted");
     await this.#host.deleteAll();
     return { ok: true };
   }

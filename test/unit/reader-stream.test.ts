@@ -88,6 +88,7 @@ describe("reader stream", () => {
       firstId: 3,
       lastId: 3,
       events: [],
+      jsons: [`{"id":3}`],
       frames: new TextEncoder().encode('id: 3\ndata: {"id":3}\n\n'),
     });
     const text = await reading;
