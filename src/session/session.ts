@@ -57,10 +57,13 @@ export class Session {
   #active: ActiveRun | undefined;
   #ends = new Map<string, number>();
   #readers = 0;
+  /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
+  #startedAt: string;
 
   constructor(host: SessionHost) {
     this.#host = host;
     this.#now = host.now ?? Date.now;
+    this.#startedAt = new Date(this.#now()).toISOString();
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
   }
@@ -248,6 +251,8 @@ export class Session {
       active_run_id: active?.run_id ?? null,
       last_event_id: log.head,
       readers: this.#readers,
+      sockets: this.#host.sockets().length,
+      instance_started_at: this.#startedAt,
       created_at: store.getMeta("created_at"),
       updated_at: store.getMeta("updated_at"),
       runs: runs.map((run) => ({
