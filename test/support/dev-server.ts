@@ -1,0 +1,121 @@
+/**
+ * Starts the real service under `wrangler dev` (workerd + Miniflare) on a free loopback port, for
+ * tests that need a whole server: end-to-end, fault and soak tests. The process runs in its own
+ * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
+
+/** Longest wait for the server to answer /health after start. */
+const START_TIMEOUT_MS = 60_000;
+
+export interface DevServerOptions {
+  /** Directory for persisted Durable Object state; reuse it to restart on the same data. */
+  persistTo: string;
+  /** Extra vars (`--var NAME:value`). */
+  vars?: Record<string, string>;
+  port?: number;
+}
+
+export interface DevServer {
+  url: string;
+  port: number;
+  /** Sends a signal to the whole process group (wrangler and workerd). */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Resident memory of the workerd processes, KiB. */
+  rssKb(): number;
+  output(): string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function descendants(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) children.push(Number(entry), ...descendants(Number(entry)));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
+}
+
+function rssOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? "";
+    if (!name.includes("workerd")) return 0;
+    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  const port = options.port ?? (await freePort());
+  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", options.persistTo];
+  args.push("--inspector-port", String(await freePort()));
+  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  const child: ChildProcess = spawn(WRANGLER, args, {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
+  });
+  let log = "";
+  child.stdout?.on("data", (d) => {
+    log = (log + d).slice(-20_000);
+  });
+  child.stderr?.on("data", (d) => {
+    log = (log + d).slice(-20_000);
+  });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const url = `http://127.0.0.1:${port}`;
+  const server: DevServer = {
+    url,
+    port,
+    async kill(signal = "SIGTERM") {
+      if (child.exitCode !== null || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    },
+    rssKb: () => (child.pid ? descendants(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0) : 0),
+    output: () => log,
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return server;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await server.kill("SIGKILL");
+  throw new Error(`wrangler dev did not answer within ${START_TIMEOUT_MS} ms:\n${log}`);
+}
