@@ -54,6 +54,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   const text = value?.trim();
   if (!text) return undefined;
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // Date.parse reads "-3" as a year: an HTTP date always names its month.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
