@@ -19,6 +19,7 @@ export type LlmErrorType = Extract<
   | typeof ERROR_TYPES.CONTENT_FILTER
 >;
 
+/** A failed LLM attempt, classified. */
 export class LlmError extends Error {
   constructor(
     readonly errorType: LlmErrorType,

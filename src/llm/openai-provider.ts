@@ -19,6 +19,7 @@ interface ChunkShape {
   choices?: { delta?: { content?: unknown } | null; finish_reason?: unknown }[];
 }
 
+/** Streams chat completions from an OpenAI-compatible endpoint; one `stream()` call is one attempt. */
 export class OpenAiProvider implements LlmProvider {
   readonly kind = "openai";
   readonly defaultModel: string;

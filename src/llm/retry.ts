@@ -17,6 +17,7 @@ export interface RetryPolicy {
   fallbackModel: string;
 }
 
+/** The policy the configuration asks for. */
 export function retryPolicy(config: Config): RetryPolicy {
   return {
     maxRetries: Math.floor(config.llmMaxRetries),

@@ -7,6 +7,7 @@ import { DemoModel } from "./demo-model";
 import { OpenAiProvider } from "./openai-provider";
 import type { LlmProvider } from "./provider";
 
+/** The provider LLM_PROVIDER selects (see Config.llmProvider for its default). */
 export function selectProvider(_env: object, config: Config): LlmProvider {
   if (config.llmProvider === LLM_PROVIDERS.OPENAI) return new OpenAiProvider(config);
   return new DemoModel(config.demoTokenDelayMs, config.demoTokens, config.llmModel || undefined);
