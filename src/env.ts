@@ -3,6 +3,10 @@
  * Values come from `wrangler.jsonc` vars, `.dev.vars` locally, or secrets in production.
  */
 
+/** Which language model backs the agents (see docs/llm.md). */
+export const LLM_PROVIDERS = { DEMO: "demo", OPENAI: "openai" } as const;
+export type LlmProviderName = (typeof LLM_PROVIDERS)[keyof typeof LLM_PROVIDERS];
+
 /** Parsed configuration used by the Worker and the session object. */
 export interface Config {
   /** Delay between demo-model tokens, ms. */
@@ -21,7 +25,31 @@ export interface Config {
   heartbeatMs: number;
   /** Reconnection delay advertised to EventSource clients in the `retry:` field, ms. */
   sseRetryMs: number;
+  /** An LLM attempt with no chunk for this long is aborted as a stall and retried, ms. */
+  llmIdleTimeoutMs: number;
+  /** Retries of one agent after its first attempt fails with a retryable error. */
+  llmMaxRetries: number;
+  /** Backoff before the first retry, ms; each later retry waits `llmRetryFactor` times longer (with jitter). */
+  llmRetryBaseMs: number;
+  /** Growth factor of the backoff between retries. */
+  llmRetryFactor: number;
+  /** Upper bound on one wait between attempts, ms, also when `Retry-After` asks for longer. */
+  llmRetryMaxMs: number;
+  /** `LLM_PROVIDER`: the one setting that selects the model backend. */
+  llmProvider: LlmProviderName;
+  /** `LLM_MODEL`: model every agent uses unless overridden; empty = the provider's default. */
+  llmModel: string;
+  /** `LLM_MODEL_<AGENT_NAME>` (e.g. `LLM_MODEL_CONTENT_AGENT`): per-agent models, keyed by agent name. */
+  llmAgentModels: Record<string, string>;
+  /** `LLM_FALLBACK_MODEL`: tried once after an agent's retries are exhausted; empty = no fallback. */
+  llmFallbackModel: string;
+  /** `OPENAI_BASE_URL`: any OpenAI-compatible endpoint; empty = api.openai.com. */
+  openaiBaseUrl: string;
+  /** `OPENAI_API_KEY` (a secret: never log it). */
+  openaiApiKey: string;
 }
+
+type NumericKey = { [K in keyof Config]: Config[K] extends number ? K : never }[keyof Config];
 
 /** Defaults, chosen so a 1,000-token answer at the demo pace is about fifty stored rows. */
 export const DEFAULTS: Config = {
@@ -33,9 +61,21 @@ export const DEFAULTS: Config = {
   sessionTtlSeconds: 3600,
   heartbeatMs: 15_000,
   sseRetryMs: 1000,
+  // Long enough for a slow first token from a large model; reasoning models may need more.
+  llmIdleTimeoutMs: 30_000,
+  llmMaxRetries: 3,
+  llmRetryBaseMs: 1000,
+  llmRetryFactor: 2,
+  llmRetryMaxMs: 30_000,
+  llmProvider: LLM_PROVIDERS.DEMO,
+  llmModel: "",
+  llmAgentModels: {},
+  llmFallbackModel: "",
+  openaiBaseUrl: "",
+  openaiApiKey: "",
 };
 
-const ENV_NAMES: Record<keyof Config, string> = {
+const ENV_NAMES: Record<NumericKey, string> = {
   demoTokenDelayMs: "DEMO_TOKEN_DELAY_MS",
   demoTokens: "DEMO_TOKENS",
   chunkWindowMs: "CHUNK_WINDOW_MS",
@@ -44,17 +84,58 @@ const ENV_NAMES: Record<keyof Config, string> = {
   sessionTtlSeconds: "SESSION_TTL_SECONDS",
   heartbeatMs: "HEARTBEAT_MS",
   sseRetryMs: "SSE_RETRY_MS",
+  llmIdleTimeoutMs: "LLM_IDLE_TIMEOUT_MS",
+  llmMaxRetries: "LLM_MAX_RETRIES",
+  llmRetryBaseMs: "LLM_RETRY_BASE_MS",
+  llmRetryFactor: "LLM_RETRY_FACTOR",
+  llmRetryMaxMs: "LLM_RETRY_MAX_MS",
 };
+
+/** Prefix of the per-agent model overrides: `LLM_MODEL_CONTENT_AGENT` sets `content_agent`'s model. */
+export const AGENT_MODEL_PREFIX = "LLM_MODEL_";
 
 /** Reads the configuration from the environment; a missing or malformed value falls back to its default. */
 export function loadConfig(env: object): Config {
   const vars = env as Record<string, unknown>;
   const config = { ...DEFAULTS };
-  for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
+  for (const key of Object.keys(ENV_NAMES) as NumericKey[]) {
     const raw = vars[ENV_NAMES[key]];
     if (raw === undefined || raw === "") continue;
     const value = Number(raw);
     if (Number.isFinite(value) && value >= 0) config[key] = value;
   }
+  Object.assign(config, loadLlmStrings(vars));
   return config;
+}
+
+function text(vars: Record<string, unknown>, name: string): string {
+  const raw = vars[name];
+  return typeof raw === "string" ? raw.trim() : "";
+}
+
+/** The string settings of the LLM backend. */
+function loadLlmStrings(vars: Record<string, unknown>): Partial<Config> {
+  const openaiApiKey = text(vars, "OPENAI_API_KEY");
+  const named = text(vars, "LLM_PROVIDER").toLowerCase();
+  // Unknown names fall back like malformed numbers do; a key alone is enough to go live.
+  const llmProvider: LlmProviderName =
+    named === LLM_PROVIDERS.OPENAI || named === LLM_PROVIDERS.DEMO
+      ? named
+      : openaiApiKey
+        ? LLM_PROVIDERS.OPENAI
+        : LLM_PROVIDERS.DEMO;
+  const llmAgentModels: Record<string, string> = {};
+  for (const name of Object.keys(vars)) {
+    if (!name.startsWith(AGENT_MODEL_PREFIX)) continue;
+    const model = text(vars, name);
+    if (model) llmAgentModels[name.slice(AGENT_MODEL_PREFIX.length).toLowerCase()] = model;
+  }
+  return {
+    llmProvider,
+    llmModel: text(vars, "LLM_MODEL"),
+    llmAgentModels,
+    llmFallbackModel: text(vars, "LLM_FALLBACK_MODEL"),
+    openaiBaseUrl: text(vars, "OPENAI_BASE_URL"),
+    openaiApiKey,
+  };
 }

@@ -1,10 +1,15 @@
 /**
  * Runs one agent: `agent_start`, its tokens as `llm_chunk`s, `agent_complete` with the whole text,
- * then a checkpoint. An agent already completed in the run's checkpoint is not run again.
+ * then a checkpoint. Failed attempts are retried here (see src/llm/retry.ts), each one visible as
+ * an `error` event that discards what the attempt streamed. An agent already completed in the
+ * run's checkpoint is not run again.
  */
 
-import type { ChatMessage } from "../llm/provider";
-import { EVENT_TYPES } from "../protocol/events";
+import { type ChatMessage, sleep } from "../llm/provider";
+import { decideRetry } from "../llm/retry";
+import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
+import type { AgentState } from "../session/session-store";
+import { errorMessage, errorType, reportAgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
 
 /** Length of the one-line summary in `agent_complete`. */
@@ -17,40 +22,106 @@ export function summarize(text: string): string {
 
 /** Streams one agent's answer to `messages` and returns its final text. */
 export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatMessage[]): Promise<string> {
-  const done = ctx.run.agents[spec.name];
-  if (done?.status === "completed") return done.text;
+  const prior = ctx.run.agents[spec.name];
+  if (prior?.status === "completed") return prior.text;
+  // Failed for good before a restart: its final `error` is in the log already.
+  if (prior?.status === "failed") throw new Error(`agent ${spec.name} failed before the session restarted`);
   const model = ctx.modelFor(spec.name);
-  const state = { status: "running" as const, text: "", model };
+  const state: AgentState = { status: "running", text: "", model };
   ctx.run.agents[spec.name] = state;
-  ctx.emit({
-    event_type: EVENT_TYPES.AGENT_START,
-    agent_source: spec.name,
-    payload: { status: "started", task_description: spec.task, model },
-  });
-  const request = {
-    model,
-    messages: [{ role: "system" as const, content: spec.system }, ...messages],
-    signal: ctx.signal,
-  };
-  for await (const delta of ctx.llm.stream(request)) {
-    state.text += delta;
+  // A run resumed after a restart finds its interrupted agents `running`: their `agent_start` is logged already.
+  if (prior?.status !== "running") {
     ctx.emit({
-      event_type: EVENT_TYPES.LLM_CHUNK,
+      event_type: EVENT_TYPES.AGENT_START,
       agent_source: spec.name,
-      payload: { content: delta, content_type: "text", is_complete: false },
+      payload: { status: "started", task_description: spec.task, model },
     });
   }
+  const text = await streamWithRetries(ctx, spec.name, state, [
+    { role: "system" as const, content: spec.system },
+    ...messages,
+  ]);
   ctx.emit({
     event_type: EVENT_TYPES.LLM_CHUNK,
     agent_source: spec.name,
     payload: { content: "", content_type: "text", is_complete: true },
   });
-  ctx.run.agents[spec.name] = { status: "completed", text: state.text, model };
+  ctx.run.agents[spec.name] = { status: "completed", text, model: state.model };
   ctx.emit({
     event_type: EVENT_TYPES.AGENT_COMPLETE,
     agent_source: spec.name,
-    payload: { status: "completed", summary: summarize(state.text), text: state.text, model },
+    payload: { status: "completed", summary: summarize(text), text, model: state.model ?? model },
   });
   ctx.checkpoint();
-  return state.text;
+  return text;
+}
+
+/**
+ * Attempts the agent's LLM call until one succeeds or the retry policy gives up. `state.text` is
+ * always the current attempt's text, so a failed attempt's `discarded_chars` is its length.
+ * Bounded: at most `maxRetries` retries plus one fallback attempt.
+ */
+async function streamWithRetries(
+  ctx: RunContext,
+  agent: string,
+  state: AgentState,
+  messages: ChatMessage[],
+): Promise<string> {
+  let model = state.model ?? ctx.llm.defaultModel;
+  let retries = 0;
+  let onFallback = false;
+  for (;;) {
+    try {
+      for await (const delta of ctx.llm.stream({ model, messages, signal: ctx.signal })) {
+        state.text += delta;
+        ctx.emit({
+          event_type: EVENT_TYPES.LLM_CHUNK,
+          agent_source: agent,
+          payload: { content: delta, content_type: "text", is_complete: false },
+        });
+      }
+      return state.text;
+    } catch (error) {
+      // A cancel is not the agent's failure: the run ends as cancelled, without an agent error.
+      if (ctx.signal.aborted) throw error;
+      const decision = decideRetry(ctx.retry, error, retries, onFallback);
+      if (decision.action === "give_up") {
+        reportAgentFailure(ctx, agent, error, retries);
+        throw error;
+      }
+      ctx.emit({
+        event_type: EVENT_TYPES.ERROR,
+        agent_source: agent,
+        payload: {
+          error: errorMessage(error),
+          error_type: errorType(error),
+          retry_count: retries,
+          will_retry: true,
+          discarded_chars: state.text.length,
+          model,
+        },
+      });
+      state.text = "";
+      if (decision.action === "fallback") {
+        ctx.emit({
+          event_type: EVENT_TYPES.ERROR,
+          agent_source: agent,
+          payload: {
+            error: `${agent} failed ${retries + 1} times on ${model}; trying the fallback model ${decision.model} once`,
+            error_type: ERROR_TYPES.FALLBACK,
+            retry_count: retries,
+            will_retry: true,
+            discarded_chars: 0,
+            model,
+            fallback_model: decision.model,
+          },
+        });
+        model = decision.model;
+        state.model = model;
+        onFallback = true;
+      }
+      retries++;
+      await sleep(decision.delayMs, ctx.signal);
+    }
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * How agent failures become events. A failure that is final for an agent is reported once, as an
- * `error` event naming the agent with `will_retry: false`.
+ * `error` event naming the agent with `will_retry: false`, and checkpointed, so a restart does not
+ * run the agent again.
  */
-import { EVENT_TYPES } from "../protocol/events";
+import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
 import type { RunContext } from "./run-context";
 
 /** Thrown when a required agent failed for good: the run fails. */
@@ -25,12 +26,17 @@ export function errorType(error: unknown): string {
   if (error && typeof error === "object" && "errorType" in error && typeof error.errorType === "string") {
     return error.errorType;
   }
-  return "agent_error";
+  return ERROR_TYPES.AGENT_ERROR;
 }
 
-/** Records a final agent failure in the run state and the log. */
-export function reportAgentFailure(ctx: RunContext, agent: string, error: unknown): void {
+/**
+ * Records a final agent failure in the run state and the log; `retryCount` = retries made before
+ * the last attempt. Reporting an agent already failed does nothing, so the agent runner (which
+ * reports at once) and the pipelines (which report every rejected agent) never double-report.
+ */
+export function reportAgentFailure(ctx: RunContext, agent: string, error: unknown, retryCount = 0): void {
   const state = ctx.run.agents[agent];
+  if (state?.status === "failed") return;
   const discarded = state?.text.length ?? 0;
   ctx.run.agents[agent] = { status: "failed", text: "", model: state?.model };
   ctx.emit({
@@ -39,9 +45,11 @@ export function reportAgentFailure(ctx: RunContext, agent: string, error: unknow
     payload: {
       error: errorMessage(error),
       error_type: errorType(error),
-      retry_count: 0,
+      retry_count: retryCount,
       will_retry: false,
       discarded_chars: discarded,
+      ...(state?.model ? { model: state.model } : {}),
     },
   });
+  ctx.checkpoint();
 }

@@ -3,8 +3,11 @@
  * streamed reply and, when the user asks for content, hands the request to a specialist agent
  * whose events carry its own name.
  */
+
+import type { ChatMessage } from "../llm/provider";
 import { EVENT_TYPES, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
 import { runAgent } from "./agent-runner";
+import { AgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
 
 export const CONCIERGE: AgentSpec = {
@@ -36,22 +39,35 @@ function progress(ctx: RunContext, done: number, total: number, stage: string): 
   });
 }
 
+/** Runs an agent the turn cannot do without: its failure (already reported by the runner) fails the run. */
+async function required(ctx: RunContext, spec: AgentSpec, messages: ChatMessage[]): Promise<string> {
+  try {
+    return await runAgent(ctx, spec, messages);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    throw new AgentFailure(spec.name, error);
+  }
+}
+
 /** Runs one conversational turn; returns the run's status and the reply. */
 export async function runLoomi(ctx: RunContext): Promise<{ status: RunStatus; content: string }> {
   const history = ctx.history();
   const handoff = wantsSpecialist(ctx.run.message);
   const total = handoff ? 2 : 1;
   const conversation = [...history, { role: "user" as const, content: ctx.run.message }];
-  const reply = await runAgent(ctx, CONCIERGE, conversation);
+  // A turn resumed after a restart already reported the concierge's step.
+  const replied = ctx.run.agents[CONCIERGE.name]?.status === "completed";
+  const reply = await required(ctx, CONCIERGE, conversation);
   ctx.signal.throwIfAborted();
-  progress(ctx, 1, total, CONCIERGE.name);
+  if (!replied) progress(ctx, 1, total, CONCIERGE.name);
   if (!handoff) return { status: RUN_STATUSES.COMPLETED, content: reply };
-  const content = await runAgent(ctx, SPECIALIST, [
+  const written = ctx.run.agents[SPECIALIST.name]?.status === "completed";
+  const content = await required(ctx, SPECIALIST, [
     ...conversation,
     { role: "assistant", content: reply },
     { role: "user", content: `Please write it now: ${ctx.run.message}` },
   ]);
   ctx.signal.throwIfAborted();
-  progress(ctx, 2, total, SPECIALIST.name);
+  if (!written) progress(ctx, 2, total, SPECIALIST.name);
   return { status: RUN_STATUSES.COMPLETED, content: `${reply}\n\n${content}` };
 }

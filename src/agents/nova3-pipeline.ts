@@ -84,10 +84,16 @@ function contextFor(ctx: RunContext, spec: Nova3Agent): string {
   return parts.length ? `\n\nWork so far:\n${parts.join("\n\n")}` : "";
 }
 
+function isFinal(status: string | undefined): boolean {
+  return status === "completed" || status === "failed";
+}
+
 /** Runs the pipeline; returns the run's status and final content. Throws AgentFailure when a required agent fails. */
 export async function runNova3(ctx: RunContext): Promise<{ status: RunStatus; content: string }> {
   let partial = false;
   for (const [index, step] of NOVA3_STEPS.entries()) {
+    // In a run resumed after a restart, a step whose agents all finished before it was reported already.
+    const reported = step.every((spec) => isFinal(ctx.run.agents[spec.name]?.status));
     const results = await Promise.allSettled(
       step.map((spec) =>
         runAgent(ctx, spec, [{ role: "user", content: `${ctx.run.message}${contextFor(ctx, spec)}` }]),
@@ -101,6 +107,7 @@ export async function runNova3(ctx: RunContext): Promise<{ status: RunStatus; co
       if (spec.required) throw new AgentFailure(spec.name, result.reason);
       partial = true;
     });
+    if (reported) continue;
     ctx.emit({
       event_type: EVENT_TYPES.PROGRESS,
       agent_source: SUPERVISOR,

@@ -4,6 +4,7 @@
  */
 
 import type { LlmProvider } from "../llm/provider";
+import type { RetryPolicy } from "../llm/retry";
 import type { EventDraft } from "../protocol/events";
 import type { RunRecord } from "../session/session-store";
 
@@ -11,10 +12,15 @@ export interface RunContext {
   readonly run: RunRecord;
   readonly signal: AbortSignal;
   readonly llm: LlmProvider;
+  /** How failed LLM attempts are retried (and the fallback model). */
+  readonly retry: RetryPolicy;
   /** Model an agent should use. */
   modelFor(agent: string): string;
   emit(draft: EventDraft): void;
-  /** Persists the run's state (after an agent finishes) so a restart resumes from here. */
+  /**
+   * Persists the run's state (after an agent finishes) so a restart resumes from here. Writes the
+   * events emitted so far in the same storage batch, so the log never lags the checkpoint.
+   */
   checkpoint(): void;
   /** Earlier Loomi turns of the session, oldest first. */
   history(): { role: "user" | "assistant"; content: string }[];

@@ -88,13 +88,15 @@ export function tokenize(text: string): string[] {
 
 export class DemoModel implements LlmProvider {
   readonly kind = DEMO_MODEL;
-  readonly defaultModel = DEMO_MODEL;
+  readonly defaultModel: string;
   #delayMs: number;
   #words: number;
 
-  constructor(delayMs: number, words = DEMO_DEFAULT_WORDS) {
+  /** `model` only labels the answers (and seeds them): the demo text is the same kind for any name. */
+  constructor(delayMs: number, words = DEMO_DEFAULT_WORDS, model = DEMO_MODEL) {
     this.#delayMs = delayMs;
     this.#words = words;
+    this.defaultModel = model;
   }
 
   async *stream(request: ChatRequest): AsyncIterable<string> {

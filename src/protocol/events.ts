@@ -29,6 +29,40 @@ export const RUN_STATUSES = {
 export type RunStatus = (typeof RUN_STATUSES)[keyof typeof RUN_STATUSES];
 export type RunState = "running" | RunStatus;
 
+/**
+ * `error_type` values of `error` events. The first group classifies a failed LLM attempt (see
+ * src/llm/errors.ts: which ones are retried); the rest are emitted by the run machinery itself.
+ */
+export const ERROR_TYPES = {
+  /** HTTP 429 from the provider; retried, honouring `Retry-After`. */
+  RATE_LIMITED: "rate_limited",
+  /** HTTP 5xx (and 408/409), or an error object inside the stream; retried. */
+  SERVER_ERROR: "server_error",
+  /** The request never got a response (DNS, connect, reset before headers); retried. */
+  NETWORK: "network",
+  /** The response stream broke off before the model finished; retried. */
+  STREAM_BROKEN: "stream_broken",
+  /** No chunk for LLM_IDLE_TIMEOUT_MS; the attempt is aborted and retried. */
+  STALL: "stall",
+  /** A chunk that is not a valid `chat.completion.chunk`; retried. */
+  MALFORMED: "malformed",
+  /** HTTP 401/403 or no API key: never retried. */
+  AUTH: "auth",
+  /** HTTP 400 and other 4xx: the request itself is wrong, never retried. */
+  BAD_REQUEST: "bad_request",
+  /** The provider stopped with `finish_reason: "content_filter"`: never retried. */
+  CONTENT_FILTER: "content_filter",
+  /** Retries are exhausted; one more attempt follows on `fallback_model` (degraded mode). */
+  FALLBACK: "fallback",
+  /** The session object restarted while the agent ran; the agent restarts from scratch. */
+  INTERRUPTED: "interrupted",
+  /** The run was interrupted by restarts too often and is given up. */
+  RESUME_LIMIT: "resume_limit",
+  /** Any other failure (a bug, or a required agent failing the run). */
+  AGENT_ERROR: "agent_error",
+} as const;
+export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
+
 /** Agent name used for events that belong to the run rather than one agent. */
 export const SUPERVISOR = "supervisor";
 
@@ -62,14 +96,21 @@ export interface ProgressPayload {
 }
 export interface ErrorPayload {
   error: string;
+  /** One of ERROR_TYPES. */
   error_type: string;
+  /** Retries of this agent made before the failed attempt (0 = its first attempt failed). */
   retry_count: number;
+  /** Another attempt of this agent follows. */
   will_retry: boolean;
   /**
    * Characters at the end of this agent's streamed text that the failed attempt produced and the
    * client must drop. Absent or 0 when nothing streamed is discarded.
    */
   discarded_chars?: number;
+  /** Model of the attempt that failed, when the failure belongs to one LLM attempt. */
+  model?: string;
+  /** With `error_type: "fallback"`: the model the next (last) attempt uses. */
+  fallback_model?: string;
 }
 export interface AgentSummary {
   status: "pending" | "running" | "completed" | "failed" | "skipped";

@@ -8,7 +8,10 @@ import { errorMessage, errorType } from "../agents/failures";
 import { runLoomi } from "../agents/loomi-concierge";
 import { runNova3 } from "../agents/nova3-pipeline";
 import type { RunContext } from "../agents/run-context";
+import type { Config } from "../env";
 import type { LlmProvider } from "../llm/provider";
+import { retryPolicy } from "../llm/retry";
+import { modelFor } from "../llm/select-provider";
 import {
   type AgentSummary,
   EVENT_TYPES,
@@ -31,10 +34,16 @@ export class RunCancelled extends Error {
 export interface RunDeps {
   store: SessionStore;
   llm: LlmProvider;
+  /** Model overrides and the retry policy. */
+  config: Config;
   emit(runId: string, draft: EventDraft): void;
+  /** Writes every event emitted so far to the log now (a checkpoint commits them with the run state). */
+  flush(): void;
   /** Id of the newest logged event (the terminal one, right after it is emitted). */
   head(): number;
   now(): number;
+  /** End the run at once as failed with this error, without running it (a run resumed too often). */
+  failWith?: Error;
 }
 
 export class ActiveRun {
@@ -64,19 +73,24 @@ export class ActiveRun {
       if (!this.#detached) deps.emit(run.run_id, draft);
     };
     const save = () => {
-      if (!this.#detached) deps.store.saveRun(run);
+      if (this.#detached) return;
+      // Same synchronous turn, so one storage commit: the log never lags (or leads) the checkpoint.
+      deps.flush();
+      deps.store.saveRun(run);
     };
     const ctx: RunContext = {
       run,
       signal: this.#abort.signal,
       llm: deps.llm,
-      modelFor: () => deps.llm.defaultModel,
+      retry: retryPolicy(deps.config),
+      modelFor: (agent) => modelFor(deps.config, deps.llm, agent),
       emit,
       checkpoint: save,
       history: () => deps.store.listTurns(),
     };
     let status: RunStatus;
     try {
+      if (deps.failWith) throw deps.failWith;
       const result = run.mode === MODES.LOOMI ? await runLoomi(ctx) : await runNova3(ctx);
       status = result.status;
       run.content = result.content;

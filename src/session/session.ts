@@ -12,6 +12,7 @@ import { EventWriter } from "./event-writer";
 import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
 import { ActiveRun } from "./run-controller";
+import { prepareResume } from "./run-recovery";
 import { type RunRecord, SessionStore } from "./session-store";
 import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
 
@@ -66,6 +67,9 @@ export class Session {
     this.#startedAt = new Date(this.#now()).toISOString();
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
+    // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
+    // before anything else, so every reader sees it active.
+    this.#resumeUnfinished();
   }
 
   /** Open event streams right now. */
@@ -145,13 +149,26 @@ export class Session {
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
 
-  #launch(record: RunRecord, { store, log, writer }: Stores): void {
+  /** Resumes the run still marked running in storage (see run-recovery.ts), if any. */
+  #resumeUnfinished(): void {
+    const stores = this.#stores;
+    if (!stores || this.#active) return;
+    const resumed = prepareResume(stores);
+    if (!resumed) return;
+    this.#launch(resumed.record, stores, resumed.failWith);
+    this.#scheduleAlarm(stores.store);
+  }
+
+  #launch(record: RunRecord, { store, log, writer }: Stores, failWith?: Error): void {
     const run = new ActiveRun(record, {
       store,
       llm: this.#host.llm,
+      config: this.#host.config,
       emit: (runId, draft) => writer.emit(runId, draft),
+      flush: () => writer.flush(),
       head: () => log.head,
       now: this.#now,
+      failWith,
     });
     this.#active = run;
     run.done.finally(() => {
@@ -287,6 +304,7 @@ export class Session {
   async onAlarm(): Promise<void> {
     const stores = this.#stores;
     if (!stores) return;
+    this.#resumeUnfinished();
     if (this.#active) return this.#scheduleAlarm(stores.store);
     const updated = Date.parse(stores.store.getMeta("updated_at") ?? "");
     if (!(this.#now() < updated + this.#host.config.sessionTtlSeconds * 1000)) {
