@@ -1,9 +1,14 @@
 /**
- * Two test projects: `unit` runs pure modules under Node; `workers` runs inside workerd through
- * @cloudflare/vitest-pool-workers with the real Worker, Durable Objects and SQLite storage.
+ * Three test projects: `unit` runs pure modules under Node; `workers` runs inside workerd through
+ * @cloudflare/vitest-pool-workers with the real Worker, Durable Objects and SQLite storage; `limits`
+ * is the same Worker with small limits, short leases and a slower demo model, so a test can hold
+ * streams and runs open long enough to hit each limit for real.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+/** Test-only signing secret (tokens in tests are signed with it; never used anywhere else). */
+const AUTH_SECRET = "test-only-secret-0123456789abcdef0123456789abcdef";
 
 export default defineConfig({
   test: {
@@ -14,12 +19,49 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
             miniflare: {
-              // Fast, deterministic runs: 1 ms a token, short answers, merging on.
-              bindings: { DEMO_TOKEN_DELAY_MS: "1", DEMO_TOKENS: "24", CHUNK_WINDOW_MS: "5", CHUNK_MAX_MS: "40" },
+              // Fast, deterministic runs: 1 ms a token, short answers, merging on. Limits are raised
+              // so functional tests with many readers or runs are not throttled; the `limits`
+              // project tests them.
+              bindings: {
+                DEMO_TOKEN_DELAY_MS: "1",
+                DEMO_TOKENS: "24",
+                CHUNK_WINDOW_MS: "5",
+                CHUNK_MAX_MS: "40",
+                AUTH_SECRET,
+                MAX_STREAMS_PER_USER: "500",
+                MAX_STREAMS_PER_SESSION: "500",
+                MAX_RUNS_PER_USER: "50",
+                RUN_RATE_PER_MINUTE: "6000",
+                RUN_BURST: "500",
+              },
             },
           }),
         ],
         test: { name: "workers", include: ["test/integration/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: {
+              // Runs last a few seconds (20 ms a token); limits small enough to reach in a test.
+              bindings: {
+                DEMO_TOKEN_DELAY_MS: "20",
+                DEMO_TOKENS: "24",
+                CHUNK_WINDOW_MS: "5",
+                CHUNK_MAX_MS: "40",
+                AUTH_SECRET,
+                MAX_STREAMS_PER_USER: "3",
+                MAX_STREAMS_PER_SESSION: "2",
+                MAX_RUNS_PER_USER: "2",
+                RUN_RATE_PER_MINUTE: "6",
+                RUN_BURST: "4",
+                STREAM_LEASE_SECONDS: "2",
+              },
+            },
+          }),
+        ],
+        test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 30_000 },
       },
     ],
   },

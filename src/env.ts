@@ -21,6 +21,24 @@ export interface Config {
   heartbeatMs: number;
   /** Reconnection delay advertised to EventSource clients in the `retry:` field, ms. */
   sseRetryMs: number;
+  /** Open event streams one user may hold at once, across every Worker instance. */
+  maxStreamsPerUser: number;
+  /** Open event streams one session may have at once (GET /sessions/:id/events). */
+  maxStreamsPerSession: number;
+  /** Runs one user may have active at once, across all their sessions. */
+  maxRunsPerUser: number;
+  /** Sustained rate of run-starting requests per user, per minute (token bucket refill). */
+  runRatePerMinute: number;
+  /** Run-starting requests a user may make in a burst (token bucket size). */
+  runBurst: number;
+  /** Lifetime of a stream lease, seconds: an open stream renews it; a dead one stops counting after this. */
+  streamLeaseSeconds: number;
+  /** Largest accepted request body, bytes (413 above). */
+  maxBodyBytes: number;
+  /** Longest accepted chat `message`, characters (400 above). */
+  maxMessageChars: number;
+  /** Upper bound on a read token's life, seconds; it also dies with its session. */
+  readTokenTtlSeconds: number;
 }
 
 /** Defaults, chosen so a 1,000-token answer at the demo pace is about fifty stored rows. */
@@ -33,6 +51,15 @@ export const DEFAULTS: Config = {
   sessionTtlSeconds: 3600,
   heartbeatMs: 15_000,
   sseRetryMs: 1000,
+  maxStreamsPerUser: 20,
+  maxStreamsPerSession: 50,
+  maxRunsPerUser: 3,
+  runRatePerMinute: 30,
+  runBurst: 10,
+  streamLeaseSeconds: 60,
+  maxBodyBytes: 64 * 1024,
+  maxMessageChars: 32_000,
+  readTokenTtlSeconds: 24 * 3600,
 };
 
 const ENV_NAMES: Record<keyof Config, string> = {
@@ -44,6 +71,15 @@ const ENV_NAMES: Record<keyof Config, string> = {
   sessionTtlSeconds: "SESSION_TTL_SECONDS",
   heartbeatMs: "HEARTBEAT_MS",
   sseRetryMs: "SSE_RETRY_MS",
+  maxStreamsPerUser: "MAX_STREAMS_PER_USER",
+  maxStreamsPerSession: "MAX_STREAMS_PER_SESSION",
+  maxRunsPerUser: "MAX_RUNS_PER_USER",
+  runRatePerMinute: "RUN_RATE_PER_MINUTE",
+  runBurst: "RUN_BURST",
+  streamLeaseSeconds: "STREAM_LEASE_SECONDS",
+  maxBodyBytes: "MAX_BODY_BYTES",
+  maxMessageChars: "MAX_MESSAGE_CHARS",
+  readTokenTtlSeconds: "READ_TOKEN_TTL_SECONDS",
 };
 
 /** Reads the configuration from the environment; a missing or malformed value falls back to its default. */
@@ -57,4 +93,39 @@ export function loadConfig(env: object): Config {
     if (Number.isFinite(value) && value >= 0) config[key] = value;
   }
   return config;
+}
+
+/** Authentication and browser-access settings: strings, unlike the numeric Config. */
+export interface AccessConfig {
+  /** HS256 secret every token is signed with; undefined = not configured (every authenticated route answers 503). */
+  authSecret: string | undefined;
+  /** Required `iss` claim of user tokens, when set. */
+  issuer: string | undefined;
+  /** Required `aud` claim of user tokens, when set. */
+  audience: string | undefined;
+  /** Origins allowed by CORS; `["*"]` only when configured so; empty = no cross-origin access. */
+  corsOrigins: string[];
+  /** `GET /dev/token` exists (local development only: never set DEV_TOKENS in production). */
+  devTokens: boolean;
+}
+
+function text(vars: Record<string, unknown>, name: string): string | undefined {
+  const raw = vars[name];
+  return typeof raw === "string" && raw.trim() !== "" ? raw.trim() : undefined;
+}
+
+/** Reads the access settings: AUTH_SECRET, AUTH_ISSUER, AUTH_AUDIENCE, CORS_ORIGINS, DEV_TOKENS. */
+export function loadAccessConfig(env: object): AccessConfig {
+  const vars = env as Record<string, unknown>;
+  const secret = vars.AUTH_SECRET;
+  return {
+    authSecret: typeof secret === "string" && secret !== "" ? secret : undefined,
+    issuer: text(vars, "AUTH_ISSUER"),
+    audience: text(vars, "AUTH_AUDIENCE"),
+    corsOrigins: (text(vars, "CORS_ORIGINS") ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ""),
+    devTokens: text(vars, "DEV_TOKENS") === "on",
+  };
 }

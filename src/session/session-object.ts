@@ -5,6 +5,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
+import { runLeaseHooks } from "../limits/run-leases";
+import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { Session, type Started, type StartInput } from "./session";
@@ -27,6 +29,7 @@ export class SessionObject extends DurableObject<Env> {
         await ctx.storage.deleteAlarm();
         await ctx.storage.deleteAll();
       },
+      ...runLeaseHooks(env),
     });
   }
 
@@ -46,17 +49,22 @@ export class SessionObject extends DurableObject<Env> {
     return this.#session.destroy(userId);
   }
 
-  /** `GET /events?user=&after=&run=`: the SSE stream, or 204, or a JSON error. */
+  /** `GET /events?user=&after=&run=&max=`: the SSE stream, or 204, or a JSON error. */
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
     const after = Number(url.searchParams.get("after") ?? "0");
+    const max = Number(url.searchParams.get("max") ?? Number.POSITIVE_INFINITY);
     const result = this.#session.openEvents(
       url.searchParams.get("user") ?? "",
       after,
       url.searchParams.get("run") ?? undefined,
+      Number.isNaN(max) ? Number.POSITIVE_INFINITY : max,
     );
-    if (!result.ok) return errorResponse(result.code, result.message);
+    if (!result.ok) {
+      const retry = result.code === "rate_limited" ? { "Retry-After": String(SESSION_BUSY_RETRY_SECONDS) } : undefined;
+      return errorResponse(result.code, result.message, retry);
+    }
     if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });
   }
