@@ -44,9 +44,9 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.jsonc" },
             miniflare: {
-              // Runs last a few seconds (20 ms a token); limits small enough to reach in a test.
+              // Runs last several seconds (50 ms a token); limits small enough to reach in a test.
               bindings: {
-                DEMO_TOKEN_DELAY_MS: "20",
+                DEMO_TOKEN_DELAY_MS: "50",
                 DEMO_TOKENS: "24",
                 CHUNK_WINDOW_MS: "5",
                 CHUNK_MAX_MS: "40",
@@ -55,7 +55,7 @@ export default defineConfig({
                 MAX_STREAMS_PER_SESSION: "2",
                 MAX_RUNS_PER_USER: "2",
                 RUN_RATE_PER_MINUTE: "6",
-                RUN_BURST: "4",
+                RUN_BURST: "6",
                 STREAM_LEASE_SECONDS: "2",
               },
             },

@@ -69,7 +69,10 @@ export function releaseLease(c: Context<AppEnv>, leaseId: string): void {
 
 /**
  * Ties the stream lease `leaseId` to `response`'s body: renewed while it is open, released when it
- * ends, errors or is cancelled. A response without a stream body (204, errors) releases at once.
+ * ends, errors or the client goes away. A response without a stream body (204, errors) releases at
+ * once. The body is piped through an identity transform and the pipe is handed to waitUntil: when
+ * the client disconnects, the Worker's own handlers stop running, but a waitUntil task still sees
+ * the pipe fail and can give the lease back (and the pipe cancels the session object's stream).
  */
 export function leasedStream(c: Context<AppEnv>, response: Response, leaseId: string, config: Config): Response {
   if (response.status !== 200 || !response.body) {
@@ -79,36 +82,11 @@ export function leasedStream(c: Context<AppEnv>, response: Response, leaseId: st
   const stub = userLimitsStub(c.env, c.get("userId"));
   const ttlMs = config.streamLeaseSeconds * 1000;
   const timer = setInterval(() => background(c, stub.renew("stream", leaseId, ttlMs)), Math.max(100, ttlMs / 3));
-  let ended = false;
   const end = () => {
-    if (ended) return;
-    ended = true;
     clearInterval(timer);
     releaseLease(c, leaseId);
   };
-  const reader = response.body.getReader();
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          const { done, value } = await reader.read();
-          if (done) {
-            end();
-            controller.close();
-          } else {
-            controller.enqueue(value);
-          }
-        } catch (error) {
-          end();
-          controller.error(error);
-        }
-      },
-      async cancel(reason) {
-        end();
-        await reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return new Response(body, { status: response.status, headers: response.headers });
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  background(c, response.body.pipeTo(writable).then(end, end));
+  return new Response(readable, { status: response.status, headers: response.headers });
 }
