@@ -19,6 +19,7 @@ const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Last-Event-
 /** Response headers a page may read. */
 const EXPOSED_HEADERS = [SESSION_ID_HEADER, RUN_ID_HEADER, READ_TOKEN_HEADER, "Retry-After"];
 
+/** CORS for the origins in CORS_ORIGINS; does nothing when it is unset. */
 export const corsFromConfig = createMiddleware<AppEnv>(async (c, next) => {
   const origins = loadAccessConfig(c.env).corsOrigins;
   if (origins.length === 0) return next();

@@ -27,6 +27,7 @@ const onlyWhenEnabled = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+/** Mounted at `/dev`, before authentication. */
 export const devRoutes = new Hono<AppEnv>().get(
   "/token",
   onlyWhenEnabled,

@@ -106,6 +106,8 @@ describe("ownership", () => {
     const bob = { user: "bob" };
     await expectError(await api(`/sessions/${id}`, {}, bob), 404, "not_found");
     await expectError(await api(`/sessions/${id}/events`, {}, bob), 404, "not_found");
+    const resumeStream = await api(`/sessions/${id}/events`, { headers: { "Last-Event-ID": "1" } }, bob);
+    await expectError(resumeStream, 404, "not_found");
     await expectError(await api(`/sessions/${id}/cancel`, { method: "POST" }, bob), 404, "not_found");
     await expectError(await api(`/sessions/${id}`, { method: "DELETE" }, bob), 404, "not_found");
     const resumed = await postChat("novachat", { message: "hijack", session_id: id }, {}, bob);

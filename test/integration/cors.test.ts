@@ -50,6 +50,14 @@ describe("CORS", () => {
     expect(refused.headers.get("Access-Control-Allow-Origin")).toBe(PAGE);
   });
 
+  it("dresses answers passed through from the session object too", async () => {
+    const headers = { Origin: PAGE, Authorization: `Bearer ${await tokenFor()}` };
+    const res = await callApp(`${BASE}/sessions/00000000-0000-4000-8000-000000000000/events`, { headers }, configured);
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe(PAGE);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("not_found");
+  });
+
   it("grants nothing to an origin not in the list", async () => {
     const res = await callApp(`${BASE}/novachat`, preflight("POST", "https://evil.example"), configured);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
