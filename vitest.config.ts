@@ -2,10 +2,24 @@
  * Test projects: `unit` runs pure modules under Node; `workers` runs inside workerd through
  * @cloudflare/vitest-pool-workers with the real Worker, Durable Objects and SQLite storage, on the
  * demo model; `llm` runs the same way on the real openai client against a local fake endpoint
- * (test/helpers/fake-openai.ts, started by its globalSetup).
+ * (test/helpers/fake-openai.ts, started by its globalSetup); `limits` is the same Worker with small
+ * limits, short leases and a slower demo model, so a test can hold streams and runs open long
+ * enough to hit each limit for real.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+/** Test-only signing secret (tokens in tests are signed with it; never used anywhere else). */
+const AUTH_SECRET = "test-only-secret-0123456789abcdef0123456789abcdef";
+
+/** Limits high enough that functional tests with many readers or runs are never throttled. */
+const RAISED_LIMITS = {
+  MAX_STREAMS_PER_USER: "500",
+  MAX_STREAMS_PER_SESSION: "500",
+  MAX_RUNS_PER_USER: "50",
+  RUN_RATE_PER_MINUTE: "6000",
+  RUN_BURST: "500",
+};
 
 export default defineConfig({
   test: {
@@ -17,7 +31,14 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.jsonc" },
             miniflare: {
               // Fast, deterministic runs: 1 ms a token, short answers, merging on.
-              bindings: { DEMO_TOKEN_DELAY_MS: "1", DEMO_TOKENS: "24", CHUNK_WINDOW_MS: "5", CHUNK_MAX_MS: "40" },
+              bindings: {
+                DEMO_TOKEN_DELAY_MS: "1",
+                DEMO_TOKENS: "24",
+                CHUNK_WINDOW_MS: "5",
+                CHUNK_MAX_MS: "40",
+                AUTH_SECRET,
+                ...RAISED_LIMITS,
+              },
             },
           }),
         ],
@@ -41,6 +62,8 @@ export default defineConfig({
                 LLM_IDLE_TIMEOUT_MS: "1500",
                 CHUNK_WINDOW_MS: "5",
                 CHUNK_MAX_MS: "40",
+                AUTH_SECRET,
+                ...RAISED_LIMITS,
               },
             },
           })),
@@ -51,6 +74,30 @@ export default defineConfig({
           globalSetup: ["test/helpers/fake-openai-setup.ts"],
           testTimeout: 30_000,
         },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: {
+              // Runs last several seconds (50 ms a token); limits small enough to reach in a test.
+              bindings: {
+                DEMO_TOKEN_DELAY_MS: "50",
+                DEMO_TOKENS: "24",
+                CHUNK_WINDOW_MS: "5",
+                CHUNK_MAX_MS: "40",
+                AUTH_SECRET,
+                MAX_STREAMS_PER_USER: "3",
+                MAX_STREAMS_PER_SESSION: "2",
+                MAX_RUNS_PER_USER: "2",
+                RUN_RATE_PER_MINUTE: "6",
+                RUN_BURST: "6",
+                STREAM_LEASE_SECONDS: "2",
+              },
+            },
+          }),
+        ],
+        test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 30_000 },
       },
     ],
   },

@@ -47,6 +47,24 @@ export interface Config {
   openaiBaseUrl: string;
   /** `OPENAI_API_KEY` (a secret: never log it). */
   openaiApiKey: string;
+  /** Open event streams one user may hold at once, across every Worker instance. */
+  maxStreamsPerUser: number;
+  /** Open event streams one session may have at once (GET /sessions/:id/events). */
+  maxStreamsPerSession: number;
+  /** Runs one user may have active at once, across all their sessions. */
+  maxRunsPerUser: number;
+  /** Sustained rate of run-starting requests per user, per minute (token bucket refill). */
+  runRatePerMinute: number;
+  /** Run-starting requests a user may make in a burst (token bucket size). */
+  runBurst: number;
+  /** Lifetime of a stream lease, seconds: an open stream renews it; a dead one stops counting after this. */
+  streamLeaseSeconds: number;
+  /** Largest accepted request body, bytes (413 above). */
+  maxBodyBytes: number;
+  /** Longest accepted chat `message`, characters (400 above). */
+  maxMessageChars: number;
+  /** Upper bound on a read token's life, seconds; it also dies with its session. */
+  readTokenTtlSeconds: number;
 }
 
 type NumericKey = { [K in keyof Config]: Config[K] extends number ? K : never }[keyof Config];
@@ -73,6 +91,15 @@ export const DEFAULTS: Config = {
   llmFallbackModel: "",
   openaiBaseUrl: "",
   openaiApiKey: "",
+  maxStreamsPerUser: 20,
+  maxStreamsPerSession: 50,
+  maxRunsPerUser: 3,
+  runRatePerMinute: 30,
+  runBurst: 10,
+  streamLeaseSeconds: 60,
+  maxBodyBytes: 64 * 1024,
+  maxMessageChars: 32_000,
+  readTokenTtlSeconds: 24 * 3600,
 };
 
 const ENV_NAMES: Record<NumericKey, string> = {
@@ -89,6 +116,15 @@ const ENV_NAMES: Record<NumericKey, string> = {
   llmRetryBaseMs: "LLM_RETRY_BASE_MS",
   llmRetryFactor: "LLM_RETRY_FACTOR",
   llmRetryMaxMs: "LLM_RETRY_MAX_MS",
+  maxStreamsPerUser: "MAX_STREAMS_PER_USER",
+  maxStreamsPerSession: "MAX_STREAMS_PER_SESSION",
+  maxRunsPerUser: "MAX_RUNS_PER_USER",
+  runRatePerMinute: "RUN_RATE_PER_MINUTE",
+  runBurst: "RUN_BURST",
+  streamLeaseSeconds: "STREAM_LEASE_SECONDS",
+  maxBodyBytes: "MAX_BODY_BYTES",
+  maxMessageChars: "MAX_MESSAGE_CHARS",
+  readTokenTtlSeconds: "READ_TOKEN_TTL_SECONDS",
 };
 
 /** Prefix of the per-agent model overrides: `LLM_MODEL_CONTENT_AGENT` sets `content_agent`'s model. */
@@ -137,5 +173,40 @@ function loadLlmStrings(vars: Record<string, unknown>): Partial<Config> {
     llmFallbackModel: text(vars, "LLM_FALLBACK_MODEL"),
     openaiBaseUrl: text(vars, "OPENAI_BASE_URL"),
     openaiApiKey,
+  };
+}
+
+/** Authentication and browser-access settings: strings, unlike the numeric Config. */
+export interface AccessConfig {
+  /** HS256 secret every token is signed with; undefined = not configured (every authenticated route answers 503). */
+  authSecret: string | undefined;
+  /** Required `iss` claim of user tokens, when set. */
+  issuer: string | undefined;
+  /** Required `aud` claim of user tokens, when set. */
+  audience: string | undefined;
+  /** Origins allowed by CORS; `["*"]` only when configured so; empty = no cross-origin access. */
+  corsOrigins: string[];
+  /** `GET /dev/token` exists (local development only: never set DEV_TOKENS in production). */
+  devTokens: boolean;
+}
+
+function optionalText(vars: Record<string, unknown>, name: string): string | undefined {
+  const raw = vars[name];
+  return typeof raw === "string" && raw.trim() !== "" ? raw.trim() : undefined;
+}
+
+/** Reads the access settings: AUTH_SECRET, AUTH_ISSUER, AUTH_AUDIENCE, CORS_ORIGINS, DEV_TOKENS. */
+export function loadAccessConfig(env: object): AccessConfig {
+  const vars = env as Record<string, unknown>;
+  const secret = vars.AUTH_SECRET;
+  return {
+    authSecret: typeof secret === "string" && secret !== "" ? secret : undefined,
+    issuer: optionalText(vars, "AUTH_ISSUER"),
+    audience: optionalText(vars, "AUTH_AUDIENCE"),
+    corsOrigins: (optionalText(vars, "CORS_ORIGINS") ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ""),
+    devTokens: optionalText(vars, "DEV_TOKENS") === "on",
   };
 }

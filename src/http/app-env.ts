@@ -4,5 +4,9 @@ export interface AppEnv {
   Variables: {
     /** The authenticated user; every session operation is scoped to it. */
     userId: string;
+    /** AUTH_SECRET, known to be set once authentication passed (read tokens are signed with it). */
+    authSecret: string;
+    /** Authenticated by a read token: may read the session, never change it. */
+    readOnly: boolean;
   };
 }

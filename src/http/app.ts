@@ -1,16 +1,26 @@
-/** The Hono application: every public route, the error mapping and the 404/405 answers. */
+/**
+ * The Hono application: CORS first (preflights carry no credentials), the public /health and the
+ * dev-only token route, then authentication and the body limit in front of every API route, the
+ * error mapping and the 404 answer.
+ */
 import { Hono } from "hono";
 import { errorBody } from "../protocol/errors";
 import type { AppEnv } from "./app-env";
+import { authenticate } from "./auth";
 import { chatRoutes } from "./chat-routes";
+import { corsFromConfig } from "./cors";
+import { devRoutes } from "./dev-routes";
 import { onError } from "./errors";
-import { anonymousUser } from "./middleware";
+import { limitBody } from "./middleware";
 import { sessionRoutes } from "./session-routes";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  app.use("*", corsFromConfig);
   app.get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() }));
-  app.use("*", anonymousUser);
+  app.route("/dev", devRoutes);
+  app.use("*", authenticate);
+  app.use("*", limitBody);
   app.route("/", chatRoutes);
   app.route("/sessions", sessionRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -1,5 +1,7 @@
 /** Small request guards shared by routes. */
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { loadConfig } from "../env";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 
@@ -12,8 +14,14 @@ export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Until authentication lands every caller is the same local user. */
-export const anonymousUser = createMiddleware<AppEnv>(async (c, next) => {
-  c.set("userId", "anonymous");
-  await next();
+/** Bodies larger than MAX_BODY_BYTES are refused with 413 before anything reads them whole. */
+export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
+  const maxSize = loadConfig(c.env).maxBodyBytes;
+  const limit = bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new ApiError("payload_too_large", `request body must be at most ${maxSize} bytes`);
+    },
+  });
+  return limit(c, next);
 });

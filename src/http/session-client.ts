@@ -17,34 +17,41 @@ export function sessionStub(env: Env, sessionId: string): DurableObjectStub<Sess
 }
 
 /**
- * Opens the session's log as SSE after `afterId` (until `runId` ends, when given). Passes the
- * object's 204 and JSON errors through unchanged.
+ * Opens the session's log as SSE after `afterId` (until `runId` ends, when given; refused with 429
+ * when the session already has `maxReaders` open streams). Passes the object's 204 and JSON errors
+ * through unchanged.
  */
 export async function openEventStream(
   stub: DurableObjectStub<SessionObject>,
-  params: { userId: string; afterId: number; runId?: string },
+  params: { userId: string; afterId: number; runId?: string; maxReaders?: number },
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const url = new URL(`https://session${EVENTS_PATH}`);
   url.searchParams.set("user", params.userId);
   url.searchParams.set("after", String(params.afterId));
   if (params.runId) url.searchParams.set("run", params.runId);
+  if (params.maxReaders !== undefined) url.searchParams.set("max", String(params.maxReaders));
   const response = await stub.fetch(url);
   if (response.status !== 200) return response;
   return new Response(response.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 }
 
-/** The URL a client follows to read a run's events (from the run's first event). */
-export function eventsUrl(sessionId: string, firstEventId: number): string {
-  return `/sessions/${sessionId}/events?last_event_id=${firstEventId - 1}`;
+/**
+ * The URL a client follows to read a run's events (from the run's first event); with a read token
+ * it works without headers, as EventSource needs.
+ */
+export function eventsUrl(sessionId: string, firstEventId: number, readToken?: string): string {
+  const url = `/sessions/${sessionId}/events?last_event_id=${firstEventId - 1}`;
+  return readToken === undefined ? url : `${url}&token=${encodeURIComponent(readToken)}`;
 }
 
 /** Forwards a WebSocket upgrade to the session's object, which accepts it with hibernation. */
 export function openSocket(
   stub: DurableObjectStub<SessionObject>,
-  params: { userId: string; afterId: number; canWrite: boolean },
+  params: { userId: string; afterId: number; canWrite: boolean; maxSockets: number },
 ): Promise<Response> {
   const url = new URL(`https://session${SOCKET_PATH}`);
+  url.searchParams.set("max", String(params.maxSockets));
   url.searchParams.set("user", params.userId);
   url.searchParams.set("after", String(params.afterId));
   url.searchParams.set("write", params.canWrite ? "1" : "0");

@@ -1,7 +1,15 @@
-/** `/sessions/:id`: snapshot, event stream (resumable), cancel and delete. */
+/**
+ * `/sessions/:id`: snapshot, event stream (resumable), cancel and delete. Each is scoped to the
+ * authenticated user: another user's session answers 404 like one that never existed.
+ */
 import { Hono } from "hono";
+import { AUDIT_EVENTS, audit } from "../audit";
+import { loadConfig } from "../env";
+import { LIMITS } from "../limits/user-limits";
 import type { AppEnv } from "./app-env";
 import { ApiError, unwrap } from "./errors";
+import { SESSION_ID_HEADER } from "./headers";
+import { admitStream, leasedStream, releaseLease } from "./limits";
 import { openEventStream, openSocket, sessionStub } from "./session-client";
 import { parseResumePoint, SessionParam, validate } from "./validation";
 
@@ -14,8 +22,22 @@ export const sessionRoutes = new Hono<AppEnv>()
   })
   .get("/:id/events", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
+    const userId = c.get("userId");
     const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
-    return openEventStream(sessionStub(c.env, id), { userId: c.get("userId"), afterId }, { "X-Session-Id": id });
+    const config = loadConfig(c.env);
+    const lease = await admitStream(c, config, id);
+    let response: Response;
+    try {
+      const params = { userId, afterId, maxReaders: config.maxStreamsPerSession };
+      response = await openEventStream(sessionStub(c.env, id), params, { [SESSION_ID_HEADER]: id });
+    } catch (error) {
+      releaseLease(c, lease);
+      throw error;
+    }
+    if (response.status === 429) {
+      audit(AUDIT_EVENTS.LIMIT_HIT, { user_id: userId, session_id: id, limit: LIMITS.STREAMS_PER_SESSION });
+    }
+    return leasedStream(c, response, lease, config);
   })
   .get("/:id/ws", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
@@ -23,15 +45,25 @@ export const sessionRoutes = new Hono<AppEnv>()
       throw new ApiError("upgrade_required", "this route needs a WebSocket upgrade (Upgrade: websocket)");
     }
     const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
-    return openSocket(sessionStub(c.env, id), { userId: c.get("userId"), afterId, canWrite: true });
+    const params = {
+      userId: c.get("userId"),
+      afterId,
+      canWrite: !c.get("readOnly"),
+      maxSockets: loadConfig(c.env).maxStreamsPerSession,
+    };
+    return openSocket(sessionStub(c.env, id), params);
   })
   .post("/:id/cancel", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
-    const { run_id } = unwrap(await sessionStub(c.env, id).cancel(c.get("userId")));
+    const userId = c.get("userId");
+    const { run_id } = unwrap(await sessionStub(c.env, id).cancel(userId));
+    audit(AUDIT_EVENTS.RUN_CANCELLED, { user_id: userId, session_id: id, run_id });
     return c.json({ session_id: id, run_id, status: "cancelling" }, 202);
   })
   .delete("/:id", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
-    unwrap(await sessionStub(c.env, id).destroy(c.get("userId")));
+    const userId = c.get("userId");
+    unwrap(await sessionStub(c.env, id).destroy(userId));
+    audit(AUDIT_EVENTS.SESSION_DELETED, { user_id: userId, session_id: id });
     return c.body(null, 204);
   });

@@ -5,26 +5,32 @@
 import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import { z } from "zod";
+import { DEFAULTS, loadConfig } from "../env";
 import { ApiError } from "./errors";
 
-/** Longest accepted chat message, characters. */
-export const MAX_MESSAGE_CHARS = 32_000;
+/** Default longest chat message, characters (MAX_MESSAGE_CHARS in src/env.ts sets the one in force). */
+export const MAX_MESSAGE_CHARS = DEFAULTS.maxMessageChars;
 
 /** Session ids are the UUIDs the service hands out; nothing else names a session. */
 export const SessionId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
   message: "must be a session id (a UUID)",
 });
 
-export const ChatBody = z
-  .object({
-    message: z
-      .string()
-      .min(1, "must not be empty")
-      .max(MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`),
-    session_id: SessionId.optional(),
-    options: z.record(z.string(), z.unknown()).optional(),
-  })
-  .strict();
+/** The chat body with a given message limit. */
+export function chatBody(maxMessageChars: number) {
+  return z
+    .object({
+      message: z
+        .string()
+        .min(1, "must not be empty")
+        .max(maxMessageChars, `must be at most ${maxMessageChars} characters`),
+      session_id: SessionId.optional(),
+      options: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict();
+}
+
+export const ChatBody = chatBody(MAX_MESSAGE_CHARS);
 export type ChatBody = z.infer<typeof ChatBody>;
 
 export const SessionParam = z.object({ id: SessionId });
@@ -45,7 +51,7 @@ function describe(error: { issues: readonly { path: PropertyKey[]; message: stri
 export function validate<T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) {
   return zValidator(target, schema, (result) => {
     if (!result.success) {
-      const code = target === "param" ? "invalid_session_id" : "invalid_body";
+      const code = target === "param" ? "invalid_session_id" : target === "query" ? "invalid_query" : "invalid_body";
       throw new ApiError(code, describe(result.error));
     }
   });
@@ -62,3 +68,21 @@ export function parseResumePoint(header: string | undefined, query: string | und
   }
   return parsed.data;
 }
+
+const defaultChatValidator = validate("json", ChatBody);
+type ChatValidator = typeof defaultChatValidator;
+const chatValidators = new Map<number, ChatValidator>([[MAX_MESSAGE_CHARS, defaultChatValidator]]);
+
+/**
+ * Validates a chat body against the configured message limit. One validator per limit value,
+ * built on first use; each has ChatBody's output type, since only the bound differs.
+ */
+export const validateChatBody: ChatValidator = (c, next) => {
+  const max = loadConfig(c.env ?? {}).maxMessageChars;
+  let validator = chatValidators.get(max);
+  if (!validator) {
+    validator = validate("json", chatBody(max)) as ChatValidator;
+    chatValidators.set(max, validator);
+  }
+  return validator(c, next);
+};

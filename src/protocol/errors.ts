@@ -6,6 +6,7 @@
 export const ERRORS = {
   bad_request: 400,
   invalid_body: 400,
+  invalid_query: 400,
   invalid_resume_point: 400,
   invalid_session_id: 400,
   unauthorized: 401,

@@ -5,6 +5,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
+import { runLeaseHooks } from "../limits/run-leases";
+import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
@@ -13,6 +15,11 @@ import { Session, type Started, type StartInput } from "./session";
 /** Internal URLs the Worker uses to open a session's event stream and WebSocket. */
 export const EVENTS_PATH = "/events";
 export const SOCKET_PATH = "/ws";
+
+/** A full session asks the client to come back after a fixed pause. */
+function retryAfter(code: string): Record<string, string> | undefined {
+  return code === "rate_limited" ? { "Retry-After": String(SESSION_BUSY_RETRY_SECONDS) } : undefined;
+}
 
 export class SessionObject extends DurableObject<Env> {
   #session: Session;
@@ -30,6 +37,7 @@ export class SessionObject extends DurableObject<Env> {
         await ctx.storage.deleteAll();
       },
       sockets: () => ctx.getWebSockets(),
+      ...runLeaseHooks(env),
     });
     // Heartbeats are answered by the runtime, so an idle socket never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(WS_PING, WS_PONG));
@@ -52,7 +60,7 @@ export class SessionObject extends DurableObject<Env> {
   }
 
   /**
-   * `GET /events?user=&after=&run=`: the SSE stream, or 204, or a JSON error.
+   * `GET /events?user=&after=&run=&max=`: the SSE stream, or 204, or a JSON error.
    * `GET /ws?user=&after=&write=`: a hibernatable WebSocket on the same log.
    */
   async fetch(request: Request): Promise<Response> {
@@ -60,20 +68,25 @@ export class SessionObject extends DurableObject<Env> {
     const after = Number(url.searchParams.get("after") ?? "0");
     if (url.pathname === SOCKET_PATH) return this.#openSocket(url.searchParams, after);
     if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
+    const max = Number(url.searchParams.get("max") ?? Number.POSITIVE_INFINITY);
     const result = this.#session.openEvents(
       url.searchParams.get("user") ?? "",
       after,
       url.searchParams.get("run") ?? undefined,
+      Number.isNaN(max) ? Number.POSITIVE_INFINITY : max,
     );
-    if (!result.ok) return errorResponse(result.code, result.message);
+    if (!result.ok) {
+      const retry = retryAfter(result.code);
+      return errorResponse(result.code, result.message, retry);
+    }
     if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });
   }
 
   #openSocket(params: URLSearchParams, after: number): Response {
     const userId = params.get("user") ?? "";
-    const allowed = this.#session.canOpenSocket(userId, after);
-    if (!allowed.ok) return errorResponse(allowed.code, allowed.message);
+    const allowed = this.#session.canOpenSocket(userId, after, Number(params.get("max") ?? Number.POSITIVE_INFINITY));
+    if (!allowed.ok) return errorResponse(allowed.code, allowed.message, retryAfter(allowed.code));
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
     this.#session.attachSocket(server, userId, params.get("write") === "1", after);

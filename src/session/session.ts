@@ -28,6 +28,16 @@ export interface SessionHost {
   /** The session's accepted (hibernatable) WebSockets. */
   sockets(): WebSocket[];
   now?: () => number;
+  /** Told when a run ends (any status, also when its session is deleted): releases its run lease, audits. */
+  onRunEnd?(run: RunRecord, owner: RunOwner): void;
+  /** Told at every keepalive while a run is active: renews its run lease. */
+  onRunAlive?(run: RunRecord, owner: RunOwner): void;
+}
+
+/** Who a run belongs to, for the hooks. */
+export interface RunOwner {
+  userId: string;
+  sessionId: string;
 }
 
 export interface StartInput {
@@ -38,6 +48,8 @@ export interface StartInput {
   options: Record<string, unknown>;
   /** Create the session (a POST without session_id); otherwise it must exist. */
   create: boolean;
+  /** The run's id, when the caller chose it (the Worker names its run lease after it). */
+  runId?: string;
 }
 
 export type Started = { ok: true; run_id: string; first_event_id: number };
@@ -125,7 +137,7 @@ export class Session {
     const { store, log, writer } = stores;
     writer.flush();
     const record: RunRecord = {
-      run_id: crypto.randomUUID(),
+      run_id: input.runId ?? crypto.randomUUID(),
       mode: input.mode,
       status: "running",
       message: input.message,
@@ -159,7 +171,12 @@ export class Session {
     this.#scheduleAlarm(stores.store);
   }
 
+  #ownerOf(store: SessionStore): RunOwner {
+    return { userId: store.getMeta("owner") ?? "", sessionId: store.getMeta("session_id") ?? "" };
+  }
+
   #launch(record: RunRecord, { store, log, writer }: Stores, failWith?: Error): void {
+    const owner = this.#ownerOf(store);
     const run = new ActiveRun(record, {
       store,
       llm: this.#host.llm,
@@ -172,6 +189,7 @@ export class Session {
     });
     this.#active = run;
     run.done.finally(() => {
+      this.#host.onRunEnd?.(record, owner);
       if (this.#active !== run) return;
       this.#active = undefined;
       if (record.end_event_id !== null) this.#ends.set(record.run_id, record.end_event_id);
@@ -188,17 +206,32 @@ export class Session {
     return { ok: true, run_id: this.#active.record.run_id };
   }
 
-  /** Opens the log as an SSE stream after `afterId`; see the README for the contract. */
-  openEvents(userId: string, afterId: number, untilRunEnds?: string): OpenedStream | Failure {
+  /**
+   * Opens the log as an SSE stream after `afterId`; see the README for the contract. Refused
+   * with rate_limited when `maxReaders` streams are already open on this session.
+   */
+  openEvents(
+    userId: string,
+    afterId: number,
+    untilRunEnds?: string,
+    maxReaders = Number.POSITIVE_INFINITY,
+  ): OpenedStream | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
     const { log, store } = stores;
     if (afterId > log.head) {
       return failure("invalid_resume_point", `resume point ${afterId} is beyond the newest event id ${log.head}`);
     }
-    this.#touch(store);
     const runId = untilRunEnds ?? this.#active?.record.run_id;
-    if (runId === undefined && afterId === log.head) return { ok: true, status: 204 };
+    const nothingToSend = runId === undefined && afterId === log.head;
+    if (!nothingToSend && this.#readers >= maxReaders) {
+      return failure(
+        "rate_limited",
+        `this session already has ${this.#readers} open event streams (limit ${maxReaders})`,
+      );
+    }
+    this.#touch(store);
+    if (nothingToSend) return { ok: true, status: 204 };
     this.#readers++;
     const stream = createReaderStream(
       {
@@ -228,9 +261,12 @@ export class Session {
   }
 
   /** Checks that `userId` may follow the session over a WebSocket from `afterId`. */
-  canOpenSocket(userId: string, afterId: number): { ok: true } | Failure {
+  canOpenSocket(userId: string, afterId: number, maxSockets = Number.POSITIVE_INFINITY): { ok: true } | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
+    if (this.#host.sockets().length >= maxSockets) {
+      return failure("rate_limited", `this session already has ${maxSockets} WebSockets open`);
+    }
     if (afterId > stores.log.head) {
       return failure(
         "invalid_resume_point",
@@ -305,7 +341,10 @@ export class Session {
     const stores = this.#stores;
     if (!stores) return;
     this.#resumeUnfinished();
-    if (this.#active) return this.#scheduleAlarm(stores.store);
+    if (this.#active) {
+      this.#host.onRunAlive?.(this.#active.record, this.#ownerOf(stores.store));
+      return this.#scheduleAlarm(stores.store);
+    }
     const updated = Date.parse(stores.store.getMeta("updated_at") ?? "");
     if (!(this.#now() < updated + this.#host.config.sessionTtlSeconds * 1000)) {
       await this.destroy();

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
+import { bearer } from "../support/auth";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { record } from "./report";
 import { timedRun } from "./runs";
@@ -44,15 +45,18 @@ function open(port: number, write?: string): Socket {
 }
 
 it("keeps serving a well-behaved client under hostile connections", async () => {
-  const baseline = await timedRun(server.url, "baseline before the attack");
+  const auth = await bearer("well-behaved");
+  const baseline = await timedRun(server.url, "baseline before the attack", auth);
   expect(findIntegrityMismatches(baseline.events)).toEqual([]);
 
   const { port } = server;
+  // The attackers hold a valid token of their own (another user): they are refused at the limits.
+  const attackerAuth = `Authorization: ${(await bearer("attacker")).Authorization}\r\n`;
   const host = `Host: 127.0.0.1:${port}\r\n`;
   for (let i = 0; i < IDLE_CONNECTIONS; i++) open(port);
   for (let i = 0; i < ABANDONED_READERS; i++) {
     // Asks for a session's whole log and never reads the answer.
-    open(port, `GET /sessions/${baseline.sessionId}/events HTTP/1.1\r\n${host}\r\n`).pause();
+    open(port, `GET /sessions/${baseline.sessionId}/events HTTP/1.1\r\n${host}${attackerAuth}\r\n`).pause();
   }
   const slow: Socket[] = [];
   for (let i = 0; i < SLOWLORIS; i++) {
@@ -68,7 +72,7 @@ it("keeps serving a well-behaved client under hostile connections", async () => 
   await new Promise((r) => setTimeout(r, 2000));
 
   try {
-    const underAttack = await timedRun(server.url, "during the attack");
+    const underAttack = await timedRun(server.url, "during the attack", auth);
     expect(findIntegrityMismatches(underAttack.events)).toEqual([]);
     expect(underAttack.status).toBe("completed");
     expect(underAttack.firstEventMs).toBeLessThan(FIRST_EVENT_BUDGET_MS);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
+import { bearer } from "../support/auth";
 import { type DevServer, freePort, startDevServer } from "../support/dev-server";
 import { audit, readFrom } from "./follow";
 import { record } from "./report";
@@ -30,6 +31,7 @@ it(`resumes a run killed mid-stream ${KILLS} times with nothing lost or repeated
   let lost = 0;
   let duplicated = 0;
   let maxRecoveryMs = 0;
+  const auth = await bearer("kill-tester");
   for (let k = 0; k < KILLS; k++) {
     const dir = mkdtempSync(join(tmpdir(), "faults-kill-"));
     dirs.push(dir);
@@ -37,14 +39,14 @@ it(`resumes a run killed mid-stream ${KILLS} times with nothing lost or repeated
     server = await startDevServer({ persistTo: dir, port, vars: VARS });
     const start = await fetch(`${server.url}/novachat`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...auth },
       body: JSON.stringify({ message: `kill test ${k}` }),
     });
     const { session_id } = (await start.json()) as { session_id: string };
     const eventsUrl = `${server.url}/sessions/${session_id}/events`;
 
     // Read part of the run, then kill the whole server process group without warning.
-    const before = await readFrom(eventsUrl, 0, {}, 3 + Math.floor(Math.random() * 20));
+    const before = await readFrom(eventsUrl, 0, auth, 3 + Math.floor(Math.random() * 20));
     await server.kill("SIGKILL");
     const received: StreamEvent[] = [...before.events];
     expect(received.length).toBeGreaterThan(0);
@@ -55,7 +57,7 @@ it(`resumes a run killed mid-stream ${KILLS} times with nothing lost or repeated
     let recovery = -1;
     for (let attempt = 0; attempt < 20; attempt++) {
       const lastId = received.at(-1)?.id ?? 0;
-      const { events, status } = await readFrom(eventsUrl, lastId);
+      const { events, status } = await readFrom(eventsUrl, lastId, auth);
       if (recovery < 0 && events.length > 0) recovery = Math.round(performance.now() - restartedAt);
       received.push(...events);
       if (received.at(-1)?.event_type === "run_complete" || status === 204) break;

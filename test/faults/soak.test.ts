@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { readSse } from "../helpers/sse";
+import { bearer } from "../support/auth";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { record } from "./report";
 
@@ -26,7 +27,12 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "faults-soak-"));
-  server = await startDevServer({ persistTo: dir, vars: { DEMO_TOKEN_DELAY_MS: "2", DEMO_TOKENS: "40" } });
+  server = await startDevServer({
+    persistTo: dir,
+    // Each session loop is its own user; the run rate of a loop is far above what the default
+    // per-user rate allows, and limits are not what this scenario is about.
+    vars: { DEMO_TOKEN_DELAY_MS: "2", DEMO_TOKENS: "40", RUN_RATE_PER_MINUTE: "6000", RUN_BURST: "500" },
+  });
 });
 
 afterAll(async () => {
@@ -36,13 +42,14 @@ afterAll(async () => {
 
 const json = { "Content-Type": "application/json", Accept: "application/json" };
 
-async function call(path: string, init?: RequestInit): Promise<Response> {
-  return fetch(`${server.url}${path}`, { ...init, signal: AbortSignal.timeout(30_000) });
+async function call(path: string, auth: Record<string, string>, init?: RequestInit): Promise<Response> {
+  const headers = { ...auth, ...(init?.headers as Record<string, string> | undefined) };
+  return fetch(`${server.url}${path}`, { ...init, headers, signal: AbortSignal.timeout(30_000) });
 }
 
-async function waitIdle(id: string): Promise<void> {
+async function waitIdle(id: string, auth: Record<string, string>): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const res = await call(`/sessions/${id}`);
+    const res = await call(`/sessions/${id}`, auth);
     if (res.status === 404) return;
     if (((await res.json()) as { status: string }).status === "idle") return;
     await new Promise((r) => setTimeout(r, 100));
@@ -51,12 +58,17 @@ async function waitIdle(id: string): Promise<void> {
 }
 
 /** One session's worker: loops runs, readers, cancels and deletes until the deadline. */
-async function sessionLoop(deadline: number, stats: { runs: number; cancels: number; deletes: number }) {
+async function sessionLoop(
+  user: string,
+  deadline: number,
+  stats: { runs: number; cancels: number; deletes: number },
+): Promise<{ auth: Record<string, string>; sessions: Set<string> }> {
+  const auth = await bearer(user);
   const live = new Set<string>();
   let id: string | undefined;
   while (Date.now() < deadline) {
     const mode = Math.random() < 0.5 ? "novachat" : "loomichat";
-    const res = await call(`/${mode}`, {
+    const res = await call(`/${mode}`, auth, {
       method: "POST",
       headers: json,
       body: JSON.stringify({ message: `soak ${stats.runs}`, ...(id ? { session_id: id } : {}) }),
@@ -67,24 +79,24 @@ async function sessionLoop(deadline: number, stats: { runs: number; cancels: num
     live.add(id);
     stats.runs++;
     // A reader that leaves after a few events, another that reads to the end.
-    const early = call(started.events_url).then((r) => readSse(r, 1 + Math.floor(Math.random() * 8)));
-    const full = call(started.events_url).then((r) => readSse(r));
+    const early = call(started.events_url, auth).then((r) => readSse(r, 1 + Math.floor(Math.random() * 8)));
+    const full = call(started.events_url, auth).then((r) => readSse(r));
     const roll = Math.random();
     if (roll < 0.15) {
       await new Promise((r) => setTimeout(r, Math.random() * 100));
-      await call(`/sessions/${id}/cancel`, { method: "POST" });
+      await call(`/sessions/${id}/cancel`, auth, { method: "POST" });
       stats.cancels++;
     }
     await Promise.all([early, full]);
-    await waitIdle(id);
+    await waitIdle(id, auth);
     if (roll > 0.92) {
-      await call(`/sessions/${id}`, { method: "DELETE" });
+      await call(`/sessions/${id}`, auth, { method: "DELETE" });
       live.delete(id);
       stats.deletes++;
       id = undefined;
     }
   }
-  return live;
+  return { auth, sessions: live };
 }
 
 it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s soak`, async () => {
@@ -97,18 +109,20 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
     rssWarmPeak = Math.max(rssWarmPeak, server.rssKb());
   }, 1000);
   const warmDeadline = Date.now() + Math.max(10, Math.min(60, SOAK_SECONDS / 5)) * 1000;
-  await Promise.all(Array.from({ length: SESSIONS }, () => sessionLoop(warmDeadline, stats)));
+  await Promise.all(Array.from({ length: SESSIONS }, (_, i) => sessionLoop(`soak-${i}`, warmDeadline, stats)));
   clearInterval(sampler);
   const rssStart = rssWarmPeak;
   const deadline = Date.now() + SOAK_SECONDS * 1000;
-  const loops = await Promise.all(Array.from({ length: SESSIONS }, () => sessionLoop(deadline, stats)));
-  const sessions = loops.flatMap((s) => [...s]);
+  const loops = await Promise.all(
+    Array.from({ length: SESSIONS }, (_, i) => sessionLoop(`soak-${i}`, deadline, stats)),
+  );
+  const sessions = loops.flatMap(({ auth, sessions }) => [...sessions].map((id) => ({ id, auth })));
 
   let eventsChecked = 0;
   let gaps = 0;
   let duplicates = 0;
-  for (const id of sessions) {
-    const { events } = await readSse(await call(`/sessions/${id}/events`));
+  for (const { id, auth } of sessions) {
+    const { events } = await readSse(await call(`/sessions/${id}/events`, auth));
     eventsChecked += events.length;
     events.forEach((e, i) => {
       if (e.id < i + 1) duplicates++;
@@ -117,7 +131,7 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
     const byRun = new Map<string, StreamEvent[]>();
     for (const e of events) byRun.set(e.run_id, [...(byRun.get(e.run_id) ?? []), e]);
     for (const run of byRun.values()) expect(findIntegrityMismatches(run)).toEqual([]);
-    const snap = (await (await call(`/sessions/${id}`)).json()) as { readers: number; status: string };
+    const snap = (await (await call(`/sessions/${id}`, auth)).json()) as { readers: number; status: string };
     expect(snap).toMatchObject({ readers: 0, status: "idle" });
   }
   // Idle objects are evicted after a while; give the runtime that long to hand memory back.

@@ -12,6 +12,7 @@ import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
 import type { StreamEvent } from "../../src/protocol/events";
 import { type FakeOpenAi, startFakeOpenAi } from "../helpers/fake-openai";
 import { readSse } from "../helpers/sse";
+import { bearer } from "../support/auth";
 import { type DevServer, startDevServer } from "../support/dev-server";
 import { audit } from "./follow";
 import { record } from "./report";
@@ -51,6 +52,10 @@ beforeAll(async () => {
       LLM_RETRY_BASE_MS: "20",
       LLM_RETRY_MAX_MS: "200",
       CHUNK_WINDOW_MS: "5",
+      // One test user starts every run: lift the per-user limits, which are not under test here.
+      MAX_RUNS_PER_USER: "50",
+      RUN_RATE_PER_MINUTE: "6000",
+      RUN_BURST: "500",
     },
   });
 });
@@ -80,7 +85,7 @@ interface Outcome {
 async function chaosRun(i: number): Promise<Outcome> {
   const res = await fetch(`${server.url}/novachat`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", ...(await bearer(`chaos-${i % CONCURRENCY}`)) },
     body: JSON.stringify({ message: chaosMessage(i) }),
     signal: AbortSignal.timeout(RUN_DEADLINE_MS),
   });

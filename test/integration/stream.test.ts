@@ -53,7 +53,9 @@ describe("POST /novachat streams a run end to end", () => {
 
   it("answers 202 with Accept: application/json, and events_url streams the run at once", async () => {
     const started = await startDetached("novachat", { message: "detached" });
-    expect(started.events_url).toBe(`/sessions/${started.session_id}/events?last_event_id=0`);
+    expect(started.events_url).toBe(
+      `/sessions/${started.session_id}/events?last_event_id=0&token=${encodeURIComponent(started.read_token)}`,
+    );
     const res = await api(started.events_url);
     expect(res.status).toBe(200);
     const { events } = await readSse(res);
@@ -69,7 +71,7 @@ describe("POST /novachat streams a run end to end", () => {
     expect(await second.json()).toMatchObject({ error: { code: "run_active" } });
     await waitIdle(first.session_id);
     const third = await startDetached("novachat", { message: "now", session_id: first.session_id });
-    expect(third.events_url).toMatch(/last_event_id=[1-9]\d*$/);
+    expect(third.events_url).toMatch(/last_event_id=[1-9]\d*&token=[\w.-]+$/);
     const { events } = await readSse(await api(third.events_url));
     expect(events.every((e) => e.run_id === third.run_id)).toBe(true);
     expect(events[events.length - 1].event_type).toBe(EVENT_TYPES.RUN_COMPLETE);

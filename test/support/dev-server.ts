@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { TEST_AUTH_SECRET } from "./auth";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
@@ -17,7 +18,7 @@ const START_TIMEOUT_MS = 60_000;
 export interface DevServerOptions {
   /** Directory for persisted Durable Object state; reuse it to restart on the same data. */
   persistTo: string;
-  /** Extra vars (`--var NAME:value`). */
+  /** Extra vars (`--var NAME:value`); AUTH_SECRET defaults to the test secret of ./auth.ts. */
   vars?: Record<string, string>;
   port?: number;
 }
@@ -74,7 +75,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const port = options.port ?? (await freePort());
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", options.persistTo];
   args.push("--inspector-port", String(await freePort()));
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  const vars = { AUTH_SECRET: TEST_AUTH_SECRET, ...options.vars };
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child: ChildProcess = spawn(WRANGLER, args, {
     cwd: ROOT,
     detached: true,

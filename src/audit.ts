@@ -1,0 +1,63 @@
+/**
+ * The audit log: one JSON object a line on stdout (Workers Logs / `wrangler tail` pick it up).
+ * Records say who did what to which session and run; by construction they carry no message
+ * content and no token: only the fields of AuditFields are written, each a short identifier.
+ */
+
+/** Every audited action. */
+export const AUDIT_EVENTS = {
+  SESSION_CREATED: "session_created",
+  RUN_STARTED: "run_started",
+  RUN_FINISHED: "run_finished",
+  RUN_CANCELLED: "run_cancelled",
+  SESSION_DELETED: "session_deleted",
+  AUTH_REFUSED: "auth_refused",
+  LIMIT_HIT: "limit_hit",
+} as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[keyof typeof AUDIT_EVENTS];
+
+/** What an audit record may say. Free text is limited to `reason`, which callers set from fixed strings. */
+export interface AuditFields {
+  user_id?: string | null;
+  session_id?: string | null;
+  run_id?: string | null;
+  /** Why (auth refused, limit hit): a fixed short phrase, never request content. */
+  reason?: string;
+  /** Which limit was hit. */
+  limit?: string;
+  /** A run's final status. */
+  status?: string;
+  method?: string;
+  /** Request path (no query string: read tokens travel there). */
+  path?: string;
+}
+
+/** Longest value written for any field: ids are short; anything longer is a hostile path or sub. */
+export const AUDIT_MAX_FIELD_CHARS = 200;
+
+const FIELDS: readonly (keyof AuditFields)[] = [
+  "user_id",
+  "session_id",
+  "run_id",
+  "reason",
+  "limit",
+  "status",
+  "method",
+  "path",
+];
+
+/** The audit line for an event (pure; exported for tests). */
+export function auditLine(event: AuditEvent, fields: AuditFields, now = new Date()): string {
+  const record: Record<string, string | null> = { type: "audit", event, time: now.toISOString() };
+  for (const key of FIELDS) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    record[key] = value === null ? null : String(value).slice(0, AUDIT_MAX_FIELD_CHARS);
+  }
+  return JSON.stringify(record);
+}
+
+/** Writes one audit record. */
+export function audit(event: AuditEvent, fields: AuditFields): void {
+  console.log(auditLine(event, fields));
+}

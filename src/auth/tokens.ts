@@ -1,0 +1,138 @@
+/**
+ * The two kinds of token, signed and checked with Hono's JWT utilities (HS256, WebCrypto):
+ * - user tokens: `Authorization: Bearer`, issued by whoever holds AUTH_SECRET, `sub` = user id;
+ * - read tokens: issued by this service, bound to one user and one session, read-only.
+ * Read tokens are signed with a key derived from AUTH_SECRET (HKDF), so a read token can never
+ * pass as a user token, and a user token (or anything an identity provider mints) never as a
+ * read token.
+ */
+import { sign, verify } from "hono/jwt";
+import { z } from "zod";
+
+/** Longest token accepted, characters: anything longer is refused before any decoding. */
+export const MAX_TOKEN_CHARS = 8192;
+/** Shortest AUTH_SECRET accepted: HS256 wants at least 256 bits of key. */
+export const MIN_SECRET_CHARS = 32;
+/** Private claim naming the one session a read token may read. */
+export const READ_CLAIM = "read_session";
+
+/** A user id: the `sub` claim. Printable, bounded: it names a Durable Object and appears in logs. */
+export const UserId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\p{Cc}]+$/u, "must not contain control characters");
+
+export type TokenCheck = { ok: true; userId: string } | { ok: false; reason: string };
+
+export interface UserTokenSettings {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+const seconds = (ms: number) => Math.floor(ms / 1000);
+
+/** Why Hono's verify refused a token, as a fixed phrase safe to show and log. */
+function refusal(error: unknown): string {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "JwtTokenExpired") return "token expired";
+  if (name === "JwtTokenSignatureMismatched") return "token signature is not valid";
+  if (name === "JwtTokenIssuer") return "token issuer not accepted";
+  if (name === "JwtTokenAudience" || name === "JwtPayloadRequiresAud") return "token audience not accepted";
+  if (name === "JwtTokenNotBefore") return "token not valid yet";
+  if (name === "JwtTokenIssuedAt") return "token issued in the future";
+  if (name === "JwtAlgorithmMismatch" || name === "JwtHeaderInvalid") return "token must be an HS256 JWT";
+  return "token is malformed";
+}
+
+async function checked(token: string, key: string, options: { iss?: string; aud?: string }) {
+  if (token.length > MAX_TOKEN_CHARS) return { ok: false as const, reason: "token too long" };
+  try {
+    return { ok: true as const, payload: await verify(token, key, { alg: "HS256", ...options }) };
+  } catch (error) {
+    return { ok: false as const, reason: refusal(error) };
+  }
+}
+
+/** Checks a bearer token: signature, `exp` (required), `iss`/`aud` when configured, and `sub`. */
+export async function verifyUserToken(token: string, settings: UserTokenSettings): Promise<TokenCheck> {
+  const result = await checked(token, settings.secret, { iss: settings.issuer, aud: settings.audience });
+  if (!result.ok) return result;
+  const { payload } = result;
+  if (typeof payload.exp !== "number") return { ok: false, reason: "token has no exp claim" };
+  if (READ_CLAIM in payload) return { ok: false, reason: "a read token cannot be used as a bearer token" };
+  const sub = UserId.safeParse(payload.sub);
+  if (!sub.success) return { ok: false, reason: "token sub claim is missing or not a valid user id" };
+  return { ok: true, userId: sub.data };
+}
+
+/** Signs a user token (dev tokens and tests; production tokens come from the identity provider). */
+export async function signUserToken(
+  settings: UserTokenSettings,
+  userId: string,
+  ttlSeconds: number,
+  now = Date.now(),
+): Promise<string> {
+  const claims: Record<string, unknown> = { sub: userId, iat: seconds(now), exp: seconds(now) + ttlSeconds };
+  if (settings.issuer) claims.iss = settings.issuer;
+  if (settings.audience) claims.aud = settings.audience;
+  return sign(claims, settings.secret, "HS256");
+}
+
+const derived = new Map<string, Promise<string>>();
+
+/** The read-token key: HKDF-SHA256 of AUTH_SECRET with a fixed label, hex encoded. */
+function readKey(secret: string): Promise<string> {
+  let key = derived.get(secret);
+  if (!key) {
+    key = (async () => {
+      const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), "HKDF", false, [
+        "deriveBits",
+      ]);
+      const bits = await crypto.subtle.deriveBits(
+        {
+          name: "HKDF",
+          hash: "SHA-256",
+          salt: new Uint8Array(0),
+          info: new TextEncoder().encode("edge-stream read token v1"),
+        },
+        base,
+        256,
+      );
+      return [...new Uint8Array(bits)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    })();
+    // One secret per deployment: a tiny cache is enough and cannot grow.
+    if (derived.size > 4) derived.clear();
+    derived.set(secret, key);
+  }
+  return key;
+}
+
+/** Signs a read token for `sessionId`, owned by `userId`. */
+export async function signReadToken(
+  secret: string,
+  grant: { userId: string; sessionId: string },
+  ttlSeconds: number,
+  now = Date.now(),
+): Promise<string> {
+  const claims = {
+    sub: grant.userId,
+    [READ_CLAIM]: grant.sessionId,
+    iat: seconds(now),
+    exp: seconds(now) + ttlSeconds,
+  };
+  return sign(claims, await readKey(secret), "HS256");
+}
+
+/** Checks a read token for `sessionId`: signed by this service, unexpired, and for that session. */
+export async function verifyReadToken(token: string, secret: string, sessionId: string): Promise<TokenCheck> {
+  const result = await checked(token, await readKey(secret), {});
+  if (!result.ok) return result;
+  const { payload } = result;
+  if (typeof payload.exp !== "number") return { ok: false, reason: "token has no exp claim" };
+  if (payload[READ_CLAIM] !== sessionId) return { ok: false, reason: "read token is for another session" };
+  const sub = UserId.safeParse(payload.sub);
+  if (!sub.success) return { ok: false, reason: "token sub claim is missing or not a valid user id" };
+  return { ok: true, userId: sub.data };
+}

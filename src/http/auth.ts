@@ -1,0 +1,73 @@
+/**
+ * Authentication: every route behind this middleware needs `Authorization: Bearer <user JWT>`, or,
+ * for the read routes only, `?token=<read token>` for that very session. No AUTH_SECRET means
+ * 503 for all of them: the API never runs open by accident.
+ */
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { AUDIT_EVENTS, audit } from "../audit";
+import { MIN_SECRET_CHARS, type TokenCheck, verifyReadToken, verifyUserToken } from "../auth/tokens";
+import { loadAccessConfig } from "../env";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./errors";
+
+/** GET paths a read token opens: the snapshot, the event stream and the WebSocket of the session it names. */
+const READ_ROUTE = /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws)?$/i;
+
+/** The session a read token would have to name for this request, or undefined if no read token may serve it. */
+export function readableSession(method: string, path: string): string | undefined {
+  if (method !== "GET") return undefined;
+  return READ_ROUTE.exec(path)?.[1];
+}
+
+/** AUTH_SECRET if it is usable; otherwise the 503 that explains what to set. */
+export function requireSecret(env: object): string {
+  const secret = loadAccessConfig(env).authSecret;
+  if (secret === undefined) {
+    throw new ApiError(
+      "not_configured",
+      "AUTH_SECRET is not set: this API refuses every authenticated request until the secret is configured (wrangler secret put AUTH_SECRET)",
+    );
+  }
+  if (secret.length < MIN_SECRET_CHARS) {
+    throw new ApiError(
+      "not_configured",
+      `AUTH_SECRET is too short: it must be at least ${MIN_SECRET_CHARS} characters`,
+    );
+  }
+  return secret;
+}
+
+async function check(c: Context<AppEnv>, secret: string): Promise<TokenCheck> {
+  const header = c.req.header("Authorization");
+  if (header !== undefined) {
+    const bearer = /^Bearer +([^\s]+) *$/i.exec(header);
+    if (!bearer) return { ok: false, reason: "Authorization header must be 'Bearer <token>'" };
+    const access = loadAccessConfig(c.env);
+    return verifyUserToken(bearer[1], { secret, issuer: access.issuer, audience: access.audience });
+  }
+  const token = c.req.query("token");
+  if (token === undefined) return { ok: false, reason: "missing Authorization: Bearer token" };
+  const sessionId = readableSession(c.req.method, c.req.path);
+  if (sessionId === undefined) {
+    return {
+      ok: false,
+      reason: "a read token only opens GET /sessions/:id, /sessions/:id/events and /sessions/:id/ws",
+    };
+  }
+  return verifyReadToken(token, secret, sessionId);
+}
+
+/** Sets `userId` from a valid token or answers 401 (503 without AUTH_SECRET). */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const secret = requireSecret(c.env);
+  const result = await check(c, secret);
+  if (!result.ok) {
+    audit(AUDIT_EVENTS.AUTH_REFUSED, { user_id: null, reason: result.reason, method: c.req.method, path: c.req.path });
+    throw new ApiError("unauthorized", result.reason, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
+  }
+  c.set("userId", result.userId);
+  c.set("authSecret", secret);
+  c.set("readOnly", c.req.header("Authorization") === undefined);
+  await next();
+});

@@ -1,0 +1,43 @@
+/**
+ * `GET /dev/token?user=<name>`: a user token for local development, so the demo page needs no
+ * manual step. It exists only when DEV_TOKENS is "on" AND the request is addressed to a loopback
+ * host; anywhere else it is the same 404 as any unknown route. Never set DEV_TOKENS in production:
+ * it would hand a token for any user to anyone.
+ */
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { z } from "zod";
+import { signUserToken, UserId } from "../auth/tokens";
+import { loadAccessConfig } from "../env";
+import type { AppEnv } from "./app-env";
+import { requireSecret } from "./auth";
+import { ApiError } from "./errors";
+import { validate } from "./validation";
+
+/** Lifetime of a dev token, seconds: a working day. */
+export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const DevTokenQuery = z.object({ user: UserId.regex(/^[\w.@-]+$/, "must be letters, digits or . _ @ -") });
+
+const onlyWhenEnabled = createMiddleware<AppEnv>(async (c, next) => {
+  const enabled = loadAccessConfig(c.env).devTokens && LOOPBACK_HOSTS.has(new URL(c.req.url).hostname);
+  if (!enabled) throw new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`);
+  await next();
+});
+
+/** Mounted at `/dev`, before authentication. */
+export const devRoutes = new Hono<AppEnv>().get(
+  "/token",
+  onlyWhenEnabled,
+  validate("query", DevTokenQuery),
+  async (c) => {
+    const secret = requireSecret(c.env);
+    const { user } = c.req.valid("query");
+    const access = loadAccessConfig(c.env);
+    const settings = { secret, issuer: access.issuer, audience: access.audience };
+    const token = await signUserToken(settings, user, DEV_TOKEN_TTL_SECONDS);
+    return c.json({ token, user, expires_in: DEV_TOKEN_TTL_SECONDS });
+  },
+);

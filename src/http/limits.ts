@@ -1,0 +1,92 @@
+/**
+ * The Worker's side of the per-user limits: admission at the user's object (429 with Retry-After
+ * when refused), and stream leases kept in step with the response body: renewed every third of
+ * their lifetime while the body is open, released when it ends or the client goes away. If even
+ * the release is lost (the isolate died), the lease expires on its own.
+ */
+import type { Context } from "hono";
+import { AUDIT_EVENTS, audit } from "../audit";
+import type { Config } from "../env";
+import { RUN_LEASE_MS } from "../limits/run-leases";
+import { type Admission, LIMITS, type LimitName } from "../limits/user-limits";
+import { userLimitsStub } from "../limits/user-limits-object";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./errors";
+
+const DESCRIPTIONS: Record<LimitName, string> = {
+  [LIMITS.STREAMS_PER_USER]: "open event streams for this user",
+  [LIMITS.STREAMS_PER_SESSION]: "open event streams on this session",
+  [LIMITS.RUNS_PER_USER]: "active runs for this user",
+  [LIMITS.RUN_RATE]: "run starts in a short time for this user",
+};
+
+/** Runs `work` past the response when the platform allows (waitUntil), logging any failure. */
+function background(c: Context<AppEnv>, work: Promise<unknown>): void {
+  const logged = work.catch((error) =>
+    console.error(JSON.stringify({ level: "error", msg: "lease call failed", error: String(error) })),
+  );
+  try {
+    c.executionCtx.waitUntil(logged);
+  } catch {
+    // No execution context (the app called directly): the promise still runs.
+  }
+}
+
+/** Audits a refusal and throws the 429. */
+export function refuse(c: Context<AppEnv>, refusal: Exclude<Admission, { ok: true }>, sessionId?: string): never {
+  audit(AUDIT_EVENTS.LIMIT_HIT, { user_id: c.get("userId"), session_id: sessionId, limit: refusal.limit });
+  throw new ApiError(
+    "rate_limited",
+    `too many ${DESCRIPTIONS[refusal.limit]} (limit ${refusal.max}); retry after ${refusal.retryAfterSeconds} s`,
+    { "Retry-After": String(refusal.retryAfterSeconds) },
+  );
+}
+
+/** Takes a stream lease for the user, or throws 429. Returns the lease id. */
+export async function admitStream(c: Context<AppEnv>, config: Config, sessionId?: string): Promise<string> {
+  const leaseId = crypto.randomUUID();
+  const stub = userLimitsStub(c.env, c.get("userId"));
+  const admission = await stub.acquire("stream", leaseId, config.maxStreamsPerUser, config.streamLeaseSeconds * 1000);
+  if (!admission.ok) refuse(c, admission, sessionId);
+  return leaseId;
+}
+
+/** Rate check and run lease (named `runId`) for the user, or throws 429. */
+export async function admitRun(c: Context<AppEnv>, config: Config, runId: string, sessionId?: string): Promise<void> {
+  const admission = await userLimitsStub(c.env, c.get("userId")).startRun({
+    runId,
+    maxRuns: config.maxRunsPerUser,
+    ttlMs: RUN_LEASE_MS,
+    rate: { perMinute: config.runRatePerMinute, burst: config.runBurst },
+  });
+  if (!admission.ok) refuse(c, admission, sessionId);
+}
+
+/** Gives a lease back (in the background: the answer does not wait for it). */
+export function releaseLease(c: Context<AppEnv>, leaseId: string): void {
+  background(c, userLimitsStub(c.env, c.get("userId")).release(leaseId));
+}
+
+/**
+ * Ties the stream lease `leaseId` to `response`'s body: renewed while it is open, released when it
+ * ends, errors or the client goes away. A response without a stream body (204, errors) releases at
+ * once. The body is piped through an identity transform and the pipe is handed to waitUntil: when
+ * the client disconnects, the Worker's own handlers stop running, but a waitUntil task still sees
+ * the pipe fail and can give the lease back (and the pipe cancels the session object's stream).
+ */
+export function leasedStream(c: Context<AppEnv>, response: Response, leaseId: string, config: Config): Response {
+  if (response.status !== 200 || !response.body) {
+    releaseLease(c, leaseId);
+    return response;
+  }
+  const stub = userLimitsStub(c.env, c.get("userId"));
+  const ttlMs = config.streamLeaseSeconds * 1000;
+  const timer = setInterval(() => background(c, stub.renew("stream", leaseId, ttlMs)), Math.max(100, ttlMs / 3));
+  const end = () => {
+    clearInterval(timer);
+    releaseLease(c, leaseId);
+  };
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  background(c, response.body.pipeTo(writable).then(end, end));
+  return new Response(readable, { status: response.status, headers: response.headers });
+}

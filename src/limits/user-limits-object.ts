@@ -1,0 +1,62 @@
+/**
+ * The per-user Durable Object (one per user id): a thin shell over UserLimits and its SQLite
+ * store, reached over RPC by every Worker instance and by session objects. An alarm clears the
+ * storage of a user who has gone quiet, so idle users cost nothing.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { SqlLeaseStore } from "./sql-lease-store";
+import { type Admission, type LeaseKind, type RunRequest, UserLimits } from "./user-limits";
+
+/** How long after its last admission a user's object checks whether it can forget everything. */
+export const IDLE_CLEANUP_MS = 10 * 60_000;
+
+export class UserLimitsObject extends DurableObject<Env> {
+  #limits: UserLimits;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#limits = new UserLimits(new SqlLeaseStore(ctx.storage.sql));
+  }
+
+  #scheduleCleanup(): void {
+    void this.ctx.storage.setAlarm(Date.now() + IDLE_CLEANUP_MS);
+  }
+
+  /** Takes a lease of `kind` unless `max` are live. */
+  acquire(kind: LeaseKind, id: string, max: number, ttlMs: number): Admission {
+    this.#scheduleCleanup();
+    return this.#limits.acquire(kind, id, max, ttlMs);
+  }
+
+  /** Rate check, then a run lease named by the run id. */
+  startRun(request: RunRequest): Admission {
+    this.#scheduleCleanup();
+    return this.#limits.startRun(request);
+  }
+
+  renew(kind: LeaseKind, id: string, ttlMs: number): void {
+    this.#limits.renew(kind, id, ttlMs);
+  }
+
+  release(id: string): void {
+    this.#limits.release(id);
+  }
+
+  /** Live leases by kind (diagnostics and tests). */
+  counts(): Record<LeaseKind, number> {
+    return this.#limits.counts();
+  }
+
+  async alarm(): Promise<void> {
+    if (!this.#limits.isIdle()) return this.#scheduleCleanup();
+    await this.ctx.storage.deleteAll();
+    // deleteAll dropped the tables too; the object may live on, so start from a fresh store.
+    this.#limits = new UserLimits(new SqlLeaseStore(this.ctx.storage.sql));
+  }
+}
+
+/** The limits object of one user. */
+export function userLimitsStub(env: Env, userId: string): DurableObjectStub<UserLimitsObject> {
+  const namespace = env.USER_LIMITS as DurableObjectNamespace<UserLimitsObject>;
+  return namespace.get(namespace.idFromName(userId));
+}

@@ -1,0 +1,30 @@
+/** An in-memory LimitsStore, for testing UserLimits under Node. */
+import type { Bucket } from "../../src/limits/token-bucket";
+import type { Lease, LeaseKind, LimitsStore } from "../../src/limits/user-limits";
+
+export class MemoryLeaseStore implements LimitsStore {
+  leases = new Map<string, Lease>();
+  bucket: Bucket | undefined;
+
+  purge(now: number): void {
+    for (const [id, lease] of this.leases) if (lease.expiresAt <= now) this.leases.delete(id);
+  }
+  list(kind: LeaseKind): Lease[] {
+    return [...this.leases.values()].filter((lease) => lease.kind === kind);
+  }
+  get(id: string): Lease | undefined {
+    return this.leases.get(id);
+  }
+  put(lease: Lease): void {
+    this.leases.set(lease.id, { ...lease });
+  }
+  delete(id: string): void {
+    this.leases.delete(id);
+  }
+  getBucket(): Bucket | undefined {
+    return this.bucket;
+  }
+  setBucket(bucket: Bucket): void {
+    this.bucket = { ...bucket };
+  }
+}

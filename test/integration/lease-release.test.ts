@@ -1,0 +1,57 @@
+/**
+ * Leases are given back when streams and runs end, not merely left to expire: in this project a
+ * stream lease lives 60 s and a run lease 90 s, so a count back at zero within the poll window
+ * (10 s) can only come from a release.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/env";
+import { userLimitsStub } from "../../src/limits/user-limits-object";
+import { api, postChat, startDetached, TEST_USER, waitIdle } from "../helpers/api";
+import { readSse } from "../helpers/sse";
+
+async function countsSettle(user: string, done: (c: { stream: number; run: number }) => boolean) {
+  const stub = userLimitsStub(env, user);
+  for (let i = 0; i < 100; i++) {
+    const counts = await stub.counts();
+    if (done(counts)) return counts;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return stub.counts();
+}
+
+describe("lease release", () => {
+  it("uses long leases here, so only a release can bring a count back to zero quickly", () => {
+    expect(loadConfig(env).streamLeaseSeconds).toBeGreaterThanOrEqual(60);
+  });
+
+  it("releases the stream lease when a stream ends and the run lease when the run ends", async () => {
+    const res = await postChat("novachat", { message: "release me" });
+    await readSse(res);
+    const id = res.headers.get("X-Session-Id") ?? "";
+    await waitIdle(id);
+    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toEqual({ stream: 0, run: 0 });
+  });
+
+  it("releases the stream lease when the client goes away mid-stream", async () => {
+    const started = await startDetached("novachat", { message: "walk away" });
+    const res = await api(started.events_url);
+    const reader = res.body?.getReader();
+    await reader?.read();
+    await reader?.cancel();
+    await waitIdle(started.session_id);
+    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toEqual({ stream: 0, run: 0 });
+  });
+
+  it("releases the stream lease of a refused or empty stream at once", async () => {
+    const started = await startDetached("novachat", { message: "nothing new" });
+    const snap = await waitIdle(started.session_id);
+    const empty = await api(`/sessions/${started.session_id}/events`, {
+      headers: { "Last-Event-ID": String(snap.last_event_id) },
+    });
+    expect(empty.status).toBe(204);
+    const missing = await api("/sessions/00000000-0000-4000-8000-000000000000/events");
+    expect(missing.status).toBe(404);
+    expect(await countsSettle(TEST_USER, (c) => c.stream === 0)).toMatchObject({ stream: 0 });
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULTS, loadAccessConfig, loadConfig } from "../../src/env";
+import { readableSession } from "../../src/http/auth";
+
+const ID = "4f0c1a52-8d3e-4b7a-9c1d-2e3f4a5b6c7d";
+
+describe("limit settings", () => {
+  it("default to the documented values", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      maxStreamsPerUser: 20,
+      maxStreamsPerSession: 50,
+      maxRunsPerUser: 3,
+      maxBodyBytes: 65_536,
+      maxMessageChars: 32_000,
+    });
+    expect(config.runBurst).toBeGreaterThan(0);
+    expect(config.streamLeaseSeconds).toBeGreaterThan(0);
+  });
+
+  it("are read from the environment", () => {
+    const config = loadConfig({ MAX_STREAMS_PER_USER: "7", MAX_RUNS_PER_USER: "1", MAX_BODY_BYTES: "1024" });
+    expect(config.maxStreamsPerUser).toBe(7);
+    expect(config.maxRunsPerUser).toBe(1);
+    expect(config.maxBodyBytes).toBe(1024);
+    expect(loadConfig({ MAX_RUNS_PER_USER: "lots" }).maxRunsPerUser).toBe(DEFAULTS.maxRunsPerUser);
+  });
+});
+
+describe("access settings", () => {
+  it("have no secret, no CORS and no dev tokens unless set", () => {
+    expect(loadAccessConfig({})).toEqual({
+      authSecret: undefined,
+      issuer: undefined,
+      audience: undefined,
+      corsOrigins: [],
+      devTokens: false,
+    });
+  });
+
+  it("parse the CORS list and the switches", () => {
+    const access = loadAccessConfig({
+      AUTH_SECRET: "s",
+      AUTH_ISSUER: " https://id.example ",
+      CORS_ORIGINS: "https://a.example, https://b.example,,",
+      DEV_TOKENS: "on",
+    });
+    expect(access.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+    expect(access.issuer).toBe("https://id.example");
+    expect(access.devTokens).toBe(true);
+    expect(loadAccessConfig({ DEV_TOKENS: "true" }).devTokens).toBe(false);
+  });
+});
+
+describe("routes a read token may open", () => {
+  it("are GET /sessions/:id and GET /sessions/:id/events only", () => {
+    expect(readableSession("GET", `/sessions/${ID}`)).toBe(ID);
+    expect(readableSession("GET", `/sessions/${ID}/events`)).toBe(ID);
+    expect(readableSession("DELETE", `/sessions/${ID}`)).toBeUndefined();
+    expect(readableSession("POST", `/sessions/${ID}/cancel`)).toBeUndefined();
+    expect(readableSession("GET", `/sessions/${ID}/cancel`)).toBeUndefined();
+    expect(readableSession("GET", `/sessions/${ID}/events/x`)).toBeUndefined();
+    expect(readableSession("GET", `/sessions/../${ID}`)).toBeUndefined();
+    expect(readableSession("POST", "/novachat")).toBeUndefined();
+  });
+});

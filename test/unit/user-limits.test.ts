@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { takeToken } from "../../src/limits/token-bucket";
+import { LIMITS, UserLimits } from "../../src/limits/user-limits";
+import { MemoryLeaseStore } from "../helpers/memory-lease-store";
+
+function setup() {
+  const clock = { now: 1_000_000 };
+  const store = new MemoryLeaseStore();
+  const limits = new UserLimits(store, () => clock.now);
+  return { clock, store, limits };
+}
+
+const TTL = 60_000;
+
+describe("UserLimits leases", () => {
+  it("admits up to the limit, then refuses with the time until the soonest lease expires", () => {
+    const { clock, limits } = setup();
+    expect(limits.acquire("stream", "a", 2, TTL)).toEqual({ ok: true });
+    clock.now += 10_000;
+    expect(limits.acquire("stream", "b", 2, TTL)).toEqual({ ok: true });
+    const refused = limits.acquire("stream", "c", 2, TTL);
+    expect(refused).toEqual({ ok: false, limit: LIMITS.STREAMS_PER_USER, max: 2, retryAfterSeconds: 50 });
+    expect(limits.counts()).toEqual({ stream: 2, run: 0 });
+  });
+
+  it("counts streams and runs separately", () => {
+    const { limits } = setup();
+    expect(limits.acquire("stream", "s", 1, TTL).ok).toBe(true);
+    expect(limits.acquire("run", "r", 1, TTL).ok).toBe(true);
+    const refused = limits.acquire("run", "r2", 1, TTL);
+    expect(refused.ok === false && refused.limit).toBe(LIMITS.RUNS_PER_USER);
+  });
+
+  it("frees a slot when a lease is released", () => {
+    const { limits } = setup();
+    limits.acquire("stream", "a", 1, TTL);
+    expect(limits.acquire("stream", "b", 1, TTL).ok).toBe(false);
+    limits.release("a");
+    expect(limits.acquire("stream", "b", 1, TTL).ok).toBe(true);
+  });
+
+  it("stops counting a lease nobody renewed once it expires (a connection that died silently)", () => {
+    const { clock, limits } = setup();
+    limits.acquire("stream", "dead", 1, TTL);
+    clock.now += TTL - 1;
+    expect(limits.acquire("stream", "b", 1, TTL).ok).toBe(false);
+    clock.now += 1;
+    expect(limits.acquire("stream", "b", 1, TTL).ok).toBe(true);
+    expect(limits.counts().stream).toBe(1);
+  });
+
+  it("keeps a renewed lease counted past its first expiry", () => {
+    const { clock, limits } = setup();
+    limits.acquire("stream", "live", 1, TTL);
+    for (let i = 0; i < 5; i++) {
+      clock.now += TTL / 3;
+      limits.renew("stream", "live", TTL);
+    }
+    expect(limits.acquire("stream", "other", 1, TTL).ok).toBe(false);
+  });
+
+  it("renewing an expired lease counts it again, even over the limit: the stream is alive", () => {
+    const { clock, limits } = setup();
+    limits.acquire("stream", "slow", 1, TTL);
+    clock.now += TTL;
+    expect(limits.acquire("stream", "new", 1, TTL).ok).toBe(true);
+    limits.renew("stream", "slow", TTL);
+    expect(limits.counts().stream).toBe(2);
+  });
+
+  it("taking the same lease id twice counts it once", () => {
+    const { limits } = setup();
+    expect(limits.acquire("stream", "a", 1, TTL).ok).toBe(true);
+    expect(limits.acquire("stream", "a", 1, TTL).ok).toBe(true);
+    expect(limits.counts().stream).toBe(1);
+  });
+});
+
+describe("UserLimits run starts", () => {
+  const rate = { perMinute: 6, burst: 2 };
+
+  it("draws on the bucket first, then on the run limit", () => {
+    const { limits } = setup();
+    expect(limits.startRun({ runId: "1", maxRuns: 1, ttlMs: TTL, rate })).toEqual({ ok: true });
+    const busy = limits.startRun({ runId: "2", maxRuns: 1, ttlMs: TTL, rate });
+    expect(busy.ok === false && busy.limit).toBe(LIMITS.RUNS_PER_USER);
+    const fast = limits.startRun({ runId: "3", maxRuns: 5, ttlMs: TTL, rate });
+    expect(fast).toEqual({ ok: false, limit: LIMITS.RUN_RATE, max: 2, retryAfterSeconds: 10 });
+  });
+
+  it("refills the bucket over time", () => {
+    const { clock, limits } = setup();
+    for (let i = 0; i < 2; i++) limits.startRun({ runId: `r${i}`, maxRuns: 9, ttlMs: TTL, rate });
+    expect(limits.startRun({ runId: "x", maxRuns: 9, ttlMs: TTL, rate }).ok).toBe(false);
+    clock.now += 10_000;
+    expect(limits.startRun({ runId: "y", maxRuns: 9, ttlMs: TTL, rate }).ok).toBe(true);
+  });
+
+  it("is idle only with no live lease and a bucket left alone long enough to refill", () => {
+    const { clock, limits } = setup();
+    expect(limits.isIdle()).toBe(true);
+    limits.startRun({ runId: "r", maxRuns: 9, ttlMs: TTL, rate });
+    expect(limits.isIdle()).toBe(false);
+    limits.release("r");
+    expect(limits.isIdle(60_000)).toBe(false);
+    clock.now += 60_000;
+    expect(limits.isIdle(60_000)).toBe(true);
+  });
+});
+
+describe("takeToken", () => {
+  it("starts full, empties, and says when the next token arrives", () => {
+    const rate = { perMinute: 60, burst: 3 };
+    let bucket: Parameters<typeof takeToken>[0];
+    for (let i = 0; i < 3; i++) {
+      const take = takeToken(bucket, 0, rate);
+      expect(take.ok).toBe(true);
+      bucket = take.bucket;
+    }
+    const refused = takeToken(bucket, 250, rate);
+    expect(refused).toEqual({ ok: false, bucket: { tokens: 0.25, at: 250 }, retryAfterMs: 750 });
+    expect(takeToken(refused.bucket, 1000, rate).ok).toBe(true);
+  });
+
+  it("never holds more than the burst", () => {
+    const take = takeToken({ tokens: 0, at: 0 }, 3_600_000, { perMinute: 60, burst: 2 });
+    expect(take.bucket.tokens).toBe(1);
+  });
+
+  it("a zero rate never refills and answers a finite retry", () => {
+    const take = takeToken({ tokens: 0, at: 0 }, 1e9, { perMinute: 0, burst: 1 });
+    expect(take).toMatchObject({ ok: false, retryAfterMs: 60_000 });
+  });
+});
