@@ -1,6 +1,8 @@
 /**
- * Two test projects: `unit` runs pure modules under Node; `workers` runs inside workerd through
- * @cloudflare/vitest-pool-workers with the real Worker, Durable Objects and SQLite storage.
+ * Three test projects: `unit` runs pure modules under Node; `workers` runs inside workerd through
+ * @cloudflare/vitest-pool-workers with the real Worker, Durable Objects and SQLite storage; `e2e`
+ * drives the demo page in headless Chromium against `wrangler dev` (skipped, saying why, when
+ * Chromium is missing).
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -20,6 +22,16 @@ export default defineConfig({
           }),
         ],
         test: { name: "workers", include: ["test/integration/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

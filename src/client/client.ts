@@ -6,8 +6,9 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { type EventSourceConstructor, eventSourceTransport } from "./eventsource-transport";
 import { fetchTransport } from "./fetch-transport";
 import type { ClientHandlers } from "./handlers";
-import { absoluteUrl, type FetchFn, httpError, resolveBaseUrl, resolveToken, type TokenSource, withAuth } from "./http";
+import { type FetchFn, resolveBaseUrl, resolveToken, type TokenSource } from "./http";
 import { RunStream } from "./run-stream";
+import { requestCancel } from "./start";
 import type { Transport } from "./transport";
 
 export interface ClientOptions {
@@ -73,15 +74,11 @@ export class EdgeStreamClient {
   }
 
   /** Asks the server to cancel the session's active run. False when no run was active. */
-  async cancel(sessionId: string): Promise<boolean> {
-    const token = await resolveToken(this.#options.token);
-    const response = await this.#fetch(absoluteUrl(this.baseUrl, `/sessions/${encodeURIComponent(sessionId)}/cancel`), {
-      method: "POST",
-      headers: withAuth({ Accept: "application/json" }, token),
-    });
-    if (response.status === 404) return false;
-    if (!response.ok) throw await httpError(response);
-    return true;
+  cancel(sessionId: string): Promise<boolean> {
+    return requestCancel(
+      { baseUrl: this.baseUrl, token: () => resolveToken(this.#options.token), fetch: this.#fetch },
+      sessionId,
+    );
   }
 
   #run(route: string, message: string, options: RunOptions): RunStream {

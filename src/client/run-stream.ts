@@ -9,7 +9,7 @@ import { ClientError, isRetryable, toClientError } from "./errors";
 import { type ClientHandlers, Emitter, type HandlerName } from "./handlers";
 import { type RunResult, RunTracker } from "./run-tracker";
 import type { RunView } from "./run-view";
-import { type StartConfig, startDetached, startStreaming } from "./start";
+import { requestCancel, type StartConfig, startDetached, startStreaming } from "./start";
 import type { ConnectionEnd, RunIds, Transport, TransportSink } from "./transport";
 
 /** What the client gives each run. */
@@ -83,6 +83,16 @@ export class RunStream {
     if (!this.#conn || this.#tracker.final) return false;
     this.#conn.abort(new ClientError("network", "connection dropped"));
     return true;
+  }
+
+  /**
+   * Asks the server to cancel the run; the stream then ends with `run_complete` status `cancelled`.
+   * False when the run was no longer active.
+   */
+  async cancel(): Promise<boolean> {
+    if (this.#tracker.final) return false;
+    const { sessionId } = await this.started;
+    return requestCancel(this.#config, sessionId);
   }
 
   /** Stops following the run (the run goes on on the server). `done` rejects with code `closed`. */

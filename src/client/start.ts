@@ -1,5 +1,5 @@
 /**
- * Starting a run: either the POST stream (the transport reads the run's events from the POST's own
+ * Starting and cancelling a run. Starting is either the POST stream (the transport reads the run's events from the POST's own
  * response) or a 202 answer whose `events_url` the transport then follows. A start is never
  * retried: if the request fails the run may or may not exist, and a second POST could start two.
  */
@@ -62,4 +62,20 @@ export async function startDetached(config: StartConfig, signal: AbortSignal): P
   const from = Number(new URL(eventsUrl).searchParams.get("last_event_id") ?? config.afterId);
   const afterId = Number.isSafeInteger(from) && from >= 0 ? from : config.afterId;
   return { sessionId: body.session_id, runId: body.run_id, eventsUrl, afterId };
+}
+
+/** POST /sessions/:id/cancel. True when the server accepted it, false when no run was active (404). */
+export async function requestCancel(
+  config: Pick<StartConfig, "baseUrl" | "token" | "fetch">,
+  sessionId: string,
+): Promise<boolean> {
+  const token = await config.token();
+  const url = absoluteUrl(config.baseUrl, `/sessions/${encodeURIComponent(sessionId)}/cancel`);
+  const response = await config.fetch(url, {
+    method: "POST",
+    headers: withAuth({ Accept: "application/json" }, token),
+  });
+  if (response.status === 404) return false;
+  if (!response.ok) throw await httpError(response);
+  return true;
 }

@@ -168,6 +168,21 @@ describe("client: close and cancel", () => {
     expect(cancel.headers.get("Authorization")).toBe("Bearer jwt");
     await run.done;
   });
+
+  it("run.cancel() cancels while the run is active, and is a no-op once it completed", async () => {
+    const server = new FakeServer([nova]);
+    server.faults.push({ stallAfterBytes: 2000 });
+    const run = fakeClient(server).novachat("cancel");
+    const { sessionId } = await run.started;
+    expect(await run.cancel()).toBe(true);
+    expect(server.requestsTo(/cancel$/).map((r) => r.url.pathname)).toEqual([`/sessions/${sessionId}/cancel`]);
+    run.close();
+    await expect(run.done).rejects.toMatchObject({ code: "closed" });
+
+    const finished = fakeClient(new FakeServer([nova])).novachat("done");
+    await finished.done;
+    expect(await finished.cancel()).toBe(false);
+  });
 });
 
 describe("client: handlers, view and integrity", () => {
