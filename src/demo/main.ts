@@ -6,7 +6,7 @@
 import { createClient, type EdgeStreamClient, type RunStream } from "edge-stream/client";
 import { ConnectionView } from "./connection-view";
 import { ConversationView } from "./conversation-view";
-import { fetchDevToken } from "./dev-token";
+import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
 import { RunPanel } from "./run-panel";
 
@@ -32,7 +32,7 @@ const connection = new ConnectionView();
 const panel = new RunPanel();
 const conversation = new ConversationView();
 const clients = new Map<TransportChoice, EdgeStreamClient>();
-let token: string | undefined;
+const tokens = devTokenSource();
 let current: RunStream | undefined;
 
 function mode(): Mode {
@@ -42,7 +42,7 @@ function mode(): Mode {
 function clientFor(choice: TransportChoice): EdgeStreamClient {
   let client = clients.get(choice);
   if (!client) {
-    client = createClient({ token: () => token, transport: choice });
+    client = createClient({ token: tokens.token, transport: choice });
     clients.set(choice, client);
   }
   return client;
@@ -143,8 +143,7 @@ newChat.addEventListener("click", () => {
 onModeChange();
 setRunning(false);
 send.disabled = true; // until the token question is settled
-fetchDevToken().then((auth) => {
-  token = auth.token;
+tokens.auth().then((auth) => {
   send.disabled = current !== undefined;
   byId("auth").textContent = auth.description;
   document.body.dataset.ready = "true";
