@@ -4,7 +4,8 @@
  * demo model; `llm` runs the same way on the real openai client against a local fake endpoint
  * (test/helpers/fake-openai.ts, started by its globalSetup); `limits` is the same Worker with small
  * limits, short leases and a slower demo model, so a test can hold streams and runs open long
- * enough to hit each limit for real.
+ * enough to hit each limit for real; `e2e` drives the demo page in headless Chromium against
+ * `wrangler dev` (skipped, saying why, when Chromium is missing).
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -98,6 +99,16 @@ export default defineConfig({
           }),
         ],
         test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 30_000 },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/e2e/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

@@ -12,8 +12,8 @@ import { TEST_AUTH_SECRET } from "./auth";
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
 
-/** Longest wait for the server to answer /health after start. */
-const START_TIMEOUT_MS = 60_000;
+/** Longest wait for the server to answer /health after start (it bundles the Worker and the demo page first). */
+const START_TIMEOUT_MS = 120_000;
 
 export interface DevServerOptions {
   /** Directory for persisted Durable Object state; reuse it to restart on the same data. */

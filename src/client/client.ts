@@ -1,0 +1,107 @@
+/**
+ * The client: starts Nova3 and Loomi runs and follows each with a RunStream, over the fetch
+ * transport (default), EventSource, or any Transport (a WebSocket one plugs in here).
+ */
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
+import { type EventSourceConstructor, eventSourceTransport } from "./eventsource-transport";
+import { fetchTransport } from "./fetch-transport";
+import type { ClientHandlers } from "./handlers";
+import { type FetchFn, resolveBaseUrl, resolveToken, type TokenSource } from "./http";
+import { RunStream } from "./run-stream";
+import { requestCancel } from "./start";
+import type { Transport } from "./transport";
+
+export interface ClientOptions {
+  /** Service URL; defaults to the page's origin in a browser. */
+  baseUrl?: string;
+  /** Bearer token (or a function returning the current one), sent as `Authorization` on every fetch. */
+  token?: TokenSource;
+  /** `fetch` (default: SSE over fetch), `eventsource` (EventSource on events_url), or a Transport. */
+  transport?: "fetch" | "eventsource" | Transport;
+  /** Start runs with a 202 and then follow `events_url`, even over fetch (EventSource always does). */
+  detached?: boolean;
+  backoff?: Partial<BackoffOptions>;
+  /** See DEFAULT_IDLE_TIMEOUT_MS (fetch transport). */
+  idleTimeoutMs?: number;
+  /** Injected fetch (tests, non-browser runtimes). */
+  fetch?: FetchFn;
+  /** Injected EventSource constructor (tests). */
+  EventSource?: EventSourceConstructor;
+}
+
+/** Per-run options. */
+export interface RunOptions {
+  /** Continue this session (a Loomi conversation, or another Nova3 run in it). */
+  sessionId?: string;
+  /** Passed to the server as the body's `options`. */
+  options?: Record<string, unknown>;
+  /** Handlers registered before the run starts, e.g. `{ llm_chunk(e) {...} }`. */
+  handlers?: Partial<ClientHandlers>;
+}
+
+export class EdgeStreamClient {
+  readonly baseUrl: string;
+  readonly transport: Transport;
+  #options: ClientOptions;
+  #fetch: FetchFn;
+  #backoff: BackoffOptions;
+  /** Last event id seen per session, so a session's next run is read from where the last one ended. */
+  #cursors = new Map<string, number>();
+
+  constructor(options: ClientOptions = {}) {
+    this.#options = options;
+    this.baseUrl = resolveBaseUrl(options.baseUrl);
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    const choice = options.transport ?? "fetch";
+    if (choice === "fetch") {
+      this.transport = fetchTransport({ fetch: this.#fetch, idleTimeoutMs: options.idleTimeoutMs });
+    } else if (choice === "eventsource") {
+      this.transport = eventSourceTransport(options.EventSource);
+    } else {
+      this.transport = choice;
+    }
+  }
+
+  /** Starts a Nova3 run (the content pipeline) and follows it. */
+  novachat(message: string, options: RunOptions = {}): RunStream {
+    return this.#run("/novachat", message, options);
+  }
+
+  /** Sends a message to Loomi (pass `sessionId` for the conversation's next turn) and follows the reply. */
+  loomichat(message: string, options: RunOptions = {}): RunStream {
+    return this.#run("/loomichat", message, options);
+  }
+
+  /** Asks the server to cancel the session's active run. False when no run was active. */
+  cancel(sessionId: string): Promise<boolean> {
+    return requestCancel(
+      { baseUrl: this.baseUrl, token: () => resolveToken(this.#options.token), fetch: this.#fetch },
+      sessionId,
+    );
+  }
+
+  #run(route: string, message: string, options: RunOptions): RunStream {
+    const { sessionId } = options;
+    return new RunStream(
+      {
+        baseUrl: this.baseUrl,
+        route,
+        body: { message, session_id: sessionId, options: options.options },
+        afterId: sessionId === undefined ? 0 : (this.#cursors.get(sessionId) ?? 0),
+        token: () => resolveToken(this.#options.token),
+        fetch: this.#fetch,
+        transport: this.transport,
+        backoff: this.#backoff,
+        detached: this.#options.detached ?? false,
+        onCursor: (id, lastEventId) => this.#cursors.set(id, Math.max(lastEventId, this.#cursors.get(id) ?? 0)),
+      },
+      options.handlers,
+    );
+  }
+}
+
+/** Creates a client; see ClientOptions. */
+export function createClient(options: ClientOptions = {}): EdgeStreamClient {
+  return new EdgeStreamClient(options);
+}

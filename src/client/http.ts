@@ -1,0 +1,53 @@
+/** HTTP plumbing shared by the client and its transports: URLs, the bearer token, error bodies. */
+import { HttpError } from "./errors";
+
+/** A token, or a function returning the current one (called before every request, so it may refresh). */
+export type TokenSource = string | undefined | (() => string | undefined | Promise<string | undefined>);
+
+/** The fetch function the client uses; injectable for tests and non-browser runtimes. */
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Resolves the base URL: the given one, else the page's origin in a browser. */
+export function resolveBaseUrl(baseUrl: string | undefined): string {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  const base = baseUrl ?? origin;
+  if (!base) throw new TypeError("baseUrl is required outside a browser page");
+  return new URL(base, origin).toString();
+}
+
+/** An absolute URL for `path` (absolute or relative) against `baseUrl`. */
+export function absoluteUrl(baseUrl: string, path: string): string {
+  return new URL(path, baseUrl).toString();
+}
+
+export async function resolveToken(source: TokenSource): Promise<string | undefined> {
+  return typeof source === "function" ? await source() : source;
+}
+
+/** Request headers with `Authorization: Bearer` added when there is a token. */
+export function withAuth(headers: Record<string, string>, token: string | undefined): Record<string, string> {
+  return token ? { ...headers, Authorization: `Bearer ${token}` } : headers;
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into ms. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Builds an HttpError from a non-success response, reading the service's `{"error":{code,message}}` body. */
+export async function httpError(response: Response): Promise<HttpError> {
+  let code: string | undefined;
+  let message = `HTTP ${response.status}`;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body.error?.code === "string") code = body.error.code;
+    if (typeof body.error?.message === "string") message = `HTTP ${response.status} ${code}: ${body.error.message}`;
+  } catch {
+    // Not the service's JSON error (a proxy's page, an empty body): the status says enough.
+  }
+  return new HttpError(response.status, message, code, retryAfterMs(response.headers.get("Retry-After")));
+}

@@ -1,0 +1,44 @@
+/**
+ * Browser client for the edge-stream API: start Nova3/Loomi runs and follow their events with
+ * exactly-once, in-order delivery across reconnects, a reconstructed view of every agent's text,
+ * and an integrity check at the end. Runs in browsers, Node 18+ and workers (fetch + streams).
+ *
+ *   const client = createClient({ token: () => getToken() });
+ *   const run = client.novachat("Launch post for a solar backpack");
+ *   run.on("llm_chunk", (e) => render(e.agent_source, run.view.agents[e.agent_source].text));
+ *   const result = await run.done; // verified final texts
+ */
+
+export type {
+  EventType,
+  Mode,
+  PayloadMap,
+  RunStatus,
+  StreamEvent,
+} from "../protocol/events";
+export { EVENT_TYPES, MODES, RUN_STATUSES } from "../protocol/events";
+export type { AgentTexts } from "../protocol/reconstruct";
+export { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
+export { type ClientOptions, createClient, EdgeStreamClient, type RunOptions } from "./client";
+export {
+  ClientError,
+  type ClientErrorCode,
+  HttpError,
+  IntegrityError,
+  type IntegrityMismatch,
+} from "./errors";
+export { type EventSourceConstructor, type EventSourceLike, eventSourceTransport } from "./eventsource-transport";
+export { DEFAULT_IDLE_TIMEOUT_MS, type FetchTransportOptions, fetchTransport } from "./fetch-transport";
+export type { ClientHandlers, ConnectedInfo, DisconnectedInfo, ReconnectingInfo } from "./handlers";
+export type { FetchFn, TokenSource } from "./http";
+export type { RunResult, RunStream } from "./run-stream";
+export type { AgentStatus, AgentView, RunView } from "./run-view";
+export type {
+  ConnectionEnd,
+  ConnectRequest,
+  RunIds,
+  StartRequest,
+  StartSink,
+  Transport,
+  TransportSink,
+} from "./transport";

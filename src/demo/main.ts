@@ -1,0 +1,150 @@
+/**
+ * The demo page: pick Nova3 or Loomi, send a message, and watch the run stream in through the
+ * browser client, with a button that drops the connection to show the client resume with nothing
+ * lost. Bundled by scripts/build-demo.mjs into public/app.js.
+ */
+import { createClient, type EdgeStreamClient, type RunStream } from "edge-stream/client";
+import { ConnectionView } from "./connection-view";
+import { ConversationView } from "./conversation-view";
+import { devTokenSource } from "./dev-token";
+import { byId } from "./dom";
+import { RunPanel } from "./run-panel";
+
+type Mode = "nova3" | "loomi";
+type TransportChoice = "fetch" | "eventsource";
+
+/** A first message for each mode, so a newcomer can just press Send. */
+const SAMPLE_MESSAGES: Record<Mode, string> = {
+  nova3: "Launch post for a solar-powered hiking backpack",
+  loomi: "Hi Loomi! I run a small shop that sells handmade candles.",
+};
+
+const form = byId<HTMLFormElement>("chat-form");
+const message = byId<HTMLTextAreaElement>("message");
+const send = byId<HTMLButtonElement>("send");
+const drop = byId<HTMLButtonElement>("drop");
+const cancel = byId<HTMLButtonElement>("cancel");
+const newChat = byId<HTMLButtonElement>("new-chat");
+const transportSelect = byId<HTMLSelectElement>("transport");
+const announce = byId("announce");
+
+const connection = new ConnectionView();
+const panel = new RunPanel();
+const conversation = new ConversationView();
+const clients = new Map<TransportChoice, EdgeStreamClient>();
+const tokens = devTokenSource();
+let current: RunStream | undefined;
+
+function mode(): Mode {
+  return (new FormData(form).get("mode") as Mode | null) ?? "nova3";
+}
+
+function clientFor(choice: TransportChoice): EdgeStreamClient {
+  let client = clients.get(choice);
+  if (!client) {
+    client = createClient({ token: tokens.token, transport: choice });
+    clients.set(choice, client);
+  }
+  return client;
+}
+
+function setRunning(running: boolean): void {
+  send.disabled = running;
+  cancel.disabled = !running;
+  drop.disabled = !running;
+  newChat.disabled = running;
+  form.setAttribute("aria-busy", String(running));
+}
+
+function onModeChange(): void {
+  const loomi = mode() === "loomi";
+  conversation.show(loomi);
+  newChat.hidden = !loomi;
+  if (!message.value.trim() || Object.values(SAMPLE_MESSAGES).includes(message.value)) {
+    message.value = SAMPLE_MESSAGES[mode()];
+  }
+  document.body.dataset.mode = mode();
+}
+
+function start(): void {
+  const text = message.value.trim();
+  if (!text || current) return;
+  const client = clientFor(transportSelect.value as TransportChoice);
+  const loomi = mode() === "loomi";
+  const run = loomi ? client.loomichat(text, { sessionId: conversation.sessionId }) : client.novachat(text);
+  current = run;
+  let delivered = 0;
+  run.on("event", () => {
+    delivered++;
+  });
+  panel.attach(run);
+  connection.attach(run);
+  if (loomi) {
+    conversation.addTurn(text, run);
+    message.value = "";
+  }
+  setRunning(true);
+  announce.textContent = "Run started.";
+  run.started.then((ids) => {
+    byId("session-id").textContent = ids.sessionId;
+    connection.log(`Run ${ids.runId.slice(0, 8)} started in session ${ids.sessionId.slice(0, 8)}`);
+  });
+  run.done
+    .then((result) => {
+      const agents = Object.keys(result.texts).length;
+      const chars = Object.values(result.texts).reduce((n, t) => n + t.length, 0);
+      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+      const summary = `Run ${result.status}: ${plural(delivered, "event")} delivered once each, ${plural(agents, "agent")}, ${plural(chars, "character")} verified against the server.`;
+      connection.log(summary, "ok");
+      announce.textContent = summary;
+    })
+    .catch((error: Error) => {
+      announce.textContent = `Run failed: ${error.message}`;
+    })
+    .finally(() => {
+      current = undefined;
+      setRunning(false);
+      panel.render();
+      if (loomi) message.focus();
+    });
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  start();
+});
+message.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    start();
+  }
+});
+for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="mode"]')) {
+  radio.addEventListener("change", onModeChange);
+}
+drop.addEventListener("click", () => {
+  if (!current) return;
+  const at = current.lastEventId;
+  if (current.dropConnection()) connection.log(`You dropped the connection after event ${at}`, "warn");
+});
+cancel.addEventListener("click", () => {
+  current?.cancel().then(
+    (accepted) => connection.log(accepted ? "Cancel requested" : "Nothing to cancel: the run had ended"),
+    (error: Error) => connection.log(`Cancel failed: ${error.message}`, "error"),
+  );
+});
+newChat.addEventListener("click", () => {
+  conversation.reset();
+  byId("session-id").textContent = "—";
+  message.value = SAMPLE_MESSAGES.loomi;
+  message.focus();
+});
+
+onModeChange();
+setRunning(false);
+send.disabled = true; // until the token question is settled
+tokens.auth().then((auth) => {
+  send.disabled = current !== undefined;
+  byId("auth").textContent = auth.description;
+  document.body.dataset.ready = "true";
+});

@@ -1,0 +1,62 @@
+/** Runs the browser client against a FakeServer and records everything it reports. */
+import { type ClientOptions, createClient, type EdgeStreamClient } from "../../src/client";
+import type { ConnectedInfo, DisconnectedInfo, ReconnectingInfo } from "../../src/client/handlers";
+import type { RunStream } from "../../src/client/run-stream";
+import type { StreamEvent } from "../../src/protocol/events";
+import { encodeEventFrame, encodeRetry } from "../../src/protocol/sse";
+import type { FakeServer } from "./fake-server";
+
+export const BASE_URL = "http://edge.test";
+
+/** A client on the fake server with immediate reconnects (no waiting in unit tests). */
+export function fakeClient(server: FakeServer, options: Partial<ClientOptions> = {}): EdgeStreamClient {
+  return createClient({
+    baseUrl: BASE_URL,
+    fetch: server.fetch,
+    ...options,
+    backoff: { initialMs: 0, maxAttempts: 6, ...options.backoff },
+  });
+}
+
+export interface Recorded {
+  events: StreamEvent[];
+  connected: ConnectedInfo[];
+  reconnecting: ReconnectingInfo[];
+  disconnected: DisconnectedInfo[];
+}
+
+/** Records what a run reports, from before it starts. */
+export function record(run: RunStream): Recorded {
+  const out: Recorded = { events: [], connected: [], reconnecting: [], disconnected: [] };
+  run.on("event", (event) => out.events.push(event));
+  run.on("connected", (info) => out.connected.push(info));
+  run.on("reconnecting", (info) => out.reconnecting.push(info));
+  run.on("disconnected", (info) => out.disconnected.push(info));
+  return out;
+}
+
+/** Where the fake server's stream of `events` can be cut: each frame's start, inside its id and data lines, and one byte before its end. */
+export function cutPoints(events: StreamEvent[]): { cut: number; lastWhole: number }[] {
+  const encoder = new TextEncoder();
+  let offset = encoder.encode(encodeRetry(1000)).length;
+  const points: { cut: number; lastWhole: number }[] = [{ cut: 0, lastWhole: events[0].id - 1 }];
+  let lastWhole = events[0].id - 1;
+  for (const event of events) {
+    const length = encoder.encode(encodeEventFrame(event.id, JSON.stringify(event))).length;
+    for (const inside of [0, 3, Math.floor(length / 2), length - 1]) points.push({ cut: offset + inside, lastWhole });
+    offset += length;
+    lastWhole = event.id;
+  }
+  return points;
+}
+
+/** Seeded pseudo-random numbers (mulberry32), so every randomized test replays exactly. */
+export function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
