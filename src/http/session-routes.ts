@@ -16,9 +16,8 @@ import { parseResumePoint, SessionParam, validate } from "./validation";
 export const sessionRoutes = new Hono<AppEnv>()
   .get("/:id", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
-    const snapshot: Record<string, unknown> = unwrap(await sessionStub(c.env, id).snapshot(c.get("userId")));
-    const { ok: _ok, ...body } = snapshot;
-    return c.json(body);
+    const { ok: _ok, ...snapshot } = unwrap(await sessionStub(c.env, id).snapshot(c.get("userId")));
+    return c.json(snapshot);
   })
   .get("/:id/events", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");

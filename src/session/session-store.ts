@@ -136,3 +136,25 @@ export class SessionStore {
     return row ? fromRow(row) : undefined;
   }
 }
+
+/** A new run's record, before its first event (`run_start`, id `firstEventId`) is written. */
+export function newRunRecord(
+  input: { runId?: string; mode: Mode; message: string; options: Record<string, unknown> },
+  firstEventId: number,
+  now: number,
+): RunRecord {
+  return {
+    run_id: input.runId ?? crypto.randomUUID(),
+    mode: input.mode,
+    status: "running",
+    message: input.message,
+    options: input.options,
+    started_at: new Date(now).toISOString(),
+    finished_at: null,
+    first_event_id: firstEventId,
+    end_event_id: null,
+    agents: {},
+    content: "",
+    resumes: 0,
+  };
+}

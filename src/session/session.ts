@@ -2,10 +2,8 @@
  * One session: its storage, its active run and its readers. Plain class, no Durable Object API:
  * the object class hands it storage and alarm functions, so all of it is testable as is.
  */
-import type { Config } from "../env";
-import type { LlmProvider } from "../llm/provider";
 import { type Failure, failure } from "../protocol/errors";
-import { EVENT_TYPES, type Mode, SUPERVISOR } from "../protocol/events";
+import { EVENT_TYPES, SUPERVISOR } from "../protocol/events";
 import { WS_CLOSE } from "../protocol/ws";
 import { EventLog } from "./event-log";
 import { EventWriter } from "./event-writer";
@@ -13,54 +11,21 @@ import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
 import { ActiveRun } from "./run-controller";
 import { prepareResume } from "./run-recovery";
-import { type RunRecord, SessionStore } from "./session-store";
+import { newRunRecord, type RunRecord, SessionStore } from "./session-store";
+import {
+  KEEPALIVE_MS,
+  type OpenedStream,
+  type RunOwner,
+  type SessionHost,
+  type Started,
+  type StartInput,
+  type Stores,
+} from "./session-types";
+import { buildSnapshot, type Snapshot } from "./snapshot";
 import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
 
-/** While a run is active the alarm fires this often, so the object is never idle-evicted mid-run. */
-export const KEEPALIVE_MS = 30_000;
-
-export interface SessionHost {
-  sql: SqlStorage;
-  config: Config;
-  llm: LlmProvider;
-  setAlarm(at: number): void;
-  deleteAll(): Promise<void>;
-  /** The session's accepted (hibernatable) WebSockets. */
-  sockets(): WebSocket[];
-  now?: () => number;
-  /** Told when a run ends (any status, also when its session is deleted): releases its run lease, audits. */
-  onRunEnd?(run: RunRecord, owner: RunOwner): void;
-  /** Told at every keepalive while a run is active: renews its run lease. */
-  onRunAlive?(run: RunRecord, owner: RunOwner): void;
-}
-
-/** Who a run belongs to, for the hooks. */
-export interface RunOwner {
-  userId: string;
-  sessionId: string;
-}
-
-export interface StartInput {
-  sessionId: string;
-  userId: string;
-  mode: Mode;
-  message: string;
-  options: Record<string, unknown>;
-  /** Create the session (a POST without session_id); otherwise it must exist. */
-  create: boolean;
-  /** The run's id, when the caller chose it (the Worker names its run lease after it). */
-  runId?: string;
-}
-
-export type Started = { ok: true; run_id: string; first_event_id: number };
-
-export type OpenedStream = { ok: true; status: 200; stream: ReadableStream<Uint8Array> } | { ok: true; status: 204 };
-
-interface Stores {
-  store: SessionStore;
-  log: EventLog;
-  writer: EventWriter;
-}
+export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
+export { KEEPALIVE_MS } from "./session-types";
 
 export class Session {
   #host: SessionHost;
@@ -136,20 +101,7 @@ export class Session {
     if (this.#active) return failure("run_active", `run ${this.#active.record.run_id} is still active in this session`);
     const { store, log, writer } = stores;
     writer.flush();
-    const record: RunRecord = {
-      run_id: input.runId ?? crypto.randomUUID(),
-      mode: input.mode,
-      status: "running",
-      message: input.message,
-      options: input.options,
-      started_at: new Date(this.#now()).toISOString(),
-      finished_at: null,
-      first_event_id: log.head + 1,
-      end_event_id: null,
-      agents: {},
-      content: "",
-      resumes: 0,
-    };
+    const record = newRunRecord(input, log.head + 1, this.#now());
     store.insertRun(record);
     writer.emit(record.run_id, {
       event_type: EVENT_TYPES.RUN_START,
@@ -291,34 +243,16 @@ export class Session {
     });
   }
 
-  snapshot(userId: string): ({ ok: true } & Record<string, unknown>) | Failure {
+  snapshot(userId: string): ({ ok: true } & Snapshot) | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
-    const { store, log } = stores;
-    const active = this.#active?.record;
-    const runs = store.listRuns().map((run) => (run.run_id === active?.run_id ? active : run));
     return {
       ok: true as const,
-      session_id: store.getMeta("session_id"),
-      status: active ? "running" : "idle",
-      active_run_id: active?.run_id ?? null,
-      last_event_id: log.head,
-      readers: this.#readers,
-      sockets: this.#host.sockets().length,
-      instance_started_at: this.#startedAt,
-      created_at: store.getMeta("created_at"),
-      updated_at: store.getMeta("updated_at"),
-      runs: runs.map((run) => ({
-        run_id: run.run_id,
-        mode: run.mode,
-        status: run.status,
-        started_at: run.started_at,
-        finished_at: run.finished_at,
-        first_event_id: run.first_event_id,
-        end_event_id: run.end_event_id,
-        content: run.content,
-        agents: run.agents,
-      })),
+      ...buildSnapshot(stores, this.#active?.record, {
+        readers: this.#readers,
+        sockets: this.#host.sockets().length,
+        instanceStartedAt: this.#startedAt,
+      }),
     };
   }
 

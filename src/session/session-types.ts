@@ -1,0 +1,57 @@
+/**
+ * The shapes a Session works with: what its host (the Durable Object) hands it, what callers pass
+ * in and what they get back.
+ */
+import type { Config } from "../env";
+import type { LlmProvider } from "../llm/provider";
+import type { Mode } from "../protocol/events";
+import type { EventLog } from "./event-log";
+import type { EventWriter } from "./event-writer";
+import type { RunRecord, SessionStore } from "./session-store";
+
+/** While a run is active the alarm fires this often, so the object is never idle-evicted mid-run. */
+export const KEEPALIVE_MS = 30_000;
+
+export interface SessionHost {
+  sql: SqlStorage;
+  config: Config;
+  llm: LlmProvider;
+  setAlarm(at: number): void;
+  deleteAll(): Promise<void>;
+  /** The session's accepted (hibernatable) WebSockets. */
+  sockets(): WebSocket[];
+  now?: () => number;
+  /** Told when a run ends (any status, also when its session is deleted): releases its run lease, audits. */
+  onRunEnd?(run: RunRecord, owner: RunOwner): void;
+  /** Told at every keepalive while a run is active: renews its run lease. */
+  onRunAlive?(run: RunRecord, owner: RunOwner): void;
+}
+
+/** Who a run belongs to, for the hooks. */
+export interface RunOwner {
+  userId: string;
+  sessionId: string;
+}
+
+export interface StartInput {
+  sessionId: string;
+  userId: string;
+  mode: Mode;
+  message: string;
+  options: Record<string, unknown>;
+  /** Create the session (a POST without session_id); otherwise it must exist. */
+  create: boolean;
+  /** The run's id, when the caller chose it (the Worker names its run lease after it). */
+  runId?: string;
+}
+
+export type Started = { ok: true; run_id: string; first_event_id: number };
+
+export type OpenedStream = { ok: true; status: 200; stream: ReadableStream<Uint8Array> } | { ok: true; status: 204 };
+
+/** The storage-backed parts of an existing session. */
+export interface Stores {
+  store: SessionStore;
+  log: EventLog;
+  writer: EventWriter;
+}

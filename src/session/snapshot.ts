@@ -1,0 +1,62 @@
+/**
+ * The JSON snapshot of a session (`GET /sessions/:id`): status, active run, newest event id, every
+ * run with its per-agent text (the live record for the active run), and instance facts.
+ */
+import type { RunRecord } from "./session-store";
+import type { Stores } from "./session-types";
+
+export interface Snapshot {
+  session_id: string | undefined;
+  status: "idle" | "running";
+  active_run_id: string | null;
+  last_event_id: number;
+  /** Open SSE readers and WebSockets of this session. */
+  readers: number;
+  sockets: number;
+  /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
+  instance_started_at: string;
+  created_at: string | undefined;
+  updated_at: string | undefined;
+  runs: Pick<
+    RunRecord,
+    | "run_id"
+    | "mode"
+    | "status"
+    | "started_at"
+    | "finished_at"
+    | "first_event_id"
+    | "end_event_id"
+    | "content"
+    | "agents"
+  >[];
+}
+
+export function buildSnapshot(
+  { store, log }: Pick<Stores, "store" | "log">,
+  active: RunRecord | undefined,
+  instance: { readers: number; sockets: number; instanceStartedAt: string },
+): Snapshot {
+  const runs = store.listRuns().map((run) => (run.run_id === active?.run_id ? active : run));
+  return {
+    session_id: store.getMeta("session_id"),
+    status: active ? "running" : "idle",
+    active_run_id: active?.run_id ?? null,
+    last_event_id: log.head,
+    readers: instance.readers,
+    sockets: instance.sockets,
+    instance_started_at: instance.instanceStartedAt,
+    created_at: store.getMeta("created_at"),
+    updated_at: store.getMeta("updated_at"),
+    runs: runs.map((run) => ({
+      run_id: run.run_id,
+      mode: run.mode,
+      status: run.status,
+      started_at: run.started_at,
+      finished_at: run.finished_at,
+      first_event_id: run.first_event_id,
+      end_event_id: run.end_event_id,
+      content: run.content,
+      agents: run.agents,
+    })),
+  };
+}
