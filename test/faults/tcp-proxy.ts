@@ -18,12 +18,15 @@ export interface Proxy {
   connections: number;
   cuts: number;
   stalls: number;
+  /** When each cut or stall happened (performance.now()). */
+  faultTimes: number[];
   close(): Promise<void>;
 }
 
 export function startProxy(targetPort: number, plan: () => CutPlan): Promise<Proxy> {
   const open = new Set<Socket>();
   const stats = { connections: 0, cuts: 0, stalls: 0 };
+  const faultTimes: number[] = [];
   const server = createServer((client) => {
     stats.connections++;
     const upstream = createConnection({ host: "127.0.0.1", port: targetPort });
@@ -44,6 +47,7 @@ export function startProxy(targetPort: number, plan: () => CutPlan): Promise<Pro
       if (limit !== undefined && sent + d.length > limit) {
         client.write(d.subarray(0, Math.max(0, limit - sent)));
         sent = limit;
+        faultTimes.push(performance.now());
         if (cutAfterBytes !== undefined) {
           stats.cuts++;
           end();
@@ -79,6 +83,7 @@ export function startProxy(targetPort: number, plan: () => CutPlan): Promise<Pro
         get stalls() {
           return stats.stalls;
         },
+        faultTimes,
         close: () =>
           new Promise<void>((done) => {
             for (const socket of open) socket.destroy();

@@ -1,0 +1,122 @@
+/**
+ * Scenario 2, network cuts: the client library follows Nova3 runs through a loopback TCP proxy
+ * that drops its connections at random byte offsets (and, in some schedules, stalls one without
+ * closing it). For each of 50 random cut schedules the events the client delivers must be exactly
+ * the run's events in the server's log: every id once, in order, and the text verified.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createClient } from "../../src/client";
+import type { StreamEvent } from "../../src/protocol/events";
+import { readSse } from "../helpers/sse";
+import { bearer } from "../support/auth";
+import { type DevServer, startDevServer } from "../support/dev-server";
+import { audit } from "./follow";
+import { record } from "./report";
+import { type CutPlan, startProxy } from "./tcp-proxy";
+
+const SCHEDULES = Number(process.env.FAULT_CUT_SCHEDULES ?? 50);
+const CONCURRENCY = 5;
+/** The client declares a connection dead after this long without a byte (heartbeats come every 500 ms). */
+const IDLE_TIMEOUT_MS = 2000;
+
+let server: DevServer;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "faults-network-"));
+  // One event per token (no merging) gives many frames to cut between; heartbeats every 500 ms
+  // let the client tell a stalled connection from a quiet one quickly.
+  server = await startDevServer({
+    persistTo: dir,
+    vars: { DEMO_TOKEN_DELAY_MS: "4", DEMO_TOKENS: "30", CHUNK_WINDOW_MS: "0", HEARTBEAT_MS: "500" },
+  });
+});
+
+afterAll(async () => {
+  await server?.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** 1-4 cuts at random offsets (past the response headers), one of them a stall in some schedules. */
+function schedule(index: number): CutPlan[] {
+  const cuts = 1 + Math.floor(Math.random() * 4);
+  const stallAt = index % 10 === 0 ? Math.floor(Math.random() * cuts) : -1;
+  return Array.from({ length: cuts }, (_, i) => {
+    const offset = 600 + Math.floor(Math.random() * 12_000);
+    return i === stallAt ? { stallAfterBytes: offset, stallMs: 8000 } : { cutAfterBytes: offset };
+  });
+}
+
+async function followThroughCuts(index: number) {
+  const plans = schedule(index);
+  let connection = 0;
+  const proxy = await startProxy(server.port, () => plans[connection++] ?? {});
+  const auth = await bearer(`net-${index}`);
+  const client = createClient({
+    baseUrl: `http://127.0.0.1:${proxy.port}`,
+    token: auth.Authorization.slice("Bearer ".length),
+    idleTimeoutMs: IDLE_TIMEOUT_MS,
+    backoff: { initialMs: 50, maxMs: 500, maxAttempts: 20 },
+  });
+  const delivered: StreamEvent[] = [];
+  const deliveredAt: number[] = [];
+  const run = client.novachat(`network cut schedule ${index}`);
+  run.on("event", (event) => {
+    delivered.push(event);
+    deliveredAt.push(performance.now());
+  });
+  try {
+    const result = await run.done;
+    // The server's own log of the session, read directly (not through the proxy).
+    const res = await fetch(`${server.url}/sessions/${result.sessionId}/events`, { headers: auth });
+    const { messages } = await readSse(res);
+    const recovery = proxy.faultTimes.map((t) => {
+      const next = deliveredAt.find((at) => at > t);
+      return next === undefined ? 0 : Math.round(next - t);
+    });
+    return { delivered, logged: messages.map((m) => m.data), result, proxy, recovery };
+  } finally {
+    await proxy.close();
+  }
+}
+
+it(`delivers every event exactly once through ${SCHEDULES} random cut schedules`, async () => {
+  let next = 0;
+  let eventsChecked = 0;
+  let lost = 0;
+  let duplicated = 0;
+  let faults = 0;
+  let stalls = 0;
+  let maxRecoveryMs = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < SCHEDULES) {
+        const outcome = await followThroughCuts(next++);
+        const check = audit(outcome.delivered, outcome.delivered[0]?.id ?? 1);
+        expect(check).toEqual({ lost: 0, duplicated: 0, mismatches: [] });
+        expect(outcome.delivered.map((e) => JSON.stringify(e))).toEqual(outcome.logged);
+        expect(outcome.result.status).toBe("completed");
+        expect(outcome.proxy.cuts + outcome.proxy.stalls).toBeGreaterThan(0);
+        eventsChecked += outcome.delivered.length;
+        lost += check.lost;
+        duplicated += check.duplicated;
+        faults += outcome.proxy.cuts + outcome.proxy.stalls;
+        stalls += outcome.proxy.stalls;
+        maxRecoveryMs = Math.max(maxRecoveryMs, ...outcome.recovery);
+      }
+    }),
+  );
+  expect(stalls).toBeGreaterThan(0);
+  record({
+    scenario: "2 network cuts (client library)",
+    runs: SCHEDULES,
+    eventsChecked,
+    lost,
+    duplicated,
+    maxRecoveryMs,
+    notes: `${faults} cuts/stalls through a loopback TCP proxy, ${stalls} stalls detected by the client's ${IDLE_TIMEOUT_MS} ms idle timeout`,
+  });
+});
