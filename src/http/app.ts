@@ -13,6 +13,7 @@ import { devRoutes } from "./dev-routes";
 import { onError } from "./errors";
 import { limitBody } from "./middleware";
 import { sessionRoutes } from "./session-routes";
+import { usageRoutes } from "./usage-routes";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -23,6 +24,7 @@ export function createApp() {
   app.use("*", limitBody);
   app.route("/", chatRoutes);
   app.route("/sessions", sessionRoutes);
+  app.route("/usage", usageRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError);
   return app;

@@ -11,7 +11,7 @@ import { MODES, type Mode } from "../protocol/events";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
-import { admitRun, admitStream, leasedStream, releaseLease } from "./limits";
+import { admitRun, admitStream, openLeasedStream, releaseLease } from "./limits";
 import { requireJson } from "./middleware";
 import { eventsUrl, openEventStream, sessionStub } from "./session-client";
 import { type ChatBody, validateChatBody } from "./validation";
@@ -70,8 +70,9 @@ function chatRoute(mode: Mode) {
       const events_url = eventsUrl(sessionId, firstEventId, readToken);
       return c.json({ session_id: sessionId, run_id: runId, events_url, read_token: readToken }, 202, headers);
     }
-    const response = await openEventStream(stub, { userId, afterId: firstEventId - 1, runId }, headers);
-    return leasedStream(c, response, streamLease, config);
+    return openLeasedStream(c, config, streamLease, (lease) =>
+      openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }, headers),
+    );
   });
 }
 

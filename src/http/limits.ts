@@ -68,25 +68,20 @@ export function releaseLease(c: Context<AppEnv>, leaseId: string): void {
 }
 
 /**
- * Ties the stream lease `leaseId` to `response`'s body: renewed while it is open, released when it
- * ends, errors or the client goes away. A response without a stream body (204, errors) releases at
- * once. The body is piped through an identity transform and the pipe is handed to waitUntil: when
- * the client disconnects, the Worker's own handlers stop running, but a waitUntil task still sees
- * the pipe fail and can give the lease back (and the pipe cancels the session object's stream).
+ * Opens an event stream under the stream lease `leaseId`. The session object owns the lease once
+ * it has the request (it alone reliably sees the stream end); the Worker gives it back only when
+ * the object could not be reached at all.
  */
-export function leasedStream(c: Context<AppEnv>, response: Response, leaseId: string, config: Config): Response {
-  if (response.status !== 200 || !response.body) {
+export async function openLeasedStream(
+  c: Context<AppEnv>,
+  config: Config,
+  leaseId: string,
+  open: (lease: { id: string; ttlMs: number }) => Promise<Response>,
+): Promise<Response> {
+  try {
+    return await open({ id: leaseId, ttlMs: config.streamLeaseSeconds * 1000 });
+  } catch (error) {
     releaseLease(c, leaseId);
-    return response;
+    throw error;
   }
-  const stub = userLimitsStub(c.env, c.get("userId"));
-  const ttlMs = config.streamLeaseSeconds * 1000;
-  const timer = setInterval(() => background(c, stub.renew("stream", leaseId, ttlMs)), Math.max(100, ttlMs / 3));
-  const end = () => {
-    clearInterval(timer);
-    releaseLease(c, leaseId);
-  };
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  background(c, response.body.pipeTo(writable).then(end, end));
-  return new Response(readable, { status: response.status, headers: response.headers });
 }

@@ -19,11 +19,18 @@ export function sessionStub(env: Env, sessionId: string): DurableObjectStub<Sess
 /**
  * Opens the session's log as SSE after `afterId` (until `runId` ends, when given; refused with 429
  * when the session already has `maxReaders` open streams). Passes the object's 204 and JSON errors
- * through unchanged.
+ * through unchanged. A stream lease passed here belongs to the session object from then on: it
+ * renews it while the stream is open and releases it when the stream ends or is refused.
  */
 export async function openEventStream(
   stub: DurableObjectStub<SessionObject>,
-  params: { userId: string; afterId: number; runId?: string; maxReaders?: number },
+  params: {
+    userId: string;
+    afterId: number;
+    runId?: string;
+    maxReaders?: number;
+    lease?: { id: string; ttlMs: number };
+  },
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const url = new URL(`https://session${EVENTS_PATH}`);
@@ -31,6 +38,10 @@ export async function openEventStream(
   url.searchParams.set("after", String(params.afterId));
   if (params.runId) url.searchParams.set("run", params.runId);
   if (params.maxReaders !== undefined) url.searchParams.set("max", String(params.maxReaders));
+  if (params.lease) {
+    url.searchParams.set("lease", params.lease.id);
+    url.searchParams.set("lease_ms", String(params.lease.ttlMs));
+  }
   const response = await stub.fetch(url);
   if (response.status !== 200) return response;
   return new Response(response.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });

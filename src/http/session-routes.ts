@@ -9,7 +9,7 @@ import { LIMITS } from "../limits/user-limits";
 import type { AppEnv } from "./app-env";
 import { ApiError, unwrap } from "./errors";
 import { SESSION_ID_HEADER } from "./headers";
-import { admitStream, leasedStream, releaseLease } from "./limits";
+import { admitStream, openLeasedStream } from "./limits";
 import { openEventStream, openSocket, sessionStub } from "./session-client";
 import { parseResumePoint, SessionParam, validate } from "./validation";
 
@@ -24,19 +24,15 @@ export const sessionRoutes = new Hono<AppEnv>()
     const userId = c.get("userId");
     const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
     const config = loadConfig(c.env);
-    const lease = await admitStream(c, config, id);
-    let response: Response;
-    try {
-      const params = { userId, afterId, maxReaders: config.maxStreamsPerSession };
-      response = await openEventStream(sessionStub(c.env, id), params, { [SESSION_ID_HEADER]: id });
-    } catch (error) {
-      releaseLease(c, lease);
-      throw error;
-    }
+    const leaseId = await admitStream(c, config, id);
+    const response = await openLeasedStream(c, config, leaseId, (lease) => {
+      const params = { userId, afterId, maxReaders: config.maxStreamsPerSession, lease };
+      return openEventStream(sessionStub(c.env, id), params, { [SESSION_ID_HEADER]: id });
+    });
     if (response.status === 429) {
       audit(AUDIT_EVENTS.LIMIT_HIT, { user_id: userId, session_id: id, limit: LIMITS.STREAMS_PER_SESSION });
     }
-    return leasedStream(c, response, lease, config);
+    return response;
   })
   .get("/:id/ws", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");

@@ -72,8 +72,10 @@ export function demoText(request: Pick<ChatRequest, "model" | "messages">, words
   if (users.length > 1) sentences.unshift(`Following up on our earlier talk about "${users[0]}".`);
   const target = Math.max(1, words - 8) * (0.8 + next() * 0.4);
   let count = sentences[0].split(" ").length;
-  while (count < target) {
-    const sentence = `${pick(MIDDLES)}.`;
+  // Deal the middle sentences like cards, so an answer repeats one only after using them all.
+  const deck = [...MIDDLES].sort(() => next() - 0.5);
+  for (let i = 0; count < target; i++) {
+    const sentence = `${deck[i % deck.length]}.`;
     sentences.push(sentence.charAt(0).toUpperCase() + sentence.slice(1));
     count += sentence.split(" ").length;
   }

@@ -3,6 +3,8 @@
  * taken what it had, so a slow reader lags (and later reads its gap from storage) instead of
  * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes.
  */
+
+import type { ReaderLease } from "../limits/stream-leases";
 import { encodeEventFrame, encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
 import type { EventLog, LogRow } from "./event-log";
 import type { FanOut } from "./fan-out";
@@ -31,6 +33,8 @@ export interface ReaderOptions {
   retryMs: number;
   /** Called once when the stream ends for any reason. */
   onClose?: () => void;
+  /** The user's stream lease: renewed while the stream is open, released when it ends. */
+  lease?: ReaderLease;
 }
 
 const encoder = new TextEncoder();
@@ -44,10 +48,18 @@ function encodeRows(rows: LogRow[]): Uint8Array {
 export function createReaderStream(source: ReaderSource, options: ReaderOptions): ReadableStream<Uint8Array> {
   let cursor = options.afterId;
   let finished = false;
+  let renewedAt = Date.now();
   const finish = () => {
     if (finished) return;
     finished = true;
+    options.lease?.release();
     options.onClose?.();
+  };
+  const keepLease = () => {
+    const lease = options.lease;
+    if (!lease || Date.now() - renewedAt < lease.renewEveryMs) return;
+    renewedAt = Date.now();
+    lease.renew();
   };
   const stopId = () =>
     options.untilId ?? (options.untilRunEnds === undefined ? undefined : source.endOf(options.untilRunEnds));
@@ -58,6 +70,7 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
         controller.enqueue(encoder.encode(encodeRetry(options.retryMs)));
       },
       async pull(controller) {
+        keepLease();
         while (!finished) {
           const stop = stopId();
           if (source.isGone() || (stop !== undefined && cursor >= stop)) {
@@ -79,6 +92,7 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
             return;
           }
           const woke = await source.fanOut.wait(options.heartbeatMs);
+          keepLease();
           if (!woke && !finished) {
             controller.enqueue(encoder.encode(HEARTBEAT_FRAME));
             return;

@@ -6,6 +6,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
 import { runLeaseHooks } from "../limits/run-leases";
+import { streamLease } from "../limits/stream-leases";
 import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
@@ -60,7 +61,7 @@ export class SessionObject extends DurableObject<Env> {
   }
 
   /**
-   * `GET /events?user=&after=&run=&max=`: the SSE stream, or 204, or a JSON error.
+   * `GET /events?user=&after=&run=&max=&lease=&lease_ms=`: the SSE stream, or 204, or a JSON error.
    * `GET /ws?user=&after=&write=`: a hibernatable WebSocket on the same log.
    */
   async fetch(request: Request): Promise<Response> {
@@ -68,16 +69,21 @@ export class SessionObject extends DurableObject<Env> {
     const after = Number(url.searchParams.get("after") ?? "0");
     if (url.pathname === SOCKET_PATH) return this.#openSocket(url.searchParams, after);
     if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
-    const max = Number(url.searchParams.get("max") ?? Number.POSITIVE_INFINITY);
-    const result = this.#session.openEvents(
-      url.searchParams.get("user") ?? "",
-      after,
-      url.searchParams.get("run") ?? undefined,
-      Number.isNaN(max) ? Number.POSITIVE_INFINITY : max,
-    );
+    const params = url.searchParams;
+    const userId = params.get("user") ?? "";
+    const max = Number(params.get("max") ?? Number.POSITIVE_INFINITY);
+    const leaseId = params.get("lease");
+    const lease = leaseId
+      ? streamLease(this.env, userId, leaseId, Number(params.get("lease_ms") ?? 60_000))
+      : undefined;
+    const result = this.#session.openEvents(userId, after, {
+      untilRunEnds: params.get("run") ?? undefined,
+      maxReaders: Number.isNaN(max) ? Number.POSITIVE_INFINITY : max,
+      lease,
+    });
     if (!result.ok) {
-      const retry = retryAfter(result.code);
-      return errorResponse(result.code, result.message, retry);
+      lease?.release();
+      return errorResponse(result.code, result.message, retryAfter(result.code));
     }
     if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });

@@ -3,6 +3,7 @@
  * in and what they get back.
  */
 import type { Config } from "../env";
+import type { ReaderLease } from "../limits/stream-leases";
 import type { LlmProvider } from "../llm/provider";
 import type { Mode } from "../protocol/events";
 import type { EventLog } from "./event-log";
@@ -54,4 +55,14 @@ export interface Stores {
   store: SessionStore;
   log: EventLog;
   writer: EventWriter;
+}
+
+/** How an event stream is opened. */
+export interface OpenEventsOptions {
+  /** End after this run's terminal event (default: the active run's, else the newest event). */
+  untilRunEnds?: string;
+  /** Refuse with rate_limited when this many streams are already open on the session. */
+  maxReaders?: number;
+  /** The user's stream lease, owned by the stream from here on (released if it is refused or ends). */
+  lease?: ReaderLease;
 }

@@ -14,6 +14,7 @@ import { prepareResume } from "./run-recovery";
 import { newRunRecord, type RunRecord, SessionStore } from "./session-store";
 import {
   KEEPALIVE_MS,
+  type OpenEventsOptions,
   type OpenedStream,
   type RunOwner,
   type SessionHost,
@@ -165,8 +166,7 @@ export class Session {
   openEvents(
     userId: string,
     afterId: number,
-    untilRunEnds?: string,
-    maxReaders = Number.POSITIVE_INFINITY,
+    { untilRunEnds, maxReaders = Number.POSITIVE_INFINITY, lease }: OpenEventsOptions = {},
   ): OpenedStream | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
@@ -176,6 +176,7 @@ export class Session {
     }
     const runId = untilRunEnds ?? this.#active?.record.run_id;
     const nothingToSend = runId === undefined && afterId === log.head;
+    if (nothingToSend) lease?.release();
     if (!nothingToSend && this.#readers >= maxReaders) {
       return failure(
         "rate_limited",
@@ -199,6 +200,7 @@ export class Session {
         heartbeatMs: this.#host.config.heartbeatMs,
         retryMs: this.#host.config.sseRetryMs,
         onClose: () => this.#readers--,
+        lease,
       },
     );
     return { ok: true, status: 200, stream };

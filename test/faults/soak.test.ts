@@ -17,7 +17,13 @@ import { record } from "./report";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const SESSIONS = 50;
-/** Memory may end at most this much above the warm-up's peak once traffic stops, MiB. */
+/**
+ * Memory may end at most this much above the warm-up's peak once traffic stops. Live session
+ * objects keep their SQLite page caches (up to ~2 MiB each, and the logs grow through the soak),
+ * and neither V8 nor the allocator hand pages back promptly, so some growth is expected; a leak
+ * of 300 KiB per run (about 1,000 runs in a 60 s soak here) goes past this bound.
+ */
+const MEMORY_GROWTH_FACTOR = 1.5;
 const MEMORY_SLACK_MIB = 128;
 /** How long after the traffic stops memory may take to come back, ms. */
 const MEMORY_SETTLE_MS = 150_000;
@@ -134,9 +140,30 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
     const snap = (await (await call(`/sessions/${id}`, auth)).json()) as { readers: number; status: string };
     expect(snap).toMatchObject({ readers: 0, status: "idle" });
   }
+  // No stream or run lease is left counted for any user once the traffic is over.
+  for (const { auth } of loops) {
+    let usage = { streams: { open: -1 }, runs: { active: -1 } };
+    for (let i = 0; i < 50 && (usage.streams.open !== 0 || usage.runs.active !== 0); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+      usage = (await (await call("/usage", auth)).json()) as typeof usage;
+    }
+    if (usage.streams.open !== 0)
+      console.log(
+        "LEAKED",
+        JSON.stringify(usage),
+        server
+          .output()
+          .split("\n")
+          .filter((l) => /error|fail/i.test(l))
+          .slice(-20)
+          .join("\n"),
+      );
+    expect(usage).toMatchObject({ streams: { open: 0 }, runs: { active: 0 } });
+  }
   // Idle objects are evicted after a while; give the runtime that long to hand memory back.
   let rssEnd = server.rssKb();
-  for (let waited = 0; waited < MEMORY_SETTLE_MS && rssEnd - rssStart >= MEMORY_SLACK_MIB * 1024; waited += 5000) {
+  const bound = Math.max(rssStart * MEMORY_GROWTH_FACTOR, rssStart + MEMORY_SLACK_MIB * 1024);
+  for (let waited = 0; waited < MEMORY_SETTLE_MS && rssEnd > bound; waited += 5000) {
     await new Promise((r) => setTimeout(r, 5000));
     rssEnd = server.rssKb();
     console.log(`soak: workerd RSS ${Math.round(rssEnd / 1024)} MiB after ${waited + 5000} ms idle`);
@@ -153,5 +180,5 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
   expect(gaps).toBe(0);
   expect(duplicates).toBe(0);
   expect(stats.runs).toBeGreaterThan(SESSIONS);
-  expect(rssEnd - rssStart).toBeLessThan(MEMORY_SLACK_MIB * 1024);
+  expect(rssEnd).toBeLessThan(bound);
 });

@@ -55,3 +55,24 @@ describe("lease release", () => {
     expect(await countsSettle(TEST_USER, (c) => c.stream === 0)).toMatchObject({ stream: 0 });
   });
 });
+
+describe("GET /usage", () => {
+  it("shows the caller's open streams and active runs against their limits", async () => {
+    const started = await startDetached("novachat", { message: "usage" });
+    const res = await api(started.events_url);
+    const reader = res.body?.getReader();
+    await reader?.read();
+    const during = (await (await api("/usage")).json()) as { streams: { open: number }; runs: { active: number } };
+    expect(during).toMatchObject({ user_id: TEST_USER, streams: { open: 1, limit: 500 } });
+    expect(during.runs.active).toBeLessThanOrEqual(1);
+    await reader?.cancel();
+    await waitIdle(started.session_id);
+    await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0);
+    expect(await (await api("/usage")).json()).toMatchObject({ streams: { open: 0 }, runs: { active: 0 } });
+  });
+
+  it("needs a bearer token: a read token does not open it", async () => {
+    const started = await startDetached("novachat", { message: "usage token" });
+    expect((await api(`/usage?token=${started.read_token}`, undefined, { token: null })).status).toBe(401);
+  });
+});

@@ -85,10 +85,10 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   let log = "";
   child.stdout?.on("data", (d) => {
-    log = (log + d).slice(-20_000);
+    log = (log + d).slice(-100_000);
   });
   child.stderr?.on("data", (d) => {
-    log = (log + d).slice(-20_000);
+    log = (log + d).slice(-100_000);
   });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const url = `http://127.0.0.1:${port}`;
