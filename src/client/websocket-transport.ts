@@ -91,7 +91,8 @@ export function webSocketTransport(options: WebSocketTransportOptions = {}): Tra
         let watchdog: ReturnType<typeof setTimeout> | undefined;
         let pinger: ReturnType<typeof setInterval> | undefined;
 
-        const finish = (outcome: ConnectionEnd | ClientError | unknown) => {
+        // A ConnectionEnd resolves; anything else (a ClientError, the abort reason) rejects.
+        const finish = (outcome: unknown) => {
           if (settled) return;
           settled = true;
           clearTimeout(watchdog);

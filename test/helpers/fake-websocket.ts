@@ -30,6 +30,8 @@ export interface SocketFault {
   close?: { code: number; reason: string };
   /** A control message sent right after opening. */
   control?: Record<string, unknown>;
+  /** A raw text message sent right after opening (garbage, for protocol errors). */
+  raw?: string;
 }
 
 /** What the fake sockets saw: the URLs opened, and the text each client sent. */
@@ -75,6 +77,7 @@ export function fakeWebSocket(server: FakeServer, faults: SocketFault[], log: So
       const afterId = Number(url.searchParams.get("last_event_id") ?? 0);
       this.#queue = this.#messages(events.filter((e) => this.#fault.replayFromStart || e.id > afterId));
       if (this.#fault.control) this.#queue.unshift(JSON.stringify(this.#fault.control));
+      if (this.#fault.raw !== undefined) this.#queue.unshift(this.#fault.raw);
       this.#pump();
     }
 

@@ -122,11 +122,14 @@ describe("client: WebSocket transport", () => {
     expect(error).toMatchObject({ code: "gave_up" });
   });
 
-  it("fails without retrying on a policy close (1008/1009) or an error from the server", async () => {
+  it("fails without retrying on a policy close (1008/1009), an error from the server, or a message that is not the protocol", async () => {
     for (const fault of [
       { cutAfterMessages: 5, close: { code: 1008, reason: "too many bad messages" } },
       { cutAfterMessages: 5, close: { code: 1009, reason: "too big" } },
       { control: { type: "error", error: { code: "bad_request", message: "no" } } },
+      { raw: "not json" },
+      { raw: "42" },
+      { raw: JSON.stringify([{ id: 1, run_id: "r" }]) },
     ]) {
       const { client, log } = wsClient(new FakeServer([nova]), [fault]);
       const error = await client.novachat("policy").done.catch((e: unknown) => e);
