@@ -5,7 +5,8 @@
  * (test/helpers/fake-openai.ts, started by its globalSetup); `limits` is the same Worker with small
  * limits, short leases and a slower demo model, so a test can hold streams and runs open long
  * enough to hit each limit for real; `e2e` drives the demo page in headless Chromium against
- * `wrangler dev` (skipped, saying why, when Chromium is missing).
+ * `wrangler dev` (skipped, saying why, when Chromium is missing), and tests WebSocket hibernation
+ * against its own `wrangler dev` from Node (with or without Chromium).
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";

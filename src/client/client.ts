@@ -1,6 +1,6 @@
 /**
  * The client: starts Nova3 and Loomi runs and follows each with a RunStream, over the fetch
- * transport (default), EventSource, or any Transport (a WebSocket one plugs in here).
+ * transport (default), EventSource, WebSocket, or any Transport.
  */
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { type EventSourceConstructor, eventSourceTransport } from "./eventsource-transport";
@@ -10,23 +10,31 @@ import { type FetchFn, resolveBaseUrl, resolveToken, type TokenSource } from "./
 import { RunStream } from "./run-stream";
 import { requestCancel } from "./start";
 import type { Transport } from "./transport";
+import { type WebSocketConstructor, webSocketTransport } from "./websocket-transport";
 
 export interface ClientOptions {
   /** Service URL; defaults to the page's origin in a browser. */
   baseUrl?: string;
   /** Bearer token (or a function returning the current one), sent as `Authorization` on every fetch. */
   token?: TokenSource;
-  /** `fetch` (default: SSE over fetch), `eventsource` (EventSource on events_url), or a Transport. */
-  transport?: "fetch" | "eventsource" | Transport;
+  /**
+   * `fetch` (default: SSE over fetch), `eventsource` (EventSource on events_url), `websocket`
+   * (`/sessions/:id/ws` with the read token of events_url), or a Transport.
+   */
+  transport?: "fetch" | "eventsource" | "websocket" | Transport;
   /** Start runs with a 202 and then follow `events_url`, even over fetch (EventSource always does). */
   detached?: boolean;
   backoff?: Partial<BackoffOptions>;
-  /** See DEFAULT_IDLE_TIMEOUT_MS (fetch transport). */
+  /** See DEFAULT_IDLE_TIMEOUT_MS (fetch and WebSocket transports). */
   idleTimeoutMs?: number;
+  /** See DEFAULT_PING_INTERVAL_MS (WebSocket transport). */
+  pingIntervalMs?: number;
   /** Injected fetch (tests, non-browser runtimes). */
   fetch?: FetchFn;
   /** Injected EventSource constructor (tests). */
   EventSource?: EventSourceConstructor;
+  /** Injected WebSocket constructor (tests, Node before 22). */
+  WebSocket?: WebSocketConstructor;
 }
 
 /** Per-run options. */
@@ -58,6 +66,9 @@ export class EdgeStreamClient {
       this.transport = fetchTransport({ fetch: this.#fetch, idleTimeoutMs: options.idleTimeoutMs });
     } else if (choice === "eventsource") {
       this.transport = eventSourceTransport(options.EventSource);
+    } else if (choice === "websocket") {
+      const { WebSocket, idleTimeoutMs, pingIntervalMs } = options;
+      this.transport = webSocketTransport({ WebSocket, idleTimeoutMs, pingIntervalMs });
     } else {
       this.transport = choice;
     }

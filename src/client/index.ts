@@ -42,3 +42,10 @@ export type {
   Transport,
   TransportSink,
 } from "./transport";
+export {
+  DEFAULT_PING_INTERVAL_MS,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  type WebSocketTransportOptions,
+  webSocketTransport,
+} from "./websocket-transport";

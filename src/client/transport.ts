@@ -1,8 +1,7 @@
 /**
  * The transport interface: how the client reads a session's events. The client owns ordering,
  * dedupe, reconnects and the run view; a transport only opens one connection at a time and
- * reports what arrives. Fetch+SSE and EventSource ship here; a WebSocket transport plugs in the
- * same way (connect = open the socket and send a resume from `afterId`).
+ * reports what arrives. Fetch+SSE, EventSource and WebSocket ship here.
  */
 import type { StreamEvent } from "../protocol/events";
 

@@ -11,7 +11,7 @@ import { byId } from "./dom";
 import { RunPanel } from "./run-panel";
 
 type Mode = "nova3" | "loomi";
-type TransportChoice = "fetch" | "eventsource";
+type TransportChoice = "fetch" | "eventsource" | "websocket";
 
 /** A first message for each mode, so a newcomer can just press Send. */
 const SAMPLE_MESSAGES: Record<Mode, string> = {

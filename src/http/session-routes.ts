@@ -40,13 +40,18 @@ export const sessionRoutes = new Hono<AppEnv>()
       throw new ApiError("upgrade_required", "this route needs a WebSocket upgrade (Upgrade: websocket)");
     }
     const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
+    const userId = c.get("userId");
     const params = {
-      userId: c.get("userId"),
+      userId,
       afterId,
       canWrite: !c.get("readOnly"),
       maxSockets: loadConfig(c.env).maxStreamsPerSession,
     };
-    return openSocket(sessionStub(c.env, id), params);
+    const response = await openSocket(sessionStub(c.env, id), params);
+    if (response.status === 429) {
+      audit(AUDIT_EVENTS.LIMIT_HIT, { user_id: userId, session_id: id, limit: LIMITS.STREAMS_PER_SESSION });
+    }
+    return response;
   })
   .post("/:id/cancel", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");

@@ -1,7 +1,8 @@
 /**
  * The demo page in headless Chromium against `wrangler dev`: a Nova3 run streamed to completion,
- * a dropped connection mid-run that still ends with the complete, verified text, and a two-turn
- * Loomi chat. What the page shows is compared with the server's log, read separately from Node.
+ * a dropped connection mid-run that still ends with the complete, verified text (over SSE and over
+ * the WebSocket transport), and a two-turn Loomi chat. What the page shows is compared with the
+ * server's log, read separately from Node.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, launchChromium } from "./support/chromium";
@@ -67,6 +68,29 @@ describe.skipIf(!chromiumPath)("demo page in Chromium", () => {
     expect(await shownTexts(page)).toEqual(run.texts);
     expect(await page.textContent("#final-content")).toBe(run.content);
     await screenshot(page, "nova3-after-drop");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("streams over the WebSocket transport, resumes after a dropped socket, and ends verified", async () => {
+    const { page, problems } = await openDemo(browser.context, baseUrl);
+    await page.selectOption("#transport", "websocket");
+    await page.click("#send");
+    await page.waitForSelector('#log li:has-text("Connected (websocket)")');
+    await page.waitForSelector('.agent[data-agent="requirement_analyzer"][data-status="completed"]', {
+      timeout: 60_000,
+    });
+    await page.click("#drop");
+    await page.waitForSelector('#log li:has-text("You dropped the connection")');
+    await page.waitForSelector('#log li:has-text("Reconnected (websocket)")', { timeout: 30_000 });
+    await waitForRun(page);
+    expect(await bodyData(page, "integrity")).toBe("verified");
+    const sessionId = (await page.textContent("#session-id")) ?? "";
+    const [run] = await readSession(baseUrl, sessionId, token);
+    expect(run.status).toBe("completed");
+    expect(await shownTexts(page)).toEqual(run.texts);
+    expect(await page.textContent("#final-content")).toBe(run.content);
+    await screenshot(page, "nova3-websocket");
     expect(problems).toEqual([]);
     await page.close();
   });

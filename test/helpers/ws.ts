@@ -1,6 +1,6 @@
 /** A WebSocket client for tests: connects through the Worker and collects what the server sends. */
 import type { StreamEvent } from "../../src/protocol/events";
-import { api } from "./api";
+import { type Auth, api } from "./api";
 
 export interface TestSocket {
   ws: WebSocket;
@@ -12,8 +12,9 @@ export interface TestSocket {
   until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
 }
 
-export async function connectWs(path: string, headers: Record<string, string> = {}): Promise<TestSocket> {
-  const res = await api(path, { headers: { Upgrade: "websocket", ...headers } });
+/** Opens a socket on `path` as TEST_USER (or as `auth` says: `{ token: null }` for a read token in the URL). */
+export async function connectWs(path: string, headers: Record<string, string> = {}, auth?: Auth): Promise<TestSocket> {
+  const res = await api(path, { headers: { Upgrade: "websocket", ...headers } }, auth);
   if (res.status !== 101 || !res.webSocket) throw new Error(`expected 101, got ${res.status}: ${await res.text()}`);
   const ws = res.webSocket;
   const socket: TestSocket = {

@@ -1,0 +1,56 @@
+/**
+ * A session holds at most MAX_STREAMS_PER_SESSION WebSockets (2 in this project): the next upgrade
+ * is answered 429 with Retry-After before any socket is made, and a closed socket frees its place.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../../src/env";
+import { type Auth, api, startDetached, waitIdle } from "../helpers/api";
+import { connectWs } from "../helpers/ws";
+
+const config = loadConfig(env);
+const upgrade = { headers: { Upgrade: "websocket" } };
+
+describe("WebSocket limits", () => {
+  it("answers 429 when the session already has its sockets, and admits one again after a close", async () => {
+    expect(config.maxStreamsPerSession).toBe(2);
+    const auth: Auth = { user: `ws-limits-${crypto.randomUUID().slice(0, 8)}` };
+    const started = await startDetached("loomichat", { message: "full house" }, auth);
+    await waitIdle(started.session_id, 60_000, auth);
+    const path = `/sessions/${started.session_id}/ws`;
+    const first = await connectWs(path, {}, auth);
+    // Read-token sockets count too.
+    const second = await connectWs(`${path}?token=${started.read_token}`, {}, { token: null });
+
+    const log = vi.spyOn(console, "log");
+    const refused = await api(path, upgrade, auth);
+    const audits = log.mock.calls.map((call) => String(call[0])).filter((line) => line.startsWith('{"type":"audit"'));
+    log.mockRestore();
+    expect(audits.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ event: "limit_hit", limit: "streams_per_session", session_id: started.session_id }),
+    );
+    expect(refused.status).toBe(429);
+    expect(refused.webSocket).toBeFalsy();
+    const body = (await refused.json()) as { error: { code: string; message: string } };
+    expect(body.error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/2 WebSockets/) });
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    const readOnly = await api(`${path}?token=${started.read_token}`, upgrade, { token: null });
+    expect(readOnly.status).toBe(429);
+    await readOnly.body?.cancel();
+    const snapshot = (await (await api(`/sessions/${started.session_id}`, {}, auth)).json()) as { sockets: number };
+    expect(snapshot.sockets).toBe(2);
+
+    first.ws.close(1000, "done");
+    await first.closed;
+    let admitted: Response | undefined;
+    for (let i = 0; i < 100 && admitted?.status !== 101; i++) {
+      await admitted?.body?.cancel();
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      admitted = await api(path, upgrade, auth);
+    }
+    expect(admitted?.status).toBe(101);
+    admitted?.webSocket?.accept();
+    admitted?.webSocket?.close(1000, "done");
+    second.ws.close(1000, "done");
+  });
+});
