@@ -3,14 +3,31 @@
  * tests that need a whole server: end-to-end, fault and soak tests. The process runs in its own
  * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { TEST_AUTH_SECRET } from "./auth";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
+/** The project's wrangler config without its custom build step (written next to it, git-ignored). */
+const TEST_CONFIG = resolve(ROOT, "wrangler.test.json");
+
+/**
+ * A test server must not restart under a running test: the custom build (the demo page bundle)
+ * watches src/ and restarts `wrangler dev` on any change it sees. So the bundle is built once
+ * here, and the server runs from a copy of wrangler.jsonc without the build step.
+ */
+function testConfig(): string {
+  execFileSync(process.execPath, [resolve(ROOT, "scripts/build-demo.mjs")], { cwd: ROOT, stdio: "inherit" });
+  const source = readFileSync(resolve(ROOT, "wrangler.jsonc"), "utf8");
+  // JSONC: drop whole-line comments (the config has no comment inside a string).
+  const config = JSON.parse(source.replace(/^\s*\/\/.*$/gm, "")) as Record<string, unknown>;
+  delete config.build;
+  writeFileSync(TEST_CONFIG, JSON.stringify(config, null, 2));
+  return TEST_CONFIG;
+}
 
 /** Longest wait for the server to answer /health after start (it bundles the Worker and the demo page first). */
 const START_TIMEOUT_MS = 120_000;
@@ -73,7 +90,8 @@ function rssOf(pid: number): number {
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const port = options.port ?? (await freePort());
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", options.persistTo];
+  const args = ["dev", "--config", testConfig(), "--ip", "127.0.0.1", "--port", String(port)];
+  args.push("--persist-to", options.persistTo);
   args.push("--inspector-port", String(await freePort()));
   const vars = { AUTH_SECRET: TEST_AUTH_SECRET, ...options.vars };
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
