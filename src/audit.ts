@@ -11,6 +11,7 @@ export const AUDIT_EVENTS = {
   RUN_FINISHED: "run_finished",
   RUN_CANCELLED: "run_cancelled",
   SESSION_DELETED: "session_deleted",
+  SESSION_EXPIRED: "session_expired",
   AUTH_REFUSED: "auth_refused",
   LIMIT_HIT: "limit_hit",
 } as const;

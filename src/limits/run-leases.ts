@@ -19,8 +19,11 @@ function report(what: string) {
 }
 
 /** The SessionHost hooks that keep a run's lease in step with the run. */
-export function runLeaseHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive"> {
+export function runLeaseHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired"> {
   return {
+    onExpired(owner) {
+      audit(AUDIT_EVENTS.SESSION_EXPIRED, { user_id: owner.userId, session_id: owner.sessionId });
+    },
     onRunEnd(run, owner) {
       audit(AUDIT_EVENTS.RUN_FINISHED, {
         user_id: owner.userId,

@@ -26,6 +26,8 @@ export interface SessionHost {
   onRunEnd?(run: RunRecord, owner: RunOwner): void;
   /** Told at every keepalive while a run is active: renews its run lease. */
   onRunAlive?(run: RunRecord, owner: RunOwner): void;
+  /** Told when the alarm deletes a session that stayed idle past its TTL (audited). */
+  onExpired?(owner: RunOwner): void;
 }
 
 /** Who a run belongs to, for the hooks. */

@@ -283,7 +283,9 @@ export class Session {
     }
     const updated = Date.parse(stores.store.getMeta("updated_at") ?? "");
     if (!(this.#now() < updated + this.#host.config.sessionTtlSeconds * 1000)) {
+      const owner = this.#ownerOf(stores.store);
       await this.destroy();
+      this.#host.onExpired?.(owner);
       return;
     }
     this.#scheduleAlarm(stores.store);

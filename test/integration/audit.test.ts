@@ -1,4 +1,7 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { sessionStub } from "../../src/http/session-client";
 import { api, postChat, startDetached, TEST_USER, waitIdle } from "../helpers/api";
 import { readSse } from "../helpers/sse";
 
@@ -73,5 +76,21 @@ describe("audit log", () => {
     const all = await until((rs) => rs.some((r) => r.event === "run_finished" && r.run_id === runId));
     expect(all.some((r) => r.event === "run_started" && r.run_id === runId)).toBe(true);
     expect(all.some((r) => r.event === "run_finished" && r.run_id === runId)).toBe(true);
+  });
+
+  it("records a session the alarm deleted after its TTL", async () => {
+    const started = await startDetached("novachat", { message: "expire" });
+    await waitIdle(started.session_id);
+    const stub = sessionStub(env, started.session_id);
+    await runInDurableObject(stub, (_o, state) => {
+      const old = new Date(Date.now() - 3601 * 1000).toISOString();
+      state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'updated_at'", old);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const all = await until((rs) => rs.some((r) => r.event === "session_expired"));
+    expect(all.find((r) => r.event === "session_expired")).toMatchObject({
+      user_id: TEST_USER,
+      session_id: started.session_id,
+    });
   });
 });
