@@ -9,7 +9,7 @@ import { type ChatMessage, sleep } from "../llm/provider";
 import { decideRetry } from "../llm/retry";
 import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
 import type { AgentState } from "../session/session-store";
-import { errorMessage, errorType, reportAgentFailure } from "./failures";
+import { attemptFailed, reportAgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
 
 /** Length of the one-line summary in `agent_complete`. */
@@ -89,18 +89,9 @@ async function streamWithRetries(
         reportAgentFailure(ctx, agent, error, retries);
         throw error;
       }
-      ctx.emit({
-        event_type: EVENT_TYPES.ERROR,
-        agent_source: agent,
-        payload: {
-          error: errorMessage(error),
-          error_type: errorType(error),
-          retry_count: retries,
-          will_retry: true,
-          discarded_chars: state.text.length,
-          model,
-        },
-      });
+      ctx.emit(
+        attemptFailed(agent, error, { retryCount: retries, willRetry: true, discarded: state.text.length, model }),
+      );
       state.text = "";
       if (decision.action === "fallback") {
         ctx.emit({

@@ -3,7 +3,7 @@
  * `error` event naming the agent with `will_retry: false`, and checkpointed, so a restart does not
  * run the agent again.
  */
-import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
+import { ERROR_TYPES, EVENT_TYPES, type EventDraft } from "../protocol/events";
 import type { RunContext } from "./run-context";
 
 /** Thrown when a required agent failed for good: the run fails. */
@@ -39,17 +39,26 @@ export function reportAgentFailure(ctx: RunContext, agent: string, error: unknow
   if (state?.status === "failed") return;
   const discarded = state?.text.length ?? 0;
   ctx.run.agents[agent] = { status: "failed", text: "", model: state?.model };
-  ctx.emit({
+  ctx.emit(attemptFailed(agent, error, { retryCount, willRetry: false, discarded, model: state?.model }));
+  ctx.checkpoint();
+}
+
+/** The `error` event of a failed attempt of `agent`: what failed, whether it is retried, what text it discards. */
+export function attemptFailed(
+  agent: string,
+  error: unknown,
+  attempt: { retryCount: number; willRetry: boolean; discarded: number; model?: string },
+): EventDraft<"error"> {
+  return {
     event_type: EVENT_TYPES.ERROR,
     agent_source: agent,
     payload: {
       error: errorMessage(error),
       error_type: errorType(error),
-      retry_count: retryCount,
-      will_retry: false,
-      discarded_chars: discarded,
-      ...(state?.model ? { model: state.model } : {}),
+      retry_count: attempt.retryCount,
+      will_retry: attempt.willRetry,
+      discarded_chars: attempt.discarded,
+      ...(attempt.model ? { model: attempt.model } : {}),
     },
-  });
-  ctx.checkpoint();
+  };
 }

@@ -43,7 +43,7 @@ function hash(text: string): number {
 }
 
 /** Mulberry32: deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
@@ -60,7 +60,7 @@ function topicOf(message: string): string {
 /** The text the demo model answers to a request: about `words` words (exported for tests). */
 export function demoText(request: Pick<ChatRequest, "model" | "messages">, words = DEMO_DEFAULT_WORDS): string {
   const all = request.messages.map((m) => `${m.role}:${m.content}`).join("\n");
-  const next = random(hash(`${request.model}\n${all}`));
+  const next = seededRandom(hash(`${request.model}\n${all}`));
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
   const users = request.messages.filter((m) => m.role === "user").map((m) => topicOf(m.content));
   const topic = users[users.length - 1] ?? "the request";

@@ -1,7 +1,9 @@
 /** Runs the browser client against a FakeServer and records everything it reports. */
+
 import { type ClientOptions, createClient, type EdgeStreamClient } from "../../src/client";
 import type { ConnectedInfo, DisconnectedInfo, ReconnectingInfo } from "../../src/client/handlers";
 import type { RunStream } from "../../src/client/run-stream";
+import { seededRandom } from "../../src/llm/demo-model";
 import type { StreamEvent } from "../../src/protocol/events";
 import { encodeEventFrame, encodeRetry } from "../../src/protocol/sse";
 import type { FakeServer } from "./fake-server";
@@ -51,12 +53,4 @@ export function cutPoints(events: StreamEvent[]): { cut: number; lastWhole: numb
 }
 
 /** Seeded pseudo-random numbers (mulberry32), so every randomized test replays exactly. */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seeded = seededRandom;
