@@ -4,7 +4,7 @@
  * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { TEST_AUTH_SECRET } from "./auth";
@@ -19,14 +19,29 @@ const TEST_CONFIG = resolve(ROOT, "wrangler.test.json");
  * watches src/ and restarts `wrangler dev` on any change it sees. So the bundle is built once
  * here, and the server runs from a copy of wrangler.jsonc without the build step.
  */
+let prepared = false;
 function testConfig(): string {
+  if (prepared) return TEST_CONFIG;
+  prepared = true;
   execFileSync(process.execPath, [resolve(ROOT, "scripts/build-demo.mjs")], { cwd: ROOT, stdio: "inherit" });
   const source = readFileSync(resolve(ROOT, "wrangler.jsonc"), "utf8");
   // JSONC: drop whole-line comments (the config has no comment inside a string).
   const config = JSON.parse(source.replace(/^\s*\/\/.*$/gm, "")) as Record<string, unknown>;
   delete config.build;
-  writeFileSync(TEST_CONFIG, JSON.stringify(config, null, 2));
+  const text = JSON.stringify(config, null, 2);
+  // Rewriting an unchanged file would still look like a change to a running server's watcher.
+  if (!existsSync(TEST_CONFIG) || readFileSync(TEST_CONFIG, "utf8") !== text) writeFileSync(TEST_CONFIG, text);
   return TEST_CONFIG;
+}
+
+/** What `wrangler dev` prints when it reloads, and when a reload is done. */
+const RELOAD = /Reloading local server|restarting build/g;
+const RELOADED = /Local server updated and ready/g;
+/** The server counts as settled after this long with no reload starting. */
+const QUIET_MS = 3000;
+
+function count(text: string, pattern: RegExp): number {
+  return text.match(pattern)?.length ?? 0;
 }
 
 /** Longest wait for the server to answer /health after start (it bundles the Worker and the demo page first). */
@@ -130,7 +145,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
     try {
       const res = await fetch(`${url}/health`);
-      if (res.ok) return server;
+      if (res.ok && (await settled(() => log, deadline))) return server;
     } catch {
       // Not listening yet.
     }
@@ -138,4 +153,25 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   await server.kill("SIGKILL");
   throw new Error(`wrangler dev did not answer within ${START_TIMEOUT_MS} ms:\n${log}`);
+}
+
+/**
+ * Waits until the server has gone QUIET_MS without starting a reload, and every reload it started
+ * has finished: a watcher event just after start-up (a file written before it) restarts the Worker,
+ * and a request in flight then fails with "worker restarted mid-request".
+ */
+async function settled(log: () => string, deadline: number): Promise<boolean> {
+  let reloads = count(log(), RELOAD);
+  let quietSince = Date.now();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = count(log(), RELOAD);
+    if (now !== reloads) {
+      reloads = now;
+      quietSince = Date.now();
+    }
+    const finished = count(log(), RELOADED) >= count(log(), /Reloading local server/g);
+    if (finished && Date.now() - quietSince >= QUIET_MS) return true;
+  }
+  return false;
 }
