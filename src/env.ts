@@ -58,3 +58,12 @@ export function loadConfig(env: object): Config {
   }
   return config;
 }
+
+/**
+ * `BENCH_ROUTES`: "on" mounts the benchmark's hooks at `/_bench/*` and lets the session object
+ * run a synthetic event source (see docs/performance.md). Anything else, including unset, leaves
+ * them out (404). `npm run bench` turns it on for its own local server only; never set it in production.
+ */
+export function benchRoutesEnabled(env: object): boolean {
+  return (env as Record<string, unknown>).BENCH_ROUTES === "on";
+}

@@ -1,5 +1,6 @@
 /** The Hono application: every public route, the error mapping and the 404/405 answers. */
 import { Hono } from "hono";
+import { benchRoutes } from "../bench/bench-routes";
 import { errorBody } from "../protocol/errors";
 import type { AppEnv } from "./app-env";
 import { chatRoutes } from "./chat-routes";
@@ -13,6 +14,7 @@ export function createApp() {
   app.use("*", anonymousUser);
   app.route("/", chatRoutes);
   app.route("/sessions", sessionRoutes);
+  app.route("/_bench", benchRoutes); // 404 unless BENCH_ROUTES is "on" (docs/performance.md)
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError);
   return app;

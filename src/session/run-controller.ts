@@ -28,6 +28,9 @@ export class RunCancelled extends Error {
   }
 }
 
+/** A run's body: what the agents do. Nova3 and Loomi are the two built in. */
+export type Pipeline = (ctx: RunContext) => Promise<{ status: RunStatus; content: string }>;
+
 export interface RunDeps {
   store: SessionStore;
   llm: LlmProvider;
@@ -35,6 +38,8 @@ export interface RunDeps {
   /** Id of the newest logged event (the terminal one, right after it is emitted). */
   head(): number;
   now(): number;
+  /** Runs this instead of the mode's pipeline (the bench's synthetic source). */
+  pipeline?: Pipeline;
 }
 
 export class ActiveRun {
@@ -77,7 +82,8 @@ export class ActiveRun {
     };
     let status: RunStatus;
     try {
-      const result = run.mode === MODES.LOOMI ? await runLoomi(ctx) : await runNova3(ctx);
+      const pipeline = deps.pipeline ?? (run.mode === MODES.LOOMI ? runLoomi : runNova3);
+      const result = await pipeline(ctx);
       status = result.status;
       run.content = result.content;
       if (run.mode === MODES.LOOMI && !this.#detached) {

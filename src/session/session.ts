@@ -10,7 +10,7 @@ import { EventLog } from "./event-log";
 import { EventWriter } from "./event-writer";
 import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
-import { ActiveRun } from "./run-controller";
+import { ActiveRun, type Pipeline } from "./run-controller";
 import { type RunRecord, SessionStore } from "./session-store";
 
 /** While a run is active the alarm fires this often, so the object is never idle-evicted mid-run. */
@@ -92,7 +92,8 @@ export class Session {
     this.#host.setAlarm(Number.isFinite(at) ? at : this.#now());
   }
 
-  startRun(input: StartInput): Started | Failure {
+  /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
+  startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
     if (!this.#stores && input.create) {
       this.#stores = this.#openStores();
       const now = new Date(this.#now()).toISOString();
@@ -125,18 +126,19 @@ export class Session {
       agent_source: SUPERVISOR,
       payload: { mode: input.mode, model: this.#host.llm.defaultModel, agents: [] },
     });
-    this.#launch(record, stores);
+    this.#launch(record, stores, pipeline);
     this.#touch(store);
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
 
-  #launch(record: RunRecord, { store, log, writer }: Stores): void {
+  #launch(record: RunRecord, { store, log, writer }: Stores, pipeline?: Pipeline): void {
     const run = new ActiveRun(record, {
       store,
       llm: this.#host.llm,
       emit: (runId, draft) => writer.emit(runId, draft),
       head: () => log.head,
       now: this.#now,
+      pipeline,
     });
     this.#active = run;
     run.done.finally(() => {
