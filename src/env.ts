@@ -15,6 +15,14 @@ export interface Config {
   chunkMaxMs: number;
   /** Upper bound on one merged chunk's content, characters. */
   chunkMaxChars: number;
+  /**
+   * Write coalescing, ms: events emitted within this long of the previous storage write wait and
+   * go in the next one together, so a fast producer costs one commit per window instead of one per
+   * event. The most it delays an event; 0 = write at the end of every event-loop turn.
+   */
+  writeBatchMs: number;
+  /** Most events in one storage write (and one write to each reader); a full batch is written at once. */
+  writeBatchMaxEvents: number;
   /** Idle session lifetime, seconds: the session and its log are deleted this long after its last activity. */
   sessionTtlSeconds: number;
   /** Longest silence on an open event stream before a `: heartbeat` comment, ms. */
@@ -30,6 +38,8 @@ export const DEFAULTS: Config = {
   chunkWindowMs: 30,
   chunkMaxMs: 500,
   chunkMaxChars: 4096,
+  writeBatchMs: 2,
+  writeBatchMaxEvents: 256,
   sessionTtlSeconds: 3600,
   heartbeatMs: 15_000,
   sseRetryMs: 1000,
@@ -41,6 +51,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   chunkWindowMs: "CHUNK_WINDOW_MS",
   chunkMaxMs: "CHUNK_MAX_MS",
   chunkMaxChars: "CHUNK_MAX_CHARS",
+  writeBatchMs: "WRITE_BATCH_MS",
+  writeBatchMaxEvents: "WRITE_BATCH_MAX_EVENTS",
   sessionTtlSeconds: "SESSION_TTL_SECONDS",
   heartbeatMs: "HEARTBEAT_MS",
   sseRetryMs: "SSE_RETRY_MS",
