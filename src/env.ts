@@ -23,6 +23,8 @@ export interface Config {
   writeBatchMs: number;
   /** Most events in one storage write (and one write to each reader); a full batch is written at once. */
   writeBatchMaxEvents: number;
+  /** Rows a reader reads from storage per page when it replays or catches up. */
+  replayPageRows: number;
   /** Idle session lifetime, seconds: the session and its log are deleted this long after its last activity. */
   sessionTtlSeconds: number;
   /** Longest silence on an open event stream before a `: heartbeat` comment, ms. */
@@ -40,6 +42,7 @@ export const DEFAULTS: Config = {
   chunkMaxChars: 4096,
   writeBatchMs: 2,
   writeBatchMaxEvents: 256,
+  replayPageRows: 256,
   sessionTtlSeconds: 3600,
   heartbeatMs: 15_000,
   sseRetryMs: 1000,
@@ -53,6 +56,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   chunkMaxChars: "CHUNK_MAX_CHARS",
   writeBatchMs: "WRITE_BATCH_MS",
   writeBatchMaxEvents: "WRITE_BATCH_MAX_EVENTS",
+  replayPageRows: "REPLAY_PAGE_ROWS",
   sessionTtlSeconds: "SESSION_TTL_SECONDS",
   heartbeatMs: "HEARTBEAT_MS",
   sseRetryMs: "SSE_RETRY_MS",

@@ -183,6 +183,7 @@ export class Session {
         untilId: runId === undefined ? log.head : undefined,
         heartbeatMs: this.#host.config.heartbeatMs,
         retryMs: this.#host.config.sseRetryMs,
+        pageRows: this.#host.config.replayPageRows,
         onClose: () => this.#readers--,
       },
     );
