@@ -34,6 +34,24 @@ function readAllFrames(log: EventLog, after: number, limit: number): string {
   return text;
 }
 
+describe("EventLog.append", () => {
+  it("stores each row's id, run and JSON exactly, in one batch, and refuses a gap", async () => {
+    await runInDurableObject(objectNamed("event-log-append"), (_object, state) => {
+      const log = new EventLog(state.storage.sql);
+      const rows = rowsOf(["a", 'quote " and \\ backslash', "ünïcødé 🚀", "x".repeat(600_000), "z"]);
+      rows[1].runId = "other";
+      log.append(rows);
+      expect(log.head).toBe(5);
+      expect(log.readAfter(0).map((r) => r.json)).toEqual(rows.map((r) => r.json));
+      expect(log.readRun("other").map((r) => r.id)).toEqual([2]);
+      expect(() => log.append(rowsOf(["gap"]).map((r) => ({ ...r, id: 7 })))).toThrow(/gap/);
+      expect(log.head).toBe(5);
+      // A fresh log over the same storage finds the same head.
+      expect(new EventLog(state.storage.sql).head).toBe(5);
+    });
+  });
+});
+
 describe("EventLog.readFrames: replay pages built by storage", () => {
   it("gives exactly encodeEventFrame's bytes from every resume point and page size", async () => {
     await runInDurableObject(objectNamed("event-log-frames"), (_object, state) => {
