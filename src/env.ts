@@ -40,7 +40,7 @@ export const DEFAULTS: Config = {
   chunkWindowMs: 30,
   chunkMaxMs: 500,
   chunkMaxChars: 4096,
-  writeBatchMs: 2,
+  writeBatchMs: 10,
   writeBatchMaxEvents: 256,
   replayPageRows: 256,
   sessionTtlSeconds: 3600,
