@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createServer, Socket } from "node:net";
-import { onCleanup } from "./cleanup.mjs";
+import { killAtExit, onCleanup } from "./cleanup.mjs";
 
 /** The redis-server binary, or undefined when it is not installed. */
 export function findRedisServer() {
@@ -51,6 +51,7 @@ export async function startRedis(binary) {
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
     { stdio: "ignore" },
   );
+  killAtExit(child);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const stop = onCleanup(async () => {
     child.kill("SIGTERM");

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { onCleanup } from "./cleanup.mjs";
+import { onCleanup, removeAtExit } from "./cleanup.mjs";
 
 const run = promisify(execFile);
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -18,6 +18,7 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 /** Bundles the Worker once with wrangler's own build (as `npm run check` does). */
 export async function bundleWorker() {
   const outdir = await mkdtemp(join(tmpdir(), "edge-stream-bench-build-"));
+  removeAtExit(outdir);
   const dispose = onCleanup(() => rm(outdir, { recursive: true, force: true }));
   await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, maxBuffer: 1 << 24 });
   return { scriptPath: join(outdir, "index.js"), dispose };
@@ -59,6 +60,7 @@ export async function rssOf(pids) {
 export async function startServer(scriptPath, vars, { inspectorPort, storageRoot = tmpdir() } = {}) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.jsonc"));
   const persist = await mkdtemp(join(storageRoot, "edge-stream-bench-state-"));
+  removeAtExit(persist);
   const options = {
     ...workerOptions,
     name: "edge-stream",

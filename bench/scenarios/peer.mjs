@@ -9,7 +9,7 @@
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { startSynthetic, waitIdle } from "../lib/api.mjs";
-import { onCleanup } from "../lib/cleanup.mjs";
+import { killAtExit, onCleanup } from "../lib/cleanup.mjs";
 import { findRedisServer, startRedis } from "../lib/redis-server.mjs";
 import { readSse } from "../lib/sse-reader.mjs";
 import { median } from "../lib/stats.mjs";
@@ -18,6 +18,7 @@ export const CHUNKS = 10_000;
 
 async function startPeer(redisUrl) {
   const child = fork(new URL("../lib/peer-server.mjs", import.meta.url), [redisUrl], { stdio: "ignore" });
+  killAtExit(child);
   const [{ port }] = await Promise.race([
     once(child, "message"),
     once(child, "exit").then(() => Promise.reject(new Error("peer server exited"))),
