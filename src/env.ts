@@ -19,6 +19,16 @@ export interface Config {
   chunkMaxMs: number;
   /** Upper bound on one merged chunk's content, characters. */
   chunkMaxChars: number;
+  /**
+   * Write coalescing, ms: events emitted within this long of the previous storage write wait and
+   * go in the next one together, so a fast producer costs one commit per window instead of one per
+   * event. The most it delays an event; 0 = write at the end of every event-loop turn.
+   */
+  writeBatchMs: number;
+  /** Most events in one storage write (and one write to each reader); a full batch is written at once. */
+  writeBatchMaxEvents: number;
+  /** Rows a reader reads from storage per page when it replays or catches up. */
+  replayPageRows: number;
   /** Idle session lifetime, seconds: the session and its log are deleted this long after its last activity. */
   sessionTtlSeconds: number;
   /** Longest silence on an open event stream before a `: heartbeat` comment, ms. */
@@ -76,6 +86,9 @@ export const DEFAULTS: Config = {
   chunkWindowMs: 30,
   chunkMaxMs: 500,
   chunkMaxChars: 4096,
+  writeBatchMs: 10,
+  writeBatchMaxEvents: 256,
+  replayPageRows: 256,
   sessionTtlSeconds: 3600,
   heartbeatMs: 15_000,
   sseRetryMs: 1000,
@@ -108,6 +121,9 @@ const ENV_NAMES: Record<NumericKey, string> = {
   chunkWindowMs: "CHUNK_WINDOW_MS",
   chunkMaxMs: "CHUNK_MAX_MS",
   chunkMaxChars: "CHUNK_MAX_CHARS",
+  writeBatchMs: "WRITE_BATCH_MS",
+  writeBatchMaxEvents: "WRITE_BATCH_MAX_EVENTS",
+  replayPageRows: "REPLAY_PAGE_ROWS",
   sessionTtlSeconds: "SESSION_TTL_SECONDS",
   heartbeatMs: "HEARTBEAT_MS",
   sseRetryMs: "SSE_RETRY_MS",
@@ -209,4 +225,13 @@ export function loadAccessConfig(env: object): AccessConfig {
       .filter((origin) => origin !== ""),
     devTokens: optionalText(vars, "DEV_TOKENS") === "on",
   };
+}
+
+/**
+ * `BENCH_ROUTES`: "on" mounts the benchmark's hooks at `/_bench/*` and lets the session object
+ * run a synthetic event source (see docs/performance.md). Anything else, including unset, leaves
+ * them out (404). `npm run bench` turns it on for its own local server only; never set it in production.
+ */
+export function benchRoutesEnabled(env: object): boolean {
+  return (env as Record<string, unknown>).BENCH_ROUTES === "on";
 }

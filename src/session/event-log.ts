@@ -2,7 +2,9 @@
  * The session's append-only event log in the Durable Object's SQLite storage. Each row keeps the
  * exact JSON delivered live, so a replay is byte-for-byte what a live reader received.
  */
+import { DEFAULTS } from "../env";
 import type { EventType } from "../protocol/events";
+import { encodeEventFrame } from "../protocol/sse";
 
 /** One stored event: its id and its JSON text. */
 export interface LogRow {
@@ -16,8 +18,27 @@ export interface NewLogRow extends LogRow {
   type: EventType;
 }
 
-/** Rows read per storage page while replaying. */
-export const REPLAY_PAGE_ROWS = 256;
+/** Rows read per storage page while replaying, unless configured (Config.replayPageRows). */
+export const REPLAY_PAGE_ROWS = DEFAULTS.replayPageRows;
+
+/**
+ * encodeEventFrame (src/protocol/sse.ts) as an SQLite expression over a row's `id` and `json`,
+ * so storage builds a replay page as one value instead of handing over one row per event (the
+ * per-row hand-over was most of a replay's cost). test/integration/event-log.test.ts holds the
+ * two to the same bytes.
+ */
+const FRAME_SQL = "'id: ' || id || '\ndata: ' || json || '\n\n'";
+// A range scan of the integer primary key visits rows in id order and group_concat keeps the
+// order it is fed; ids are dense (append refuses gaps), so an id range is a page.
+const READ_FRAMES_SQL = `SELECT CAST(group_concat(${FRAME_SQL}, '') AS BLOB) AS frames FROM events WHERE id > ? AND id <= ?`;
+
+/** Appends the rows of a JSON array of [id, run_id, type, json] in one statement. */
+const APPEND_SQL =
+  "INSERT INTO events (id, run_id, type, json) SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)";
+/** Most JSON characters appended by one statement: well under SQLite's 2 MB value limit here. */
+const APPEND_GROUP_CHARS = 512 * 1024;
+
+const encoder = new TextEncoder();
 
 export class EventLog {
   #sql: SqlStorage;
@@ -39,29 +60,59 @@ export class EventLog {
 
   /** Appends rows whose ids continue the log without a gap. Runs synchronously, so the batch commits as one. */
   append(rows: readonly NewLogRow[]): void {
+    rows.forEach((row, i) => {
+      const expected = this.#head + 1 + i;
+      if (row.id !== expected) throw new Error(`event log gap: expected id ${expected}, got ${row.id}`);
+    });
+    // One statement per group of rows (SQLite unpacks a JSON array) instead of one per row: the
+    // per-statement cost was a third of a fast producer's time per event (docs/performance.md).
+    let group: [number, string, string, string][] = [];
+    let chars = 0;
+    const insert = () => {
+      if (group.length === 0) return;
+      this.#sql.exec(APPEND_SQL, JSON.stringify(group));
+      this.#head = group[group.length - 1][0];
+      group = [];
+      chars = 0;
+    };
     for (const row of rows) {
-      if (row.id !== this.#head + 1) throw new Error(`event log gap: expected id ${this.#head + 1}, got ${row.id}`);
-      this.#sql.exec(
-        "INSERT INTO events (id, run_id, type, json) VALUES (?, ?, ?, ?)",
-        row.id,
-        row.runId,
-        row.type,
-        row.json,
-      );
-      this.#head = row.id;
+      if (chars + row.json.length > APPEND_GROUP_CHARS) insert();
+      group.push([row.id, row.runId, row.type, row.json]);
+      chars += row.json.length;
     }
+    insert();
   }
 
   /** Up to `limit` rows with id greater than `afterId` and at most `untilId`, in order. */
   readAfter(afterId: number, limit = REPLAY_PAGE_ROWS, untilId = this.#head): LogRow[] {
-    return this.#sql
-      .exec<{ id: number; json: string }>(
-        "SELECT id, json FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
-        afterId,
-        untilId,
-        limit,
-      )
-      .toArray();
+    const cursor = this.#sql.exec<{ id: number; json: string }>(
+      "SELECT id, json FROM events WHERE id > ? AND id <= ? ORDER BY id LIMIT ?",
+      afterId,
+      untilId,
+      limit,
+    );
+    // raw() hands over plain arrays: about half the cost of toArray()'s named-column objects.
+    const rows: LogRow[] = [];
+    for (const [id, json] of cursor.raw<[number, string]>()) rows.push({ id, json });
+    return rows;
+  }
+
+  /**
+   * The SSE frames of the events after `afterId`, at most `limit` of them and none past `untilId`,
+   * as one byte array, with the id of the last one.
+   */
+  readFrames(afterId: number, limit = REPLAY_PAGE_ROWS, untilId = this.#head): { frames: Uint8Array; lastId: number } {
+    const lastId = Math.min(untilId, afterId + limit);
+    try {
+      const { frames } = this.#sql.exec<{ frames: ArrayBuffer | null }>(READ_FRAMES_SQL, afterId, lastId).one();
+      return { frames: new Uint8Array(frames ?? new ArrayBuffer(0)), lastId };
+    } catch (error) {
+      // A page of very large events can exceed SQLite's value size: build that one here instead.
+      if (!/TOOBIG|too big/i.test(String(error))) throw error;
+      let text = "";
+      for (const row of this.readAfter(afterId, limit, lastId)) text += encodeEventFrame(row.id, row.json);
+      return { frames: encoder.encode(text), lastId };
+    }
   }
 
   /** Every event of one run, in order (for tests, snapshots and recovery). */

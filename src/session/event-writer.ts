@@ -2,17 +2,21 @@
  * Turns emitted drafts into logged events: merges bursts of one agent's `llm_chunk`s into one
  * event, gives ids, appends each flush to the log in one synchronous batch and hands the batch
  * (events and pre-encoded SSE frames) to the fan-out. One flush = one storage batch = one write
- * per live reader.
+ * per live reader. Flushes are coalesced: after a write, the next waits up to `writeBatchMs`, so
+ * a producer emitting across many event-loop turns still costs one commit per window.
  */
+import { DEFAULTS } from "../env";
 import { EVENT_TYPES, type EventDraft, type StreamEvent } from "../protocol/events";
 import { encodeEventFrame } from "../protocol/sse";
 import type { EventLog, NewLogRow } from "./event-log";
 
-/** Tunables of chunk merging (see Config). */
+/** Tunables of chunk merging and write coalescing (see Config; the write ones default from DEFAULTS). */
 export interface MergeOptions {
   chunkWindowMs: number;
   chunkMaxMs: number;
   chunkMaxChars: number;
+  writeBatchMs?: number;
+  writeBatchMaxEvents?: number;
 }
 
 /** What one flush appended: the events, and their SSE frames encoded once for every reader. */
@@ -48,12 +52,17 @@ export class EventWriter {
   #open = new Map<string, OpenChunk>();
   #readyTimer: ReturnType<typeof setTimeout> | undefined;
   #chunkTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastFlushAt = Number.NEGATIVE_INFINITY;
+  #batchMs: number;
+  #batchMax: number;
 
   constructor(log: EventLog, options: MergeOptions, onFlush: (batch: FlushedBatch) => void, now = Date.now) {
     this.#log = log;
     this.#options = options;
     this.#onFlush = onFlush;
     this.#now = now;
+    this.#batchMs = options.writeBatchMs ?? DEFAULTS.writeBatchMs;
+    this.#batchMax = Math.max(1, options.writeBatchMaxEvents ?? DEFAULTS.writeBatchMaxEvents);
   }
 
   /**
@@ -89,12 +98,7 @@ export class EventWriter {
         return;
       }
     }
-    if (this.#ready.length > 0 && this.#readyTimer === undefined) {
-      this.#readyTimer = setTimeout(() => {
-        this.#readyTimer = undefined;
-        this.#flushReady();
-      }, 0);
-    }
+    this.#scheduleFlush();
   }
 
   /** Closes every open chunk and writes everything pending now. */
@@ -109,6 +113,23 @@ export class EventWriter {
     clearTimeout(this.#readyTimer);
     clearTimeout(this.#chunkTimer);
     this.#readyTimer = this.#chunkTimer = undefined;
+  }
+
+  /**
+   * Writes a full batch now; otherwise writes what is ready once `writeBatchMs` has passed since
+   * the last write (at the end of this turn if it already has), so one idle event is not delayed.
+   */
+  #scheduleFlush(): void {
+    if (this.#ready.length >= this.#batchMax) {
+      this.#flushReady();
+      return;
+    }
+    if (this.#ready.length === 0 || this.#readyTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastFlushAt + this.#batchMs - this.#now());
+    this.#readyTimer = setTimeout(() => {
+      this.#readyTimer = undefined;
+      this.#flushReady();
+    }, wait);
   }
 
   #canMerge(open: OpenChunk, addChars: number, now: number): boolean {
@@ -141,7 +162,7 @@ export class EventWriter {
         for (const [agent, open] of this.#open) {
           if (now - open.lastAt >= chunkWindowMs || now - open.openedAt >= chunkMaxMs) this.#closeChunk(agent);
         }
-        this.#flushReady();
+        this.#scheduleFlush();
         this.#armChunkTimer();
       },
       Math.max(1, due - this.#now()),
@@ -149,7 +170,10 @@ export class EventWriter {
   }
 
   #flushReady(): FlushedBatch | undefined {
+    clearTimeout(this.#readyTimer);
+    this.#readyTimer = undefined;
     if (this.#ready.length === 0) return undefined;
+    this.#lastFlushAt = this.#now();
     const pending = this.#ready;
     this.#ready = [];
     const firstId = this.#log.head + 1;

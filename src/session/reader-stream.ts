@@ -3,10 +3,9 @@
  * taken what it had, so a slow reader lags (and later reads its gap from storage) instead of
  * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes.
  */
-
 import type { ReaderLease } from "../limits/stream-leases";
-import { encodeEventFrame, encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
-import type { EventLog, LogRow } from "./event-log";
+import { encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
+import { type EventLog, REPLAY_PAGE_ROWS } from "./event-log";
 import type { FanOut } from "./fan-out";
 
 /** Bytes a reader's stream may hold before it stops pulling from the log. */
@@ -31,6 +30,8 @@ export interface ReaderOptions {
   untilId?: number;
   heartbeatMs: number;
   retryMs: number;
+  /** Rows per storage page when replaying or catching up (default REPLAY_PAGE_ROWS). */
+  pageRows?: number;
   /** Called once when the stream ends for any reason. */
   onClose?: () => void;
   /** The user's stream lease: renewed while the stream is open, released when it ends. */
@@ -39,14 +40,9 @@ export interface ReaderOptions {
 
 const encoder = new TextEncoder();
 
-function encodeRows(rows: LogRow[]): Uint8Array {
-  let text = "";
-  for (const row of rows) text += encodeEventFrame(row.id, row.json);
-  return encoder.encode(text);
-}
-
 export function createReaderStream(source: ReaderSource, options: ReaderOptions): ReadableStream<Uint8Array> {
   let cursor = options.afterId;
+  const pageRows = Math.max(1, options.pageRows ?? REPLAY_PAGE_ROWS);
   let finished = false;
   let renewedAt = Date.now();
   const finish = () => {
@@ -85,9 +81,9 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
               controller.enqueue(batch.frames);
               cursor = batch.lastId;
             } else {
-              const rows = source.log.readAfter(cursor, undefined, limit);
-              controller.enqueue(encodeRows(rows));
-              cursor = rows[rows.length - 1].id;
+              const page = source.log.readFrames(cursor, pageRows, limit);
+              controller.enqueue(page.frames);
+              cursor = page.lastId;
             }
             return;
           }

@@ -31,6 +31,9 @@ export class RunCancelled extends Error {
   }
 }
 
+/** A run's body: what the agents do. Nova3 and Loomi are the two built in. */
+export type Pipeline = (ctx: RunContext) => Promise<{ status: RunStatus; content: string }>;
+
 export interface RunDeps {
   store: SessionStore;
   llm: LlmProvider;
@@ -44,6 +47,8 @@ export interface RunDeps {
   now(): number;
   /** End the run at once as failed with this error, without running it (a run resumed too often). */
   failWith?: Error;
+  /** Runs this instead of the mode's pipeline (the bench's synthetic source). */
+  pipeline?: Pipeline;
 }
 
 export class ActiveRun {
@@ -91,7 +96,8 @@ export class ActiveRun {
     let status: RunStatus;
     try {
       if (deps.failWith) throw deps.failWith;
-      const result = run.mode === MODES.LOOMI ? await runLoomi(ctx) : await runNova3(ctx);
+      const pipeline = deps.pipeline ?? (run.mode === MODES.LOOMI ? runLoomi : runNova3);
+      const result = await pipeline(ctx);
       status = result.status;
       run.content = result.content;
       if (run.mode === MODES.LOOMI && !this.#detached) {

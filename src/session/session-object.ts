@@ -4,6 +4,7 @@
  * disconnect propagates reliably over fetch).
  */
 import { DurableObject } from "cloudflare:workers";
+import { type SyntheticRunInput, startSyntheticRun } from "../bench/synthetic-run";
 import { loadConfig } from "../env";
 import { runLeaseHooks } from "../limits/run-leases";
 import { streamLease } from "../limits/stream-leases";
@@ -46,6 +47,11 @@ export class SessionObject extends DurableObject<Env> {
 
   async startRun(input: StartInput): Promise<Started | Failure> {
     return this.#session.startRun(input);
+  }
+
+  /** Bench only: a run fed by the synthetic source; refused unless BENCH_ROUTES is on. */
+  async benchRun(input: SyntheticRunInput): Promise<Started | Failure> {
+    return startSyntheticRun(this.#session, this.env, input);
   }
 
   async cancel(userId: string) {

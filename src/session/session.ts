@@ -9,7 +9,7 @@ import { EventLog } from "./event-log";
 import { EventWriter } from "./event-writer";
 import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
-import { ActiveRun } from "./run-controller";
+import { ActiveRun, type Pipeline } from "./run-controller";
 import { prepareResume } from "./run-recovery";
 import { newRunRecord, type RunRecord, SessionStore } from "./session-store";
 import {
@@ -28,6 +28,13 @@ import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
 
+/**
+ * Opening an event stream extends the session's life, but at most this often: each extension is
+ * a storage write, and the stream's first bytes wait for it to commit (a commit was 3-6 ms of a
+ * 25 ms replay in the bench). A session may so expire up to this much before TTL after a read.
+ */
+export const READ_TOUCH_INTERVAL_MS = 60_000;
+
 export class Session {
   #host: SessionHost;
   #now: () => number;
@@ -38,6 +45,7 @@ export class Session {
   #readers = 0;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
   #startedAt: string;
+  #touchedAt = Number.NEGATIVE_INFINITY;
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -78,8 +86,14 @@ export class Session {
   }
 
   #touch(store: SessionStore): void {
-    store.setMeta("updated_at", new Date(this.#now()).toISOString());
+    this.#touchedAt = this.#now();
+    store.setMeta("updated_at", new Date(this.#touchedAt).toISOString());
     this.#scheduleAlarm(store);
+  }
+
+  /** A reader's activity: recorded at most every READ_TOUCH_INTERVAL_MS (see there). */
+  #touchForRead(store: SessionStore): void {
+    if (this.#now() - this.#touchedAt >= READ_TOUCH_INTERVAL_MS) this.#touch(store);
   }
 
   #scheduleAlarm(store: SessionStore): void {
@@ -89,7 +103,8 @@ export class Session {
     this.#host.setAlarm(Number.isFinite(at) ? at : this.#now());
   }
 
-  startRun(input: StartInput): Started | Failure {
+  /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
+  startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
     if (!this.#stores && input.create) {
       this.#stores = this.#openStores();
       const now = new Date(this.#now()).toISOString();
@@ -109,7 +124,7 @@ export class Session {
       agent_source: SUPERVISOR,
       payload: { mode: input.mode, model: this.#host.llm.defaultModel, agents: [] },
     });
-    this.#launch(record, stores);
+    this.#launch(record, stores, { pipeline });
     this.#touch(store);
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
@@ -120,7 +135,7 @@ export class Session {
     if (!stores || this.#active) return;
     const resumed = prepareResume(stores);
     if (!resumed) return;
-    this.#launch(resumed.record, stores, resumed.failWith);
+    this.#launch(resumed.record, stores, { failWith: resumed.failWith });
     this.#scheduleAlarm(stores.store);
   }
 
@@ -128,7 +143,11 @@ export class Session {
     return { userId: store.getMeta("owner") ?? "", sessionId: store.getMeta("session_id") ?? "" };
   }
 
-  #launch(record: RunRecord, { store, log, writer }: Stores, failWith?: Error): void {
+  #launch(
+    record: RunRecord,
+    { store, log, writer }: Stores,
+    how: { failWith?: Error; pipeline?: Pipeline } = {},
+  ): void {
     const owner = this.#ownerOf(store);
     const run = new ActiveRun(record, {
       store,
@@ -138,7 +157,8 @@ export class Session {
       flush: () => writer.flush(),
       head: () => log.head,
       now: this.#now,
-      failWith,
+      failWith: how.failWith,
+      pipeline: how.pipeline,
     });
     this.#active = run;
     run.done.finally(() => {
@@ -183,7 +203,7 @@ export class Session {
         `this session already has ${this.#readers} open event streams (limit ${maxReaders})`,
       );
     }
-    this.#touch(store);
+    this.#touchForRead(store);
     if (nothingToSend) return { ok: true, status: 204 };
     this.#readers++;
     const stream = createReaderStream(
@@ -199,6 +219,7 @@ export class Session {
         untilId: runId === undefined ? log.head : undefined,
         heartbeatMs: this.#host.config.heartbeatMs,
         retryMs: this.#host.config.sseRetryMs,
+        pageRows: this.#host.config.replayPageRows,
         onClose: () => this.#readers--,
         lease,
       },

@@ -71,6 +71,18 @@ describe("session lifecycle", () => {
     expect((await api(`/sessions/${id}`)).status).toBe(404);
   });
 
+  it("does not write the session's activity again for a read right after it (no commit before the replay)", async () => {
+    const res = await postChat("novachat", { message: "read me twice" });
+    const id = res.headers.get("X-Session-Id") ?? "";
+    await readSse(res);
+    const before = (await waitIdle(id)).updated_at;
+    await new Promise((r) => setTimeout(r, 20));
+    const { events } = await readSse(await api(`/sessions/${id}/events`));
+    expect(events.length).toBeGreaterThan(2);
+    const snap = (await (await api(`/sessions/${id}`)).json()) as { updated_at: string };
+    expect(snap.updated_at).toBe(before);
+  });
+
   it("keeps the log complete when a reader disconnects mid-run", async () => {
     const res = await postChat("novachat", { message: "leave early" });
     const id = res.headers.get("X-Session-Id") ?? "";

@@ -137,6 +137,41 @@ describe("EventWriter", () => {
     expect(t.batches).toHaveLength(1);
   });
 
+  it("writes an event emitted after a quiet spell at the end of its turn, without waiting", () => {
+    const t = setup({ chunkWindowMs: 0, writeBatchMs: 5 });
+    t.writer.emit("r", start("x"));
+    t.advance(0);
+    expect(t.batches).toHaveLength(1);
+  });
+
+  it("coalesces events emitted over several turns within writeBatchMs into one write", () => {
+    const t = setup({ chunkWindowMs: 0, writeBatchMs: 5 });
+    t.writer.emit("r", chunk("x", "first"));
+    t.advance(0);
+    for (let i = 0; i < 4; i++) {
+      t.writer.emit("r", chunk("x", `w${i}`));
+      t.advance(1);
+    }
+    expect(t.batches).toHaveLength(1);
+    t.advance(1);
+    expect(t.batches.map((b) => b.events.length)).toEqual([1, 4]);
+    expect(t.events().map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("writes a full batch at once, before writeBatchMs has passed", () => {
+    const t = setup({ chunkWindowMs: 0, writeBatchMs: 1000, writeBatchMaxEvents: 3 });
+    t.writer.emit("r", chunk("x", "a"));
+    t.advance(0);
+    for (const w of ["b", "c", "d"]) t.writer.emit("r", chunk("x", w));
+    expect(t.batches.map((b) => b.events.length)).toEqual([1, 3]);
+  });
+
+  it("writes every event by itself with writeBatchMaxEvents 1 (the naive baseline)", () => {
+    const t = setup({ chunkWindowMs: 0, writeBatchMaxEvents: 1 });
+    for (const w of ["a", "b", "c"]) t.writer.emit("r", chunk("x", w));
+    expect(t.batches.map((b) => b.events.length)).toEqual([1, 1, 1]);
+  });
+
   it("stores exactly the JSON it publishes, with the envelope's field order", () => {
     const t = setup();
     t.writer.emit("run-1", start("x"));

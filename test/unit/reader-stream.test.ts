@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodeEventFrame } from "../../src/protocol/sse";
 import type { EventLog, LogRow } from "../../src/session/event-log";
 import { FanOut } from "../../src/session/fan-out";
 import { createReaderStream, READER_HIGH_WATER_BYTES, type ReaderSource } from "../../src/session/reader-stream";
@@ -14,11 +15,12 @@ function fakeLog(n: number, size = 1000) {
     get head() {
       return rows.length;
     },
-    readAfter(after: number, limit = 256, until = rows.length) {
+    readFrames(after: number, limit = 256, until = rows.length) {
       stats.pages++;
       const page = rows.filter((r) => r.id > after && r.id <= until).slice(0, limit);
       stats.rowsRead += page.length;
-      return page;
+      const text = page.map((r) => encodeEventFrame(r.id, r.json)).join("");
+      return { frames: new TextEncoder().encode(text), lastId: page[page.length - 1].id };
     },
   };
   return { log: log as unknown as EventLog, rows, stats };
@@ -69,6 +71,15 @@ describe("reader stream", () => {
     const text = await readAll(stream);
     expect(text.match(/^id: /gm)).toHaveLength(10_000);
     expect(closed).toBe(1);
+  });
+
+  it("reads pageRows rows per storage page when configured", async () => {
+    const { log, stats } = fakeLog(5, 1);
+    const text = await readAll(
+      createReaderStream(source(log), { afterId: 0, untilId: 5, heartbeatMs: 1000, retryMs: 1000, pageRows: 2 }),
+    );
+    expect(text.match(/^id: /gm)).toHaveLength(5);
+    expect(stats.pages).toBe(3);
   });
 
   it("takes a live batch's shared bytes when caught up, and reads the gap from storage when behind", async () => {

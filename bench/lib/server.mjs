@@ -1,0 +1,107 @@
+/**
+ * Starts the service for the bench: the Worker bundled by wrangler, run by Miniflare directly on
+ * loopback (one workerd process, no dev proxy in front), configured from wrangler.jsonc with the
+ * bench's variable overrides, its Durable Object storage in a fresh temporary folder on disk.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { AUTH_VARS } from "./auth.mjs";
+import { onCleanup, removeAtExit } from "./cleanup.mjs";
+
+const run = promisify(execFile);
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** Bundles the Worker once with wrangler's own build (as `npm run check` does). */
+export async function bundleWorker() {
+  const outdir = await mkdtemp(join(tmpdir(), "edge-stream-bench-build-"));
+  removeAtExit(outdir);
+  const dispose = onCleanup(() => rm(outdir, { recursive: true, force: true }));
+  await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, maxBuffer: 1 << 24 });
+  return { scriptPath: join(outdir, "index.js"), dispose };
+}
+
+/** Pids of the workerd processes started by this Node process. */
+export async function workerdPids() {
+  const pids = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, "utf8");
+      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/s.exec(stat) ?? [];
+      if (comm === "workerd" && Number(rest.split(" ")[1]) === process.pid) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Resident memory (VmRSS) of the given processes together, bytes. */
+export async function rssOf(pids) {
+  let total = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status);
+    if (kb) total += Number(kb[1]) * 1024;
+  }
+  return total;
+}
+
+/**
+ * Starts one instance. `vars` override wrangler.jsonc vars (strings); its storage goes in a new
+ * folder under `storageRoot` (on disk by default, as `wrangler dev`). Returns its base URL, its
+ * workerd pids, `rss()`, `restart()` (a new runtime on the same storage, as after a crash or a
+ * deploy) and `stop()`.
+ */
+export async function startServer(scriptPath, vars, { inspectorPort, storageRoot = tmpdir() } = {}) {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.jsonc"));
+  const persist = await mkdtemp(join(storageRoot, "edge-stream-bench-state-"));
+  removeAtExit(persist);
+  const options = {
+    ...workerOptions,
+    name: "edge-stream",
+    modules: true,
+    scriptPath,
+    modulesRoot: dirname(scriptPath),
+    bindings: { ...workerOptions.bindings, ...AUTH_VARS, ...vars },
+    host: "127.0.0.1",
+    port: 0,
+    defaultPersistRoot: persist,
+    inspectorPort,
+    handleRuntimeStdio: (stdout, stderr) => {
+      stdout.resume();
+      stderr.on("data", (chunk) => process.env.BENCH_VERBOSE && process.stderr.write(chunk));
+    },
+  };
+  const server = { url: "", pids: [] };
+  let mf;
+  const launch = async () => {
+    const before = new Set(await workerdPids());
+    mf = new Miniflare(options);
+    server.url = (await mf.ready).toString().replace(/\/$/, "");
+    server.pids = (await workerdPids()).filter((pid) => !before.has(pid));
+  };
+  const stop = onCleanup(async () => {
+    await mf?.dispose();
+    await rm(persist, { recursive: true, force: true });
+  });
+  try {
+    await launch();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return Object.assign(server, {
+    rss: () => rssOf(server.pids),
+    restart: async () => {
+      await mf.dispose();
+      await launch();
+    },
+    stop,
+  });
+}

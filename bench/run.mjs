@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: the performance benchmark (not a test). Bundles the Worker, starts it with
+ * Miniflare on loopback in three configurations, runs every scenario of docs/performance.md
+ * (bounded in count and time), prints one table and writes the JSON under bench/results/.
+ *
+ *   npm run bench                          every scenario, 5 trials where trials apply
+ *   npm run bench -- --only replay,live    some scenarios
+ *   npm run bench -- --trials 3
+ *   npm run bench -- --set REPLAY_PAGE_ROWS=512    try a setting on "ours" (the real instance)
+ *   npm run bench -- --storage memory              SQLite files in tmpfs instead of on disk
+ */
+import { loadavg, tmpdir } from "node:os";
+import { parseArgs } from "node:util";
+import { authorizeFetch } from "./lib/auth.mjs";
+import { cleanupAll } from "./lib/cleanup.mjs";
+import { machineInfo } from "./lib/machine.mjs";
+import { printTable, row, writeResults } from "./lib/report.mjs";
+import { bundleWorker, startServer } from "./lib/server.mjs";
+
+authorizeFetch();
+
+/** Variables of the three instances; everything else comes from wrangler.jsonc and src/env.ts. */
+export const INSTANCES = {
+  // The design as it ships, fed by the synthetic source: zero model delay, and chunk merging off
+  // so every synthetic event is stored and sent as one event (the bench counts events).
+  real: { BENCH_ROUTES: "on", DEMO_TOKEN_DELAY_MS: "0", CHUNK_WINDOW_MS: "0" },
+  // The naive design: the same service with its coalescing off: one storage write and one write
+  // to each reader per event, and replay one row at a time.
+  naive: {
+    BENCH_ROUTES: "on",
+    DEMO_TOKEN_DELAY_MS: "0",
+    CHUNK_WINDOW_MS: "0",
+    WRITE_BATCH_MAX_EVENTS: "1",
+    REPLAY_PAGE_ROWS: "1",
+  },
+  // Default settings (wrangler.jsonc: 25 ms a token, 30 ms merge window) for rows per answer.
+  defaults: { BENCH_ROUTES: "on", DEMO_TOKENS: "1000" },
+};
+
+/** Scenario name -> module under scenarios/ exporting `run(context)`, in the order they run. */
+const SCENARIOS = ["replay", "live", "fanout", "ttfe", "rows", "memory", "peer"];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: "string" },
+    trials: { type: "string", default: "5" },
+    set: { type: "string", multiple: true, default: [] },
+    storage: { type: "string", default: "disk" },
+  },
+});
+if (!["disk", "memory"].includes(values.storage)) throw new Error("--storage is disk or memory");
+/** Where instances keep their SQLite files: on disk as `wrangler dev` does, or in tmpfs. */
+const storage = { storageRoot: values.storage === "memory" ? "/dev/shm" : tmpdir() };
+for (const pair of values.set) {
+  const [key, value] = pair.split("=");
+  INSTANCES.real[key] = value;
+}
+const chosen = values.only ? values.only.split(",") : SCENARIOS;
+for (const name of chosen) if (!SCENARIOS.includes(name)) throw new Error(`unknown scenario ${name}`);
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const started = Date.now();
+const machine = await machineInfo();
+log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`);
+const bundle = await bundleWorker();
+const servers = {};
+const results = {};
+try {
+  for (const [name, vars] of Object.entries(INSTANCES)) {
+    servers[name] = await startServer(bundle.scriptPath, vars, storage);
+    log(`${name} instance on ${servers[name].url} (workerd pid ${servers[name].pids.join(",")})`);
+  }
+  /** A fresh instance of one configuration (plus `vars`), for scenarios that need their own. */
+  const start = (name, vars = {}) => startServer(bundle.scriptPath, { ...INSTANCES[name], ...vars }, storage);
+  const context = { ...servers, start, trials: Number(values.trials), log };
+  for (const name of chosen) {
+    const t = Date.now();
+    log(`scenario ${name}...`);
+    try {
+      const { run } = await import(`./scenarios/${name}.mjs`);
+      results[name] = await run(context);
+    } catch (error) {
+      // A failed scenario (an incomplete reader, a timeout) is reported and fails the run, and
+      // the other scenarios still run.
+      log(`scenario ${name} FAILED: ${error?.stack ?? error}`);
+      results[name] = {
+        error: String(error),
+        rows: [{ scenario: name, metric: "FAILED", pass: false, note: String(error) }],
+      };
+      process.exitCode = 1;
+    }
+    log(`scenario ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await cleanupAll();
+}
+const table = Object.values(results).flatMap((r) => r.rows.map(row));
+printTable(table);
+machine.loadAverageAfter = loadavg().map((l) => Math.round(l * 100) / 100);
+const file = await writeResults("bench/results", {
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+  machine,
+  instances: INSTANCES,
+  storage: values.storage,
+  seconds: (Date.now() - started) / 1000,
+  table,
+  results,
+});
+log(`results written to ${file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

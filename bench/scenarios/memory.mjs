@@ -1,0 +1,179 @@
+/**
+ * Memory: resident memory (VmRSS) of the workerd process, each figure on a fresh instance (a
+ * process keeps memory it freed, so a second measurement on one instance reads low): (a) with
+ * 500 idle readers on one session, and (b) during a 100,000-event run read by one deliberately
+ * slow reader (~1 KB/s), with a fast reader as the control. The slow reader must then still get
+ * every event, from storage.
+ */
+import { readFile } from "node:fs/promises";
+import { eventsUrl, snapshot, startSynthetic } from "../lib/api.mjs";
+import { slowReader } from "../lib/slow-reader.mjs";
+import { readSse } from "../lib/sse-reader.mjs";
+
+export const IDLE_READERS = 500;
+/** How long the idle readers stay connected with nothing to read, ms. */
+const IDLE_HOLD_MS = 4_000;
+export const SLOW_RUN_EVENTS = 100_000;
+const SLOW_BYTES_PER_SECOND = 1024;
+const MB = 2 ** 20;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Samples `server.rss()` every 200 ms until `until()` resolves; returns the peak. */
+async function peakWhile(server, until) {
+  let peak = await server.rss();
+  let done = false;
+  const finished = until().finally(() => {
+    done = true;
+  });
+  while (!done) {
+    peak = Math.max(peak, await server.rss());
+    await Promise.race([sleep(200), finished]);
+  }
+  await finished;
+  return peak;
+}
+
+/** Growth (MB) of RSS with `readers` idle readers on `url`s opened by `open()`. */
+async function idleGrowth(server, open) {
+  await sleep(1_000);
+  const before = await server.rss();
+  const { readers, connected } = await open();
+  await connected;
+  await sleep(IDLE_HOLD_MS / 2);
+  const during = await server.rss();
+  const results = await readers;
+  return {
+    growthMB: (during - before) / MB,
+    beforeMB: before / MB,
+    complete: results.filter((r) => r.complete).length,
+  };
+}
+
+function sessionIdle(server) {
+  return idleGrowth(server, async () => {
+    const started = await startSynthetic(server.url, {
+      events: 10,
+      wait_for_readers: IDLE_READERS,
+      hold_ms: IDLE_HOLD_MS,
+    });
+    const url = eventsUrl(server.url, started);
+    const readers = Promise.all(Array.from({ length: IDLE_READERS }, () => readSse(url, { expect: started.expect })));
+    const connected = (async () => {
+      const deadline = Date.now() + 60_000;
+      while ((await snapshot(server.url, started.session_id)).readers < IDLE_READERS && Date.now() < deadline) {
+        await sleep(100);
+      }
+    })();
+    return { readers, connected };
+  });
+}
+
+function pipeIdle(server) {
+  return idleGrowth(server, async () => {
+    const url = `${server.url}/_bench/pipe?events=4&rate=1`;
+    const readers = Promise.all(
+      Array.from({ length: IDLE_READERS }, () => readSse(url, { expect: { first: 1, last: 4 } })),
+    );
+    return { readers, connected: sleep(1_000) };
+  });
+}
+
+/** File-backed resident memory (mapped runtime code), MB: not memory the design holds. */
+async function fileBackedMB(server) {
+  const status = await readFile(`/proc/${server.pids[0]}/status`, "utf8").catch(() => "");
+  return Number(/RssFile:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** A 100,000-event run at full speed read by one reader, slow or fast: RSS growth and the check. */
+async function runWithReader(server, slow) {
+  await sleep(1_000);
+  const before = await server.rss();
+  const fileBefore = await fileBackedMB(server);
+  const started = await startSynthetic(server.url, { events: SLOW_RUN_EVENTS, wait_for_readers: 1 });
+  const url = eventsUrl(server.url, started);
+  let reader;
+  let fast;
+  if (slow) {
+    reader = slowReader(url, SLOW_BYTES_PER_SECOND);
+    await reader.opened;
+  } else {
+    fast = readSse(url, { expect: started.expect, timeoutMs: 300_000 });
+  }
+  const t0 = Date.now();
+  const peak = await peakWhile(server, async () => {
+    while ((await snapshot(server.url, started.session_id)).status !== "idle") await sleep(250);
+  });
+  const runSeconds = (Date.now() - t0) / 1000;
+  const bytesDuringRun = reader?.state.bytes;
+  const final = slow ? await reader.drain(300_000) : await fast;
+  const complete = slow
+    ? !final.error && final.inOrder && final.firstId === started.expect.first && final.lastId === started.expect.last
+    : final.complete;
+  const fileMB = (await fileBackedMB(server)) - fileBefore;
+  return { growthMB: (peak - before) / MB, beforeMB: before / MB, fileMB, runSeconds, bytesDuringRun, complete };
+}
+
+/** Runs `measure` on a fresh instance, so no measurement reuses memory an earlier one freed. */
+async function fresh(start, name, measure) {
+  const server = await start(name);
+  try {
+    return await measure(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function run({ start, log }) {
+  const result = {
+    real: { idle: await fresh(start, "real", sessionIdle) },
+    pipe: { idle: await fresh(start, "real", pipeIdle) },
+    naive: { idle: await fresh(start, "naive", sessionIdle) },
+  };
+  // The first 100k run in a process also pays one-off costs (code pages of the runtime touched
+  // for the first time, the JS heap growing to its working size), so each process gets one
+  // warm-up run (fast reader, reported as "cold"); then the slow reader, and in another process
+  // the fast control, are measured the same way: the second run of a fresh process.
+  result.real.slow = await fresh(start, "real", async (server) => {
+    result.real.cold = await runWithReader(server, false);
+    return runWithReader(server, true);
+  });
+  result.real.fast = await fresh(start, "real", async (server) => {
+    await runWithReader(server, false);
+    return runWithReader(server, false);
+  });
+  const { real, naive, pipe } = result;
+  log(`memory: idle ${real.idle.growthMB.toFixed(1)} MB, slow reader ${real.slow.growthMB.toFixed(1)} MB`);
+  const allIdle = real.idle.complete === IDLE_READERS;
+  return {
+    raw: result,
+    rows: [
+      {
+        scenario: "6 memory",
+        metric: `RSS growth, ${IDLE_READERS} idle readers`,
+        unit: "MB",
+        ours: real.idle.growthMB,
+        pipe: pipe.idle.growthMB,
+        naive: naive.idle.growthMB,
+        note: `${((real.idle.growthMB * 1024) / IDLE_READERS).toFixed(0)} KB a reader; readers with every event: ours ${real.idle.complete}, pipe ${pipe.idle.complete}, naive ${naive.idle.complete} of ${IDLE_READERS}`,
+        pass: allIdle ? undefined : false,
+      },
+      {
+        scenario: "6 memory",
+        metric: `RSS growth, ${SLOW_RUN_EVENTS / 1000}k-event run, slow reader`,
+        unit: "MB",
+        ours: real.slow.growthMB,
+        target: "<20 MB, then every event",
+        pass: real.slow.growthMB < 20 && real.slow.complete,
+        note: `run took ${real.slow.runSeconds.toFixed(1)} s; the slow reader took ${real.slow.bytesDuringRun} bytes during it, then drained all ${SLOW_RUN_EVENTS + 2} events in order: ${real.slow.complete}`,
+      },
+      {
+        scenario: "6 memory",
+        metric: `RSS growth, ${SLOW_RUN_EVENTS / 1000}k-event run, fast reader`,
+        unit: "MB",
+        ours: real.fast.growthMB,
+        note: `control: the same run read at full speed; the first such run in a fresh process (warm-up) grew ${real.cold.growthMB.toFixed(1)} MB (${real.cold.fileMB.toFixed(1)} MB of it runtime code pages mapped in)`,
+      },
+    ],
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Replay: a reader resuming from id 0 of a 10,000-event session log, against the pipe limit
+ * (the same frames from a Worker route, no Durable Object, no storage) and the naive design
+ * (one storage read and one write per event).
+ */
+import { startSynthetic, waitIdle } from "../lib/api.mjs";
+import { readSse } from "../lib/sse-reader.mjs";
+import { median } from "../lib/stats.mjs";
+
+/** Events in the replayed log. */
+export const REPLAY_EVENTS = 10_000;
+
+async function loggedSession(server) {
+  const started = await startSynthetic(server.url, { events: REPLAY_EVENTS, burst: REPLAY_EVENTS });
+  await waitIdle(server.url, started.session_id);
+  return started;
+}
+
+/** One timed replay: wall ms, bytes, and whether every id arrived. */
+async function timedRead(url, expect) {
+  const r = await readSse(url, { expect });
+  if (!r.complete) throw new Error(`replay of ${url} incomplete: ${JSON.stringify({ ...r, latencies: undefined })}`);
+  return { ms: r.endedAt - r.startedAt, bytes: r.bytes, events: r.events };
+}
+
+export async function run({ real, naive, trials, log }) {
+  const ours = await loggedSession(real);
+  const theirs = await loggedSession(naive);
+  const urls = {
+    ours: [`${real.url}/sessions/${ours.session_id}/events`, ours.expect],
+    naive: [`${naive.url}/sessions/${theirs.session_id}/events`, theirs.expect],
+    pipe: [`${real.url}/_bench/pipe?events=${REPLAY_EVENTS}`, { first: 1, last: REPLAY_EVENTS }],
+  };
+  const samples = { ours: [], naive: [], pipe: [] };
+  // One untimed warm-up each, then the designs interleaved so they see the same machine load.
+  for (const [url, expect] of Object.values(urls)) await timedRead(url, expect);
+  for (let i = 0; i < trials; i++) {
+    for (const [name, [url, expect]] of Object.entries(urls)) samples[name].push(await timedRead(url, expect));
+  }
+  const ms = (name) => median(samples[name].map((s) => s.ms));
+  const result = { ours: ms("ours"), pipe: ms("pipe"), naive: ms("naive") };
+  log(
+    `replay: ours ${result.ours.toFixed(1)} ms, pipe ${result.pipe.toFixed(1)} ms, naive ${result.naive.toFixed(1)} ms`,
+  );
+  const rate = (v) => (REPLAY_EVENTS / v) * 1000;
+  return {
+    raw: samples,
+    bytes: { ours: samples.ours[0].bytes, pipe: samples.pipe[0].bytes, naive: samples.naive[0].bytes },
+    rows: [
+      {
+        scenario: "1 replay 10k",
+        metric: "wall time",
+        unit: "ms",
+        ...result,
+        target: "<=2x pipe, <100 ms",
+        pass: result.ours <= 2 * result.pipe && result.ours < 100,
+      },
+      {
+        scenario: "1 replay 10k",
+        metric: "rate",
+        unit: "events/s",
+        better: "higher",
+        ours: rate(result.ours),
+        pipe: rate(result.pipe),
+        naive: rate(result.naive),
+      },
+    ],
+  };
+}

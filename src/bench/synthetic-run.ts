@@ -1,0 +1,31 @@
+/**
+ * What the session object does for the bench: start a run in a new session whose events come
+ * from the synthetic source. Refused unless BENCH_ROUTES is on, whoever calls it.
+ */
+import { benchRoutesEnabled } from "../env";
+import { type Failure, failure } from "../protocol/errors";
+import { MODES } from "../protocol/events";
+import type { Session, Started } from "../session/session";
+import { type SyntheticSpec, syntheticPipeline } from "./synthetic-source";
+
+/** A synthetic run request as it crosses RPC from the bench route to the session object. */
+export interface SyntheticRunInput extends SyntheticSpec {
+  sessionId: string;
+  userId: string;
+}
+
+export function startSyntheticRun(session: Session, env: object, input: SyntheticRunInput): Started | Failure {
+  if (!benchRoutesEnabled(env)) return failure("not_found", "no such route");
+  const { sessionId, userId, ...spec } = input;
+  return session.startRun(
+    {
+      sessionId,
+      userId,
+      mode: MODES.NOVA3,
+      message: "synthetic benchmark run",
+      options: { bench: spec },
+      create: true,
+    },
+    syntheticPipeline(spec, () => session.readers),
+  );
+}
