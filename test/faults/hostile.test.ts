@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { bearer } from "../support/auth";
-import { type DevServer, startDevServer } from "../support/dev-server";
+import { startTempDevServer, type TempDevServer } from "../support/dev-server";
 import { record } from "./report";
 import { timedRun } from "./runs";
 
@@ -21,19 +21,16 @@ const ABANDONED_READERS = 300;
 const SLOWLORIS = 200;
 const OVERSIZED_HEADERS = 20;
 
-let server: DevServer;
-let dir: string;
+let server: TempDevServer;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "faults-hostile-"));
-  server = await startDevServer({ persistTo: dir, vars: { DEMO_TOKEN_DELAY_MS: "5" } });
+  server = await startTempDevServer("faults-hostile", { DEMO_TOKEN_DELAY_MS: "5" });
 });
 
 afterAll(async () => {
   for (const s of sockets) s.destroy();
-  await server?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 function open(port: number, write?: string): Socket {

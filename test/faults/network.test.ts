@@ -12,7 +12,7 @@ import { createClient } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
 import { readSse } from "../helpers/sse";
 import { bearer } from "../support/auth";
-import { type DevServer, startDevServer } from "../support/dev-server";
+import { startTempDevServer, type TempDevServer } from "../support/dev-server";
 import { audit } from "./follow";
 import { record } from "./report";
 import { type CutPlan, startProxy } from "./tcp-proxy";
@@ -22,22 +22,21 @@ const CONCURRENCY = 5;
 /** The client declares a connection dead after this long without a byte (heartbeats come every 500 ms). */
 const IDLE_TIMEOUT_MS = 2000;
 
-let server: DevServer;
-let dir: string;
+let server: TempDevServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "faults-network-"));
   // One event per token (no merging) gives many frames to cut between; heartbeats every 500 ms
   // let the client tell a stalled connection from a quiet one quickly.
-  server = await startDevServer({
-    persistTo: dir,
-    vars: { DEMO_TOKEN_DELAY_MS: "4", DEMO_TOKENS: "30", CHUNK_WINDOW_MS: "0", HEARTBEAT_MS: "500" },
+  server = await startTempDevServer("faults-network", {
+    DEMO_TOKEN_DELAY_MS: "4",
+    DEMO_TOKENS: "30",
+    CHUNK_WINDOW_MS: "0",
+    HEARTBEAT_MS: "500",
   });
 });
 
 afterAll(async () => {
-  await server?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 /** 1-4 cuts at random offsets (past the response headers), one of them a stall in some schedules. */

@@ -12,7 +12,7 @@ import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { readSse } from "../helpers/sse";
 import { bearer } from "../support/auth";
-import { type DevServer, startDevServer } from "../support/dev-server";
+import { startTempDevServer, type TempDevServer } from "../support/dev-server";
 import { record } from "./report";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -32,22 +32,21 @@ const MEMORY_SLACK_MIB = 256;
 /** How long after the traffic stops memory may take to come back, ms. */
 const MEMORY_SETTLE_MS = 150_000;
 
-let server: DevServer;
-let dir: string;
+let server: TempDevServer;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "faults-soak-"));
-  server = await startDevServer({
-    persistTo: dir,
-    // Each session loop is its own user; the run rate of a loop is far above what the default
-    // per-user rate allows, and limits are not what this scenario is about.
-    vars: { DEMO_TOKEN_DELAY_MS: "2", DEMO_TOKENS: "40", RUN_RATE_PER_MINUTE: "6000", RUN_BURST: "500" },
+  // Each session loop is its own user; the run rate of a loop is far above what the default
+  // per-user rate allows, and limits are not what this scenario is about.
+  server = await startTempDevServer("faults-soak", {
+    DEMO_TOKEN_DELAY_MS: "2",
+    DEMO_TOKENS: "40",
+    RUN_RATE_PER_MINUTE: "6000",
+    RUN_BURST: "500",
   });
 });
 
 afterAll(async () => {
-  await server?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 const json = { "Content-Type": "application/json", Accept: "application/json" };

@@ -13,7 +13,7 @@ import type { StreamEvent } from "../../src/protocol/events";
 import { type FakeOpenAi, startFakeOpenAi } from "../helpers/fake-openai";
 import { readSse } from "../helpers/sse";
 import { bearer } from "../support/auth";
-import { type DevServer, startDevServer } from "../support/dev-server";
+import { startTempDevServer, type TempDevServer } from "../support/dev-server";
 import { audit } from "./follow";
 import { record } from "./report";
 
@@ -35,35 +35,29 @@ const FAULTS = [
 ];
 
 let fake: FakeOpenAi;
-let server: DevServer;
-let dir: string;
+let server: TempDevServer;
 
 beforeAll(async () => {
   fake = await startFakeOpenAi();
-  dir = mkdtempSync(join(tmpdir(), "faults-upstream-"));
-  server = await startDevServer({
-    persistTo: dir,
-    vars: {
-      LLM_PROVIDER: "openai",
-      OPENAI_API_KEY: "test-key",
-      OPENAI_BASE_URL: `http://127.0.0.1:${fake.port}/v1`,
-      LLM_MODEL: "fake-main",
-      LLM_IDLE_TIMEOUT_MS: "400",
-      LLM_RETRY_BASE_MS: "20",
-      LLM_RETRY_MAX_MS: "200",
-      CHUNK_WINDOW_MS: "5",
-      // One test user starts every run: lift the per-user limits, which are not under test here.
-      MAX_RUNS_PER_USER: "50",
-      RUN_RATE_PER_MINUTE: "6000",
-      RUN_BURST: "500",
-    },
+  server = await startTempDevServer("faults-upstream", {
+    LLM_PROVIDER: "openai",
+    OPENAI_API_KEY: "test-key",
+    OPENAI_BASE_URL: `http://127.0.0.1:${fake.port}/v1`,
+    LLM_MODEL: "fake-main",
+    LLM_IDLE_TIMEOUT_MS: "400",
+    LLM_RETRY_BASE_MS: "20",
+    LLM_RETRY_MAX_MS: "200",
+    CHUNK_WINDOW_MS: "5",
+    // One test user starts every run: lift the per-user limits, which are not under test here.
+    MAX_RUNS_PER_USER: "50",
+    RUN_RATE_PER_MINUTE: "6000",
+    RUN_BURST: "500",
   });
 });
 
 afterAll(async () => {
-  await server?.kill("SIGKILL");
+  await server?.stop();
   await fake?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)];

@@ -4,9 +4,10 @@
  * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { TEST_AUTH_SECRET } from "./auth";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -174,4 +175,26 @@ async function settled(log: () => string, deadline: number): Promise<boolean> {
     if (finished && Date.now() - quietSince >= QUIET_MS) return true;
   }
   return false;
+}
+
+/** A dev server on fresh persisted state in a temporary folder, removed again by `stop()`. */
+export interface TempDevServer extends DevServer {
+  stop(): Promise<void>;
+}
+
+export async function startTempDevServer(name: string, vars?: Record<string, string>): Promise<TempDevServer> {
+  const persistTo = mkdtempSync(join(tmpdir(), `${name}-`));
+  try {
+    const server = await startDevServer({ persistTo, vars });
+    return {
+      ...server,
+      async stop() {
+        await server.kill("SIGKILL");
+        rmSync(persistTo, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(persistTo, { recursive: true, force: true });
+    throw error;
+  }
 }
