@@ -91,6 +91,11 @@ describe("runs survive a restart of the session object", () => {
       message: `Wake by request ${fake(s, { agent: "requirement_analyzer", tokens: 60, delay: 40 })}`,
     });
     await waitForRequests(s, (records) => (records[0]?.chunks_sent ?? 0) >= 3);
+    // Its text is in the log (not only in the writer's batch window), so the restart interrupts it.
+    await readUntil(
+      started.session_id,
+      (e) => e.event_type === EVENT_TYPES.LLM_CHUNK && e.agent_source === "requirement_analyzer",
+    );
     await kill(started.session_id);
     expect(await snapshot(started.session_id)).toMatchObject({ status: "running", active_run_id: started.run_id });
     const events = await readWholeRun(started.session_id);
@@ -106,9 +111,17 @@ describe("runs survive a restart of the session object", () => {
     const started = await startDetached("novachat", {
       message: `Keep dying ${fake(s, { agent: "requirement_analyzer", tokens: 400, delay: 25 })}`,
     });
+    let seen = 0;
     for (let restart = 1; restart <= MAX_RUN_RESUMES + 1; restart++) {
-      // Each life of the object has asked the endpoint once before it dies.
+      // Each life of the object has asked the endpoint once, and logged some of the agent's text
+      // (so its start is durable, not still in the writer's batch window), before it dies.
       await waitForRequests(s, (records) => records.length >= restart);
+      const logged = await readUntil(
+        started.session_id,
+        (e) => e.event_type === EVENT_TYPES.LLM_CHUNK && e.agent_source === "requirement_analyzer",
+        seen,
+      );
+      seen = logged[logged.length - 1]?.id ?? seen;
       await kill(started.session_id);
       expect(await fireAlarm(started.session_id)).toBe(true);
     }
