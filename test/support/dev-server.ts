@@ -4,7 +4,7 @@
  * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -118,12 +118,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
   });
   let log = "";
-  child.stdout?.on("data", (d) => {
+  // The tail is kept in memory for assertions; DEV_SERVER_LOG_DIR keeps all of it for diagnosis.
+  const logFile = process.env.DEV_SERVER_LOG_DIR ? join(process.env.DEV_SERVER_LOG_DIR, `wrangler-${port}.log`) : "";
+  const onOutput = (d: Buffer) => {
     log = (log + d).slice(-100_000);
-  });
-  child.stderr?.on("data", (d) => {
-    log = (log + d).slice(-100_000);
-  });
+    if (logFile) appendFileSync(logFile, d);
+  };
+  child.stdout?.on("data", onOutput);
+  child.stderr?.on("data", onOutput);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const url = `http://127.0.0.1:${port}`;
   const server: DevServer = {
