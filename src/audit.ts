@@ -10,6 +10,8 @@ export const AUDIT_EVENTS = {
   RUN_STARTED: "run_started",
   RUN_FINISHED: "run_finished",
   RUN_CANCELLED: "run_cancelled",
+  /** The watchdog found a run stalled and restarted its session object (src/session/run-watchdog.ts). */
+  RUN_STALLED: "run_stalled",
   SESSION_DELETED: "session_deleted",
   SESSION_EXPIRED: "session_expired",
   AUTH_REFUSED: "auth_refused",

@@ -45,6 +45,12 @@ export interface Config {
   llmRetryFactor: number;
   /** Upper bound on one wait between attempts, ms, also when `Retry-After` asks for longer. */
   llmRetryMaxMs: number;
+  /**
+   * A run whose session logs nothing for this long is stalled, ms: the object is restarted and the
+   * run resumes from its checkpoint (see src/session/run-watchdog.ts). Keep it above both
+   * `llmIdleTimeoutMs` and `llmRetryMaxMs`, the longest silences of a healthy run.
+   */
+  runStallMs: number;
   /** `LLM_PROVIDER`: the one setting that selects the model backend. */
   llmProvider: LlmProviderName;
   /** `LLM_MODEL`: model every agent uses unless overridden; empty = the provider's default. */
@@ -98,6 +104,7 @@ export const DEFAULTS: Config = {
   llmRetryBaseMs: 1000,
   llmRetryFactor: 2,
   llmRetryMaxMs: 30_000,
+  runStallMs: 90_000,
   llmProvider: LLM_PROVIDERS.DEMO,
   llmModel: "",
   llmAgentModels: {},
@@ -132,6 +139,7 @@ const ENV_NAMES: Record<NumericKey, string> = {
   llmRetryBaseMs: "LLM_RETRY_BASE_MS",
   llmRetryFactor: "LLM_RETRY_FACTOR",
   llmRetryMaxMs: "LLM_RETRY_MAX_MS",
+  runStallMs: "RUN_STALL_MS",
   maxStreamsPerUser: "MAX_STREAMS_PER_USER",
   maxStreamsPerSession: "MAX_STREAMS_PER_SESSION",
   maxRunsPerUser: "MAX_RUNS_PER_USER",

@@ -19,8 +19,16 @@ function report(what: string) {
 }
 
 /** The SessionHost hooks that keep a run's lease in step with the run. */
-export function runLeaseHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired"> {
+export function runLeaseHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired" | "onRunStalled"> {
   return {
+    onRunStalled(run, owner, silentMs) {
+      audit(AUDIT_EVENTS.RUN_STALLED, {
+        user_id: owner.userId,
+        session_id: owner.sessionId,
+        run_id: run.run_id,
+        reason: `no event for ${Math.round(silentMs / 1000)} s; restarting the session object`,
+      });
+    },
     onExpired(owner) {
       audit(AUDIT_EVENTS.SESSION_EXPIRED, { user_id: owner.userId, session_id: owner.sessionId });
     },

@@ -12,6 +12,7 @@ import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
+import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { Session, type Started, type StartInput } from "./session";
 
 /** Internal URLs the Worker uses to open a session's event stream and WebSocket. */
@@ -21,6 +22,16 @@ export const SOCKET_PATH = "/ws";
 /** A full session asks the client to come back after a fixed pause. */
 function retryAfter(code: string): Record<string, string> | undefined {
   return code === "rate_limited" ? { "Retry-After": String(SESSION_BUSY_RETRY_SECONDS) } : undefined;
+}
+
+/**
+ * Throws the object's instance away, as a crash would, once its alarm is set to wake a new one
+ * (which resumes the unfinished run): what the run watchdog does to a stalled run.
+ */
+export async function restartObject(ctx: DurableObjectState, reason: string): Promise<void> {
+  await ctx.storage.setAlarm(Date.now() + RESTART_ALARM_DELAY_MS);
+  await ctx.storage.sync();
+  ctx.abort(reason);
 }
 
 export class SessionObject extends DurableObject<Env> {
@@ -39,6 +50,7 @@ export class SessionObject extends DurableObject<Env> {
         await ctx.storage.deleteAll();
       },
       sockets: () => ctx.getWebSockets(),
+      restart: (reason) => restartObject(ctx, reason),
       ...runLeaseHooks(env),
     });
     // Heartbeats are answered by the runtime, so an idle socket never wakes the object.

@@ -28,6 +28,13 @@ export interface SessionHost {
   onRunAlive?(run: RunRecord, owner: RunOwner): void;
   /** Told when the alarm deletes a session that stayed idle past its TTL (audited). */
   onExpired?(owner: RunOwner): void;
+  /** Told when the watchdog finds the active run stalled, just before it restarts the object (audited). */
+  onRunStalled?(run: RunRecord, owner: RunOwner, silentMs: number): void;
+  /**
+   * Throws this instance away, as a crash would, after arranging for the alarm to wake a new one
+   * soon (which resumes the unfinished run). Does not return normally.
+   */
+  restart(reason: string): Promise<void>;
 }
 
 /** Who a run belongs to, for the hooks. */

@@ -11,16 +11,16 @@ import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
 import { ActiveRun, type Pipeline } from "./run-controller";
 import { prepareResume } from "./run-recovery";
+import { nextRunCheck, RunWatchdog } from "./run-watchdog";
 import { newRunRecord, type RunRecord, SessionStore } from "./session-store";
-import {
-  KEEPALIVE_MS,
-  type OpenEventsOptions,
-  type OpenedStream,
-  type RunOwner,
-  type SessionHost,
-  type Started,
-  type StartInput,
-  type Stores,
+import type {
+  OpenEventsOptions,
+  OpenedStream,
+  RunOwner,
+  SessionHost,
+  Started,
+  StartInput,
+  Stores,
 } from "./session-types";
 import { buildSnapshot, type Snapshot } from "./snapshot";
 import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
@@ -41,6 +41,8 @@ export class Session {
   #stores: Stores | undefined;
   #fanOut = new FanOut();
   #active: ActiveRun | undefined;
+  /** Watches the active run for a stall (see run-watchdog.ts). */
+  #watchdog = new RunWatchdog(0);
   #ends = new Map<string, number>();
   #readers = 0;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
@@ -70,6 +72,7 @@ export class Session {
       log,
       this.#host.config,
       (batch) => {
+        this.#watchdog.progress(this.#now());
         this.#fanOut.publish(batch);
         for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
       },
@@ -98,7 +101,7 @@ export class Session {
 
   #scheduleAlarm(store: SessionStore): void {
     const at = this.#active
-      ? this.#now() + KEEPALIVE_MS
+      ? nextRunCheck(this.#now(), this.#host.config.runStallMs)
       : Date.parse(store.getMeta("updated_at") ?? "") + this.#host.config.sessionTtlSeconds * 1000;
     this.#host.setAlarm(Number.isFinite(at) ? at : this.#now());
   }
@@ -161,6 +164,7 @@ export class Session {
       pipeline: how.pipeline,
     });
     this.#active = run;
+    this.#watchdog.progress(this.#now());
     run.done.finally(() => {
       this.#host.onRunEnd?.(record, owner);
       if (this.#active !== run) return;
@@ -293,13 +297,23 @@ export class Session {
     return { ok: true };
   }
 
-  /** The alarm: keeps an active run's object alive, and deletes the session once it expired. */
+  /**
+   * The alarm: keeps an active run's object alive and restarts the object when the run stalled
+   * (run-watchdog.ts); deletes the session once it expired.
+   */
   async onAlarm(): Promise<void> {
     const stores = this.#stores;
     if (!stores) return;
     this.#resumeUnfinished();
-    if (this.#active) {
-      this.#host.onRunAlive?.(this.#active.record, this.#ownerOf(stores.store));
+    const active = this.#active;
+    if (active) {
+      const owner = this.#ownerOf(stores.store);
+      const silentMs = this.#watchdog.silentFor(this.#now());
+      if (this.#watchdog.isStalled(this.#now(), this.#host.config.runStallMs)) {
+        this.#host.onRunStalled?.(active.record, owner, silentMs);
+        return this.#host.restart(`run ${active.record.run_id} logged nothing for ${silentMs} ms`);
+      }
+      this.#host.onRunAlive?.(active.record, owner);
       return this.#scheduleAlarm(stores.store);
     }
     const updated = Date.parse(stores.store.getMeta("updated_at") ?? "");

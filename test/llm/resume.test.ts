@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { ERROR_TYPES, EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { MAX_RUN_RESUMES } from "../../src/session/run-recovery";
-import type { SessionObject } from "../../src/session/session-object";
+import { restartObject, type SessionObject } from "../../src/session/session-object";
 import { api, startDetached } from "../helpers/api";
 import { fake, fakeRequests, scenarioId, waitForRequests } from "../helpers/fake-control";
 import { eventsOf, expectIntact, NOVA3_CONTENT, readUntil, readWholeRun } from "../helpers/run-events";
@@ -98,6 +98,31 @@ describe("runs survive a restart of the session object", () => {
     );
     await kill(started.session_id);
     expect(await snapshot(started.session_id)).toMatchObject({ status: "running", active_run_id: started.run_id });
+    const events = await readWholeRun(started.session_id);
+    expect((events[events.length - 1] as StreamEvent<"run_complete">).payload.status).toBe(RUN_STATUSES.COMPLETED);
+    expectIntact(events, NOVA3_CONTENT);
+    expect(eventsOf(events, EVENT_TYPES.ERROR).map((e) => [e.agent_source, e.payload.error_type])).toEqual([
+      ["requirement_analyzer", ERROR_TYPES.INTERRUPTED],
+    ]);
+  });
+
+  it("resumes on its own after the watchdog's restart: the alarm it leaves wakes a new instance", async () => {
+    const s = scenarioId("restart-watchdog");
+    const started = await startDetached("novachat", {
+      message: `Stall me ${fake(s, { agent: "requirement_analyzer", tokens: 60, delay: 40 })}`,
+    });
+    await readUntil(
+      started.session_id,
+      (e) => e.event_type === EVENT_TYPES.LLM_CHUNK && e.agent_source === "requirement_analyzer",
+    );
+    const instance = (await snapshot(started.session_id)).instance_started_at;
+    await runInDurableObject(stubOf(started.session_id), (_object, state) =>
+      restartObject(state, "watchdog test"),
+    ).catch(() => {});
+    // Nothing calls the object now: only its alarm can wake the instance that asks the endpoint again.
+    await waitForRequests(s, (records) => records.length >= 2, 15_000);
+    const snap = await snapshot(started.session_id);
+    expect(snap.instance_started_at).not.toBe(instance);
     const events = await readWholeRun(started.session_id);
     expect((events[events.length - 1] as StreamEvent<"run_complete">).payload.status).toBe(RUN_STATUSES.COMPLETED);
     expectIntact(events, NOVA3_CONTENT);

@@ -1,0 +1,46 @@
+/**
+ * The run watchdog. A healthy run logs something at least every so often: chunks while a model
+ * streams, an `error` when an attempt times out (`llmIdleTimeoutMs`), the next attempt after a
+ * backoff (`llmRetryMaxMs` at most). A run that logs nothing for `runStallMs` is stuck in a way its
+ * own timeouts cannot notice: under load, local workerd has been seen to stop firing every timer
+ * of one object while the object kept answering requests, so its run waited forever on a sleep.
+ *
+ * Only an event from outside the object's event loop can see that, so the keepalive alarm checks
+ * it. The cure is the one a crash gets: the object is restarted, the new instance resumes the run
+ * from its checkpoint (run-recovery.ts: the stuck agents get an `interrupted` error and start
+ * again), and readers, whose streams broke with the old instance, resume by event id.
+ */
+import { KEEPALIVE_MS } from "./session-types";
+
+/** Pause before the restarted object's alarm wakes it to resume the run, ms. */
+export const RESTART_ALARM_DELAY_MS = 1000;
+
+export class RunWatchdog {
+  #progressAt: number;
+
+  constructor(now: number) {
+    this.#progressAt = now;
+  }
+
+  /** The run logged something (or just started). */
+  progress(now: number): void {
+    this.#progressAt = now;
+  }
+
+  /** How long the run has logged nothing, ms. */
+  silentFor(now: number): number {
+    return now - this.#progressAt;
+  }
+
+  isStalled(now: number, stallMs: number): boolean {
+    return this.silentFor(now) >= stallMs;
+  }
+}
+
+/**
+ * When the alarm next checks on an active run: at the keepalive, or sooner when the stall limit
+ * is shorter, so a stall is found at most `min(KEEPALIVE_MS, stallMs)` after it counts as one.
+ */
+export function nextRunCheck(now: number, stallMs: number): number {
+  return now + Math.max(1, Math.min(KEEPALIVE_MS, stallMs));
+}
