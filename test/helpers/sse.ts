@@ -12,6 +12,19 @@ export interface ReadSse {
 /** Reads a whole SSE body (or stops after `maxEvents`, cancelling the rest). */
 export async function readSse(response: Response, maxEvents = Number.POSITIVE_INFINITY): Promise<ReadSse> {
   const out: ReadSse = { messages: [], events: [], retry: undefined, comments: [] };
+  await readSseInto(response, out, maxEvents);
+  return out;
+}
+
+/**
+ * Like readSse, but adds to `out` as events arrive, so a caller keeps what came before a stream
+ * broke (and can resume after its last id). Stops once `out` holds `maxEvents` events.
+ */
+export async function readSseInto(
+  response: Response,
+  out: ReadSse,
+  maxEvents = Number.POSITIVE_INFINITY,
+): Promise<ReadSse> {
   const parser = createParser({
     onEvent: (message) => {
       out.messages.push(message);

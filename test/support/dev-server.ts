@@ -54,11 +54,15 @@ export interface DevServerOptions {
   /** Extra vars (`--var NAME:value`); AUTH_SECRET defaults to the test secret of ./auth.ts. */
   vars?: Record<string, string>;
   port?: number;
+  /** Called with every whole line the server prints (the kept output is only its tail). */
+  onLine?: (line: string) => void;
 }
 
 export interface DevServer {
   url: string;
   port: number;
+  /** The Worker's DevTools inspector (see ./inspector.ts). */
+  inspectorPort: number;
   /** Sends a signal to the whole process group (wrangler and workerd). */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Resident memory of the workerd processes, KiB. */
@@ -108,7 +112,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const port = options.port ?? (await freePort());
   const args = ["dev", "--config", testConfig(), "--ip", "127.0.0.1", "--port", String(port)];
   args.push("--persist-to", options.persistTo);
-  args.push("--inspector-port", String(await freePort()));
+  const inspectorPort = await freePort();
+  args.push("--inspector-port", String(inspectorPort));
   const vars = { AUTH_SECRET: TEST_AUTH_SECRET, ...options.vars };
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   const child: ChildProcess = spawn(WRANGLER, args, {
@@ -120,9 +125,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   let log = "";
   // The tail is kept in memory for assertions; DEV_SERVER_LOG_DIR keeps all of it for diagnosis.
   const logFile = process.env.DEV_SERVER_LOG_DIR ? join(process.env.DEV_SERVER_LOG_DIR, `wrangler-${port}.log`) : "";
+  let partial = "";
   const onOutput = (d: Buffer) => {
     log = (log + d).slice(-100_000);
     if (logFile) appendFileSync(logFile, d);
+    if (!options.onLine) return;
+    const lines = (partial + d).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) options.onLine(line);
   };
   child.stdout?.on("data", onOutput);
   child.stderr?.on("data", onOutput);
@@ -131,6 +141,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const server: DevServer = {
     url,
     port,
+    inspectorPort,
     async kill(signal = "SIGTERM") {
       if (child.exitCode !== null || child.pid === undefined) return;
       try {
@@ -184,10 +195,14 @@ export interface TempDevServer extends DevServer {
   stop(): Promise<void>;
 }
 
-export async function startTempDevServer(name: string, vars?: Record<string, string>): Promise<TempDevServer> {
+export async function startTempDevServer(
+  name: string,
+  vars?: Record<string, string>,
+  onLine?: (line: string) => void,
+): Promise<TempDevServer> {
   const persistTo = mkdtempSync(join(tmpdir(), `${name}-`));
   try {
-    const server = await startDevServer({ persistTo, vars });
+    const server = await startDevServer({ persistTo, vars, onLine });
     return {
       ...server,
       async stop() {
