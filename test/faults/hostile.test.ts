@@ -1,12 +1,4 @@
-/**
- * Scenario 5, hostile clients: thousands of connections opened and abandoned, readers that never
- * read, slowloris headers and bodies, oversized headers. Meanwhile a well-behaved client must
- * still get a complete, verified run within its latency budget.
- */
-import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { bearer } from "../support/auth";

@@ -1,12 +1,3 @@
-/**
- * Scenario 2, network cuts: the client library follows Nova3 runs through a loopback TCP proxy
- * that drops its connections at random byte offsets (and, in some schedules, stalls one without
- * closing it). For each of 50 random cut schedules the events the client delivers must be exactly
- * the run's events in the server's log: every id once, in order, and the text verified.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createClient } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";

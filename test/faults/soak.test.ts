@@ -1,12 +1,3 @@
-/**
- * Scenario 4, soak: mixed traffic on 50 concurrent sessions (runs in both modes, readers joining
- * and leaving at random points, cancels, deletes) for SOAK_SECONDS (600 by default, 60 in CI).
- * Then: every log is gapless, every completed run's text verifies, no reader is left counted and
- * the runtime's memory has come back near where it started.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";

@@ -1,12 +1,3 @@
-/**
- * Scenario 3, upstream LLM failures: the service runs on the real openai client against a local
- * OpenAI-compatible server that injects 429s, 500s, dropped connections, broken streams, stalls,
- * garbage frames and content filtering at random. Every run must end with `completed`/`partial`,
- * or a clean `failed` with an `error` event: never a hung stream or a 5xx. Retries are visible.
- */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
 import type { StreamEvent } from "../../src/protocol/events";
