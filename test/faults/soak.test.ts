@@ -4,7 +4,7 @@ import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { type ReadSse, readSseInto } from "../helpers/sse";
 import { bearer } from "../support/auth";
 import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { heapUsedAfterGc } from "../support/inspector";
+import { openHeapInspector } from "../support/inspector";
 import { record } from "./report";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -182,7 +182,8 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
   }, 1000);
   const warmDeadline = Date.now() + Math.max(10, Math.min(60, SOAK_SECONDS / 5)) * 1000;
   await Promise.all(Array.from({ length: SESSIONS }, (_, i) => sessionLoop(`soak-${i}`, warmDeadline, stats)));
-  const heapStart = await heapUsedAfterGc(server.inspectorPort);
+  const inspector = await openHeapInspector(server.inspectorPort);
+  const heapStart = await inspector.heapUsedAfterGc();
   const deadline = Date.now() + SOAK_SECONDS * 1000;
   const loops = await Promise.all(
     Array.from({ length: SESSIONS }, (_, i) => sessionLoop(`soak-${i}`, deadline, stats)),
@@ -229,7 +230,8 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
     expect(usage).toMatchObject({ streams: { open: 0 }, runs: { active: 0 } });
   }
   clearInterval(sampler);
-  const heapEnd = await heapUsedAfterGc(server.inspectorPort);
+  const heapEnd = await inspector.heapUsedAfterGc();
+  inspector.close();
   const heapBound = heapStart * HEAP_GROWTH_FACTOR + HEAP_SLACK_MIB * 1024 * 1024;
   const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   record({

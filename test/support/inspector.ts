@@ -8,12 +8,21 @@ import { WebSocket } from "undici";
 /** Longest the inspector may take to answer one command, ms (a heap snapshot of a busy Worker). */
 const COMMAND_TIMEOUT_MS = 60_000;
 
+export interface HeapInspector {
+  /**
+   * The Worker isolate's used JS heap, in bytes, right after a full garbage collection. workerd's
+   * inspector does not answer `HeapProfiler.collectGarbage`, so this takes a heap snapshot (which
+   * collects garbage first) and throws the snapshot away.
+   */
+  heapUsedAfterGc(): Promise<number>;
+  close(): void;
+}
+
 /**
- * The Worker isolate's used JS heap, in bytes, right after a full garbage collection. workerd's
- * inspector does not answer `HeapProfiler.collectGarbage`, so this takes a heap snapshot (which
- * collects garbage first) and throws the snapshot away.
+ * Connects once and keeps the connection: under load, wrangler's inspector proxy was seen to
+ * leave a second connection unanswered for over a minute.
  */
-export async function heapUsedAfterGc(inspectorPort: number): Promise<number> {
+export async function openHeapInspector(inspectorPort: number): Promise<HeapInspector> {
   // The inspector proxy of `wrangler dev` refuses a connection without an Origin.
   const ws = new WebSocket(`ws://127.0.0.1:${inspectorPort}/ws`, { headers: { Origin: "http://127.0.0.1" } });
   const answers = new Map<number, (result: Record<string, unknown>) => void>();
@@ -42,11 +51,12 @@ export async function heapUsedAfterGc(inspectorPort: number): Promise<number> {
       });
       ws.send(JSON.stringify({ id, method, params }));
     });
-  try {
-    await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-    const usage = await send("Runtime.getHeapUsage");
-    return Number(usage.usedSize);
-  } finally {
-    ws.close();
-  }
+  return {
+    async heapUsedAfterGc() {
+      await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      const usage = await send("Runtime.getHeapUsage");
+      return Number(usage.usedSize);
+    },
+    close: () => ws.close(),
+  };
 }
