@@ -73,6 +73,21 @@ describe("EventWriter", () => {
     expect(t.events().map((e) => e.event_type === "llm_chunk" && e.payload.content)).toEqual(["a b c"]);
   });
 
+  it("merges into its own copy: the drafts a producer emitted are left as they were", () => {
+    const t = setup();
+    const first = chunk("x", "a ");
+    const second = chunk("x", "b");
+    t.writer.emit("r", first);
+    t.writer.emit("r", second);
+    // Merging appended "b" to the writer's copy, not to the producer's first draft...
+    expect(first).toEqual(chunk("x", "a "));
+    // ...and what the producer does to its drafts afterwards does not reach the log.
+    (first.payload as { content: string }).content = "changed after emit";
+    t.advance(100);
+    expect(t.events().map((e) => e.event_type === "llm_chunk" && e.payload.content)).toEqual(["a b"]);
+    expect(second).toEqual(chunk("x", "b"));
+  });
+
   it("starts a new event after a gap longer than the window", () => {
     const t = setup();
     t.writer.emit("r", chunk("x", "a"));
