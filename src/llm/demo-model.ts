@@ -101,9 +101,17 @@ export class DemoModel implements LlmProvider {
     this.defaultModel = model;
   }
 
+  /**
+   * Token i is due `(i + 1) × delay` after the start, as a real endpoint streams at its own pace:
+   * when the object's event loop runs late, the tokens due meanwhile arrive back to back (as they
+   * would sit in the socket), instead of every later token being pushed back by the delay.
+   */
   async *stream(request: ChatRequest): AsyncIterable<string> {
-    for (const token of tokenize(demoText(request, this.#words))) {
-      if (this.#delayMs > 0) await sleep(this.#delayMs, request.signal);
+    const start = Date.now();
+    const tokens = tokenize(demoText(request, this.#words));
+    for (const [i, token] of tokens.entries()) {
+      const wait = start + (i + 1) * this.#delayMs - Date.now();
+      if (wait > 0) await sleep(wait, request.signal);
       else if (request.signal.aborted) throw request.signal.reason;
       yield token;
     }
