@@ -11,6 +11,10 @@
 import { createServer } from "node:http";
 import { createClient } from "redis";
 import { createResumableStreamContext } from "resumable-stream";
+import { authorizeFetch } from "./auth.mjs";
+
+// The frames come from the service's /_bench/pipe route, which needs the bench user's token.
+authorizeFetch();
 
 const redisUrl = process.argv[2];
 
@@ -34,7 +38,9 @@ async function instance() {
 const producers = new Map();
 
 async function produce(framesUrl) {
-  const text = await (await fetch(framesUrl)).text();
+  const res = await fetch(framesUrl);
+  if (!res.ok) throw new Error(`frames ${framesUrl}: ${res.status} ${await res.text()}`);
+  const text = await res.text();
   const frames = text.split(/(?<=\n\n)/).filter((frame) => frame.startsWith("id: "));
   const producer = await instance();
   const streamId = crypto.randomUUID();
