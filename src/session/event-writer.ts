@@ -19,7 +19,7 @@ export interface MergeOptions {
   writeBatchMaxEvents?: number;
 }
 
-/** What one flush appended: the events, and their SSE frames encoded once for every reader. */
+/** What one flush appended: the events, and their SSE frames (encoded on first use, once for every reader). */
 export interface FlushedBatch {
   firstId: number;
   lastId: number;
@@ -194,7 +194,6 @@ export class EventWriter {
     const events: StreamEvent[] = [];
     const jsons: string[] = [];
     const rows: NewLogRow[] = [];
-    let frames = "";
     pending.forEach((p, i) => {
       const id = firstId + i;
       const { event_type, agent_source, payload } = p.draft;
@@ -203,10 +202,21 @@ export class EventWriter {
       events.push(event);
       jsons.push(json);
       rows.push({ id, runId: p.runId, type: event.event_type, json });
-      frames += encodeEventFrame(id, json);
     });
     this.#log.append(rows);
-    const batch = { firstId, lastId: firstId + pending.length - 1, events, jsons, frames: encoder.encode(frames) };
+    // The SSE bytes are built once, and only when a caught-up reader takes the batch: with no
+    // reader, or only readers behind (who page from storage), they would be garbage at once.
+    let frames: Uint8Array | undefined;
+    const batch: FlushedBatch = {
+      firstId,
+      lastId: firstId + pending.length - 1,
+      events,
+      jsons,
+      get frames() {
+        frames ??= encoder.encode(jsons.map((json, i) => encodeEventFrame(firstId + i, json)).join(""));
+        return frames;
+      },
+    };
     this.#onFlush(batch);
     return batch;
   }

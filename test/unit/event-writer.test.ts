@@ -202,4 +202,16 @@ describe("EventWriter", () => {
     ]);
     expect(new TextDecoder().decode(t.batches[0].frames)).toBe(`id: 1\ndata: ${row.json}\n\n`);
   });
+
+  it("gives a batch's readers one shared encoding of its frames, in log order", () => {
+    const t = setup({ chunkWindowMs: 0 });
+    t.writer.emit("r", start("x"));
+    t.advance(20);
+    for (const w of ["a", "b", "c"]) t.writer.emit("r", chunk("x", w));
+    t.writer.flush();
+    const batch = t.batches[1];
+    expect(batch.frames).toBe(batch.frames);
+    const expected = t.rows.slice(1).map((row) => `id: ${row.id}\ndata: ${row.json}\n\n`);
+    expect(new TextDecoder().decode(batch.frames)).toBe(expected.join(""));
+  });
 });
