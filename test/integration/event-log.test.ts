@@ -52,6 +52,31 @@ describe("EventLog.append", () => {
   });
 });
 
+describe("EventLog.append: the stored text is the event's JSON exactly", () => {
+  it("keeps every escape, number and character as JSON.stringify wrote it", async () => {
+    await runInDurableObject(objectNamed("event-log-exact"), (_object, state) => {
+      const log = new EventLog(state.storage.sql);
+      const payloads = [
+        { content: "control \u0000 \u001f tab\t newline\n return\r" },
+        { content: "separators \u2028 \u2029 and a lone surrogate \ud800 and \udfff" },
+        { content: "slash / backslash \\ quote \" apostrophe ' <script>" },
+        { numbers: [0, -0, 0.1, 1e21, 1e-7, -123456789012, 2 ** 53] },
+        { nested: { a: [true, false, null], b: "" }, empty: [], obj: {} },
+        { content: "ünïcødé 🚀 中文 العربية" },
+      ];
+      const rows = payloads.map((payload, i) => ({
+        id: i + 1,
+        runId: 'run "quoted"',
+        type: "llm_chunk" as const,
+        json: JSON.stringify({ id: i + 1, payload }),
+      }));
+      log.append(rows);
+      expect(log.readAfter(0).map((r) => r.json)).toEqual(rows.map((r) => r.json));
+      expect(log.readRun('run "quoted"').map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+  });
+});
+
 describe("EventLog.readFrames: replay pages built by storage", () => {
   it("gives exactly encodeEventFrame's bytes from every resume point and page size", async () => {
     await runInDurableObject(objectNamed("event-log-frames"), (_object, state) => {
