@@ -19,11 +19,10 @@ export interface MergeOptions {
   writeBatchMaxEvents?: number;
 }
 
-/** What one flush appended: the events, and their SSE frames (encoded on first use, once for every reader). */
+/** What one flush appended: each event's JSON, and their SSE frames encoded once for every reader. */
 export interface FlushedBatch {
   firstId: number;
   lastId: number;
-  events: StreamEvent[];
   /** Each event's JSON text, exactly as stored. */
   jsons: string[];
   frames: Uint8Array;
@@ -191,32 +190,22 @@ export class EventWriter {
     const pending = this.#ready;
     this.#ready = [];
     const firstId = this.#log.head + 1;
-    const events: StreamEvent[] = [];
     const jsons: string[] = [];
     const rows: NewLogRow[] = [];
+    let frames = "";
     pending.forEach((p, i) => {
       const id = firstId + i;
       const { event_type, agent_source, payload } = p.draft;
       const event = { id, run_id: p.runId, event_type, agent_source, timestamp: p.timestamp, payload } as StreamEvent;
       const json = JSON.stringify(event);
-      events.push(event);
       jsons.push(json);
       rows.push({ id, runId: p.runId, type: event.event_type, json });
+      frames += encodeEventFrame(id, json);
     });
     this.#log.append(rows);
-    // The SSE bytes are built once, and only when a caught-up reader takes the batch: with no
-    // reader, or only readers behind (who page from storage), they would be garbage at once.
-    let frames: Uint8Array | undefined;
-    const batch: FlushedBatch = {
-      firstId,
-      lastId: firstId + pending.length - 1,
-      events,
-      jsons,
-      get frames() {
-        frames ??= encoder.encode(jsons.map((json, i) => encodeEventFrame(firstId + i, json)).join(""));
-        return frames;
-      },
-    };
+    // Only the JSON and the bytes: the fan-out keeps the newest batch until the next one, and
+    // event objects kept that long were promoted into V8's old generation (docs/performance.md).
+    const batch = { firstId, lastId: firstId + pending.length - 1, jsons, frames: encoder.encode(frames) };
     this.#onFlush(batch);
     return batch;
   }

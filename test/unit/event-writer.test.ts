@@ -169,7 +169,7 @@ describe("EventWriter", () => {
     }
     expect(t.batches).toHaveLength(1);
     t.advance(1);
-    expect(t.batches.map((b) => b.events.length)).toEqual([1, 4]);
+    expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 4]);
     expect(t.events().map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
   });
 
@@ -178,13 +178,13 @@ describe("EventWriter", () => {
     t.writer.emit("r", chunk("x", "a"));
     t.advance(0);
     for (const w of ["b", "c", "d"]) t.writer.emit("r", chunk("x", w));
-    expect(t.batches.map((b) => b.events.length)).toEqual([1, 3]);
+    expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 3]);
   });
 
   it("writes every event by itself with writeBatchMaxEvents 1 (the naive baseline)", () => {
     const t = setup({ chunkWindowMs: 0, writeBatchMaxEvents: 1 });
     for (const w of ["a", "b", "c"]) t.writer.emit("r", chunk("x", w));
-    expect(t.batches.map((b) => b.events.length)).toEqual([1, 1, 1]);
+    expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 1, 1]);
   });
 
   it("stores exactly the JSON it publishes, with the envelope's field order", () => {

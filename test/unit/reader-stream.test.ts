@@ -98,7 +98,6 @@ describe("reader stream", () => {
     fanOut.publish({
       firstId: 3,
       lastId: 3,
-      events: [],
       jsons: [`{"id":3}`],
       frames: new TextEncoder().encode('id: 3\ndata: {"id":3}\n\n'),
     });
