@@ -15,28 +15,6 @@ import { KEEPALIVE_MS } from "./session-types";
 /** Pause before the restarted object's alarm wakes it to resume the run, ms. */
 export const RESTART_ALARM_DELAY_MS = 1000;
 
-export class RunWatchdog {
-  #progressAt: number;
-
-  constructor(now: number) {
-    this.#progressAt = now;
-  }
-
-  /** The run logged something (or just started). */
-  progress(now: number): void {
-    this.#progressAt = now;
-  }
-
-  /** How long the run has logged nothing, ms. */
-  silentFor(now: number): number {
-    return now - this.#progressAt;
-  }
-
-  isStalled(now: number, stallMs: number): boolean {
-    return this.silentFor(now) >= stallMs;
-  }
-}
-
 /**
  * When the alarm next checks on an active run: at the keepalive, or sooner when the stall limit
  * is shorter, so a stall is found at most `min(KEEPALIVE_MS, stallMs)` after it counts as one.

@@ -11,7 +11,7 @@ import { FanOut } from "./fan-out";
 import { createReaderStream } from "./reader-stream";
 import { ActiveRun, type Pipeline } from "./run-controller";
 import { prepareResume } from "./run-recovery";
-import { nextRunCheck, RunWatchdog } from "./run-watchdog";
+import { nextRunCheck } from "./run-watchdog";
 import { newRunRecord, type RunRecord, SessionStore } from "./session-store";
 import type {
   OpenEventsOptions,
@@ -41,8 +41,8 @@ export class Session {
   #stores: Stores | undefined;
   #fanOut = new FanOut();
   #active: ActiveRun | undefined;
-  /** Watches the active run for a stall (see run-watchdog.ts). */
-  #watchdog = new RunWatchdog(0);
+  /** When the active run last logged something (or started): the watchdog's clock (run-watchdog.ts). */
+  #progressAt = 0;
   #ends = new Map<string, number>();
   #readers = 0;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
@@ -72,7 +72,7 @@ export class Session {
       log,
       this.#host.config,
       (batch) => {
-        this.#watchdog.progress(this.#now());
+        this.#progressAt = this.#now();
         this.#fanOut.publish(batch);
         for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
       },
@@ -164,7 +164,7 @@ export class Session {
       pipeline: how.pipeline,
     });
     this.#active = run;
-    this.#watchdog.progress(this.#now());
+    this.#progressAt = this.#now();
     run.done.finally(() => {
       this.#host.onRunEnd?.(record, owner);
       if (this.#active !== run) return;
@@ -308,8 +308,8 @@ export class Session {
     const active = this.#active;
     if (active) {
       const owner = this.#ownerOf(stores.store);
-      const silentMs = this.#watchdog.silentFor(this.#now());
-      if (this.#watchdog.isStalled(this.#now(), this.#host.config.runStallMs)) {
+      const silentMs = this.#now() - this.#progressAt;
+      if (silentMs >= this.#host.config.runStallMs) {
         this.#host.onRunStalled?.(active.record, owner, silentMs);
         return this.#host.restart(`run ${active.record.run_id} logged nothing for ${silentMs} ms`);
       }

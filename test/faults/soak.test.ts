@@ -63,7 +63,7 @@ const json = { "Content-Type": "application/json", Accept: "application/json" };
 /** Streams that broke mid-way (their object restarted) and were resumed from their last id. */
 let resumedStreams = 0;
 /** Times one reader may resume before the soak fails. */
-const MAX_RESUMES = 5;
+const MAX_READER_RESUMES = 5;
 
 /**
  * Reads an SSE answer to its end (or `maxEvents`) the way a client does: a stream that breaks is
@@ -81,7 +81,7 @@ async function readAll(path: string, auth: Record<string, string>, maxEvents?: n
       return await readSseInto(res, out, maxEvents);
     } catch (error) {
       const hung = error instanceof Error && /timeout|abort/i.test(`${error.name} ${error.message}`);
-      if (!hung && attempt < MAX_RESUMES) {
+      if (!hung && attempt < MAX_READER_RESUMES) {
         resumedStreams++;
         await new Promise((r) => setTimeout(r, 200));
         continue;
