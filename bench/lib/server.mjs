@@ -16,13 +16,17 @@ import { onCleanup, removeAtExit } from "./cleanup.mjs";
 const run = promisify(execFile);
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-/** Bundles the Worker once with wrangler's own build (as `npm run check` does). */
+/**
+ * Bundles the bench's Worker (src/bench/worker.ts: the production app plus the bench hooks) once
+ * with wrangler's own build, as `npm run check` bundles the production one.
+ */
 export async function bundleWorker() {
   const outdir = await mkdtemp(join(tmpdir(), "edge-stream-bench-build-"));
   removeAtExit(outdir);
   const dispose = onCleanup(() => rm(outdir, { recursive: true, force: true }));
-  await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, maxBuffer: 1 << 24 });
-  return { scriptPath: join(outdir, "index.js"), dispose };
+  const args = ["wrangler", "deploy", "src/bench/worker.ts", "--dry-run", "--outdir", outdir];
+  await run("npx", args, { cwd: ROOT, maxBuffer: 1 << 24 });
+  return { scriptPath: join(outdir, "worker.js"), dispose };
 }
 
 /** Pids of the workerd processes started by this Node process. */

@@ -8,9 +8,9 @@
 import { type ChatMessage, sleep } from "../llm/provider";
 import { decideRetry } from "../llm/retry";
 import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
-import type { AgentState } from "../session/session-store";
 import { attemptFailed, reportAgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
+import type { AgentState } from "./run-record";
 
 /** Length of the one-line summary in `agent_complete`. */
 const SUMMARY_CHARS = 160;

@@ -5,8 +5,8 @@
 
 import type { LlmProvider } from "../llm/provider";
 import type { RetryPolicy } from "../llm/retry";
-import type { EventDraft } from "../protocol/events";
-import type { RunRecord } from "../session/session-store";
+import type { EventDraft, RunStatus } from "../protocol/events";
+import type { RunRecord } from "./run-record";
 
 export interface RunContext {
   readonly run: RunRecord;
@@ -36,3 +36,6 @@ export interface AgentSpec {
   /** A failure of a required agent fails the run; an optional one only makes it partial. */
   required: boolean;
 }
+
+/** A run's body: what the agents do, and how the run ended. */
+export type Pipeline = (ctx: RunContext) => Promise<{ status: RunStatus; content: string }>;

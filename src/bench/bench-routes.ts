@@ -1,16 +1,16 @@
 /**
- * `/_bench/*`: the benchmark's hooks, mounted only when BENCH_ROUTES is "on" (404 otherwise).
+ * `/_bench/*`: the benchmark's hooks, mounted only by the bench's own Worker (src/bench/worker.ts).
  * `GET /_bench/pipe` is the pipe-limit baseline; `POST /_bench/sessions` starts a session whose
  * run is fed by the synthetic source and is read through the ordinary `/sessions/:id/events`.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { benchRoutesEnabled } from "../env";
 import type { AppEnv } from "../http/app-env";
-import { ApiError, unwrap } from "../http/errors";
+import { unwrap } from "../http/errors";
 import { requireJson } from "../http/middleware";
-import { eventsUrl, SSE_HEADERS, sessionStub } from "../http/session-client";
+import { eventsUrl, SSE_HEADERS } from "../http/session-client";
 import { validate } from "../http/validation";
+import { benchStub } from "./bench-session-object";
 import { pipeStream } from "./pipe";
 import { DEFAULT_CONTENT_CHARS } from "./synthetic-events";
 import { READERS_TIMEOUT_MS } from "./synthetic-source";
@@ -38,10 +38,6 @@ const SyntheticBody = z
   .strict();
 
 export const benchRoutes = new Hono<AppEnv>()
-  .use("*", async (c, next) => {
-    if (!benchRoutesEnabled(c.env)) throw new ApiError("not_found", `no route for ${c.req.method} ${c.req.path}`);
-    await next();
-  })
   .get("/pipe", validate("query", PipeQuery), (c) => {
     const q = c.req.valid("query");
     return new Response(pipeStream({ events: q.events, contentChars: q.content_chars, rate: q.rate }), {
@@ -52,7 +48,7 @@ export const benchRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const sessionId = crypto.randomUUID();
     const started = unwrap(
-      await sessionStub(c.env, sessionId).benchRun({
+      await benchStub(c.env, sessionId).benchRun({
         sessionId,
         userId: c.get("userId"),
         events: body.events,

@@ -1,9 +1,9 @@
 /**
  * What the session object does for the bench: start a run in a new session whose events come
- * from the synthetic source. Refused unless BENCH_ROUTES is on, whoever calls it.
+ * from the synthetic source. Only the bench's own Worker (src/bench/worker.ts) has it.
  */
-import { benchRoutesEnabled } from "../env";
-import { type Failure, failure } from "../protocol/errors";
+
+import type { Failure } from "../protocol/errors";
 import { MODES } from "../protocol/events";
 import type { Session, Started } from "../session/session";
 import { type SyntheticSpec, syntheticPipeline } from "./synthetic-source";
@@ -14,8 +14,7 @@ export interface SyntheticRunInput extends SyntheticSpec {
   userId: string;
 }
 
-export function startSyntheticRun(session: Session, env: object, input: SyntheticRunInput): Started | Failure {
-  if (!benchRoutesEnabled(env)) return failure("not_found", "no such route");
+export function startSyntheticRun(session: Session, input: SyntheticRunInput): Started | Failure {
   const { sessionId, userId, ...spec } = input;
   return session.startRun(
     {

@@ -3,10 +3,9 @@
  * through the session's real write path (EventWriter -> EventLog -> FanOut -> reader streams),
  * as fast as it can or at a set rate, after waiting for its readers to connect.
  */
-import type { RunContext } from "../agents/run-context";
+import type { Pipeline, RunContext } from "../agents/run-context";
 import { sleep } from "../llm/provider";
 import { RUN_STATUSES } from "../protocol/events";
-import type { Pipeline } from "../session/run-controller";
 import { benchContent, benchDraft } from "./synthetic-events";
 
 /** What a synthetic run does. */

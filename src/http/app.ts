@@ -4,7 +4,6 @@
  * error mapping and the 404 answer.
  */
 import { Hono } from "hono";
-import { benchRoutes } from "../bench/bench-routes";
 import { errorBody } from "../protocol/errors";
 import type { AppEnv } from "./app-env";
 import { authenticate } from "./auth";
@@ -26,7 +25,6 @@ export function createApp() {
   app.route("/", chatRoutes);
   app.route("/sessions", sessionRoutes);
   app.route("/usage", usageRoutes);
-  app.route("/_bench", benchRoutes); // 404 unless BENCH_ROUTES is "on" (docs/performance.md)
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError);
   return app;

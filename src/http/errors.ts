@@ -2,8 +2,10 @@
  * Maps every failure to the one JSON error shape. Handlers throw ApiError; anything else that
  * escapes a handler is a server fault, logged and answered with a generic 500.
  */
+
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { logError } from "../log";
 import { ERRORS, type ErrorCode, errorBody, type Failure } from "../protocol/errors";
 
 export class ApiError extends Error {
@@ -32,6 +34,6 @@ export function onError(error: Error, c: Context): Response {
     const code: ErrorCode = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : "bad_request";
     return c.json(errorBody(code, error.message || "bad request"), status);
   }
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", error: String(error?.stack ?? error) }));
+  logError("unhandled", error);
   return c.json({ error: { code: "internal", message: "internal error" } }, 500);
 }

@@ -7,9 +7,10 @@
 import type { Context } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
 import type { Config } from "../env";
-import { RUN_LEASE_MS } from "../limits/run-leases";
+import { RUN_LEASE_MS } from "../limits/leases";
 import { type Admission, LIMITS, type LimitName } from "../limits/user-limits";
 import { userLimitsStub } from "../limits/user-limits-object";
+import { logFailure } from "../log";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 
@@ -22,9 +23,7 @@ const DESCRIPTIONS: Record<LimitName, string> = {
 
 /** Runs `work` past the response when the platform allows (waitUntil), logging any failure. */
 function background(c: Context<AppEnv>, work: Promise<unknown>): void {
-  const logged = work.catch((error) =>
-    console.error(JSON.stringify({ level: "error", msg: "lease call failed", error: String(error) })),
-  );
+  const logged = work.catch(logFailure("lease call failed"));
   try {
     c.executionCtx.waitUntil(logged);
   } catch {

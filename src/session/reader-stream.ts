@@ -3,7 +3,7 @@
  * taken what it had, so a slow reader lags (and later reads its gap from storage) instead of
  * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes.
  */
-import type { ReaderLease } from "../limits/stream-leases";
+import type { HeldLease } from "../limits/leases";
 import { encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
 import { type EventLog, REPLAY_PAGE_ROWS } from "./event-log";
 import type { FanOut } from "./fan-out";
@@ -35,7 +35,7 @@ export interface ReaderOptions {
   /** Called once when the stream ends for any reason. */
   onClose?: () => void;
   /** The user's stream lease: renewed while the stream is open, released when it ends. */
-  lease?: ReaderLease;
+  lease?: HeldLease;
 }
 
 const encoder = new TextEncoder();

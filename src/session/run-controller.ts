@@ -5,9 +5,9 @@
  */
 
 import { errorMessage, errorType } from "../agents/failures";
-import { runLoomi } from "../agents/loomi-concierge";
-import { runNova3 } from "../agents/nova3-pipeline";
-import type { RunContext } from "../agents/run-context";
+import { pipelineFor } from "../agents/pipelines";
+import type { Pipeline, RunContext } from "../agents/run-context";
+import type { RunRecord } from "../agents/run-record";
 import type { Config } from "../env";
 import type { LlmProvider } from "../llm/provider";
 import { retryPolicy } from "../llm/retry";
@@ -21,7 +21,7 @@ import {
   type RunStatus,
   SUPERVISOR,
 } from "../protocol/events";
-import type { RunRecord, SessionStore } from "./session-store";
+import type { SessionStore } from "./session-store";
 
 /** The reason given to the abort signal when a user cancels. */
 export class RunCancelled extends Error {
@@ -30,9 +30,6 @@ export class RunCancelled extends Error {
     this.name = "RunCancelled";
   }
 }
-
-/** A run's body: what the agents do. Nova3 and Loomi are the two built in. */
-export type Pipeline = (ctx: RunContext) => Promise<{ status: RunStatus; content: string }>;
 
 export interface RunDeps {
   store: SessionStore;
@@ -96,7 +93,7 @@ export class ActiveRun {
     let status: RunStatus;
     try {
       if (deps.failWith) throw deps.failWith;
-      const pipeline = deps.pipeline ?? (run.mode === MODES.LOOMI ? runLoomi : runNova3);
+      const pipeline = deps.pipeline ?? pipelineFor(run.mode);
       const result = await pipeline(ctx);
       status = result.status;
       run.content = result.content;

@@ -4,11 +4,13 @@
  * their text clients have seen. Each agent cut off gets an `interrupted` error that discards its
  * logged text, so the restarted agent's output replaces it exactly; finished agents are not redone.
  */
+
+import type { RunRecord } from "../agents/run-record";
 import { ERROR_TYPES, EVENT_TYPES, type EventDraft, type StreamEvent } from "../protocol/events";
 import { reconstructTexts } from "../protocol/reconstruct";
 import type { EventLog } from "./event-log";
 import type { EventWriter } from "./event-writer";
-import type { RunRecord, SessionStore } from "./session-store";
+import type { SessionStore } from "./session-store";
 
 /**
  * Restarts a run survives. One more fails it: a run that keeps dying with its object may be what

@@ -22,3 +22,36 @@ export const RESTART_ALARM_DELAY_MS = 1000;
 export function nextRunCheck(now: number, stallMs: number): number {
   return now + Math.max(1, Math.min(KEEPALIVE_MS, stallMs));
 }
+
+/** What the alarm does, given the session's state at the time it fires. */
+export type AlarmAction =
+  | { do: "restart"; silentMs: number }
+  | { do: "keepalive" }
+  | { do: "expire" }
+  | { do: "wait"; until: number };
+
+/** The session's state as the alarm sees it. */
+export interface AlarmState {
+  now: number;
+  /** A run is active. */
+  running: boolean;
+  /** When the active run last logged something (or started). */
+  progressAt: number;
+  runStallMs: number;
+  /** Last activity of the session (ms since epoch; NaN when unknown). */
+  updatedAt: number;
+  ttlMs: number;
+}
+
+/**
+ * The alarm's decision (pure): restart a stalled run's object, keep a live run alive, delete an
+ * idle session past its TTL, or sleep until it would expire.
+ */
+export function decideAlarm(state: AlarmState): AlarmAction {
+  if (state.running) {
+    const silentMs = state.now - state.progressAt;
+    return silentMs >= state.runStallMs ? { do: "restart", silentMs } : { do: "keepalive" };
+  }
+  const expiresAt = state.updatedAt + state.ttlMs;
+  return state.now < expiresAt ? { do: "wait", until: expiresAt } : { do: "expire" };
+}

@@ -4,14 +4,13 @@
  * disconnect propagates reliably over fetch).
  */
 import { DurableObject } from "cloudflare:workers";
-import { type SyntheticRunInput, startSyntheticRun } from "../bench/synthetic-run";
 import { loadConfig } from "../env";
-import { runLeaseHooks } from "../limits/run-leases";
-import { streamLease } from "../limits/stream-leases";
+import { streamLease } from "../limits/leases";
 import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
+import { runHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { Session, type Started, type StartInput } from "./session";
 
@@ -35,12 +34,13 @@ export async function restartObject(ctx: DurableObjectState, reason: string): Pr
 }
 
 export class SessionObject extends DurableObject<Env> {
-  #session: Session;
+  /** The session this object runs (protected: the bench's object adds its own RPC over it). */
+  protected readonly session: Session;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = loadConfig(env);
-    this.#session = new Session({
+    this.session = new Session({
       sql: ctx.storage.sql,
       config,
       llm: selectProvider(env, config),
@@ -51,31 +51,26 @@ export class SessionObject extends DurableObject<Env> {
       },
       sockets: () => ctx.getWebSockets(),
       restart: (reason) => restartObject(ctx, reason),
-      ...runLeaseHooks(env),
+      ...runHooks(env),
     });
     // Heartbeats are answered by the runtime, so an idle socket never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(WS_PING, WS_PONG));
   }
 
   async startRun(input: StartInput): Promise<Started | Failure> {
-    return this.#session.startRun(input);
-  }
-
-  /** Bench only: a run fed by the synthetic source; refused unless BENCH_ROUTES is on. */
-  async benchRun(input: SyntheticRunInput): Promise<Started | Failure> {
-    return startSyntheticRun(this.#session, this.env, input);
+    return this.session.startRun(input);
   }
 
   async cancel(userId: string) {
-    return this.#session.cancel(userId);
+    return this.session.cancel(userId);
   }
 
   async snapshot(userId: string) {
-    return this.#session.snapshot(userId);
+    return this.session.snapshot(userId);
   }
 
   async destroy(userId: string) {
-    return this.#session.destroy(userId);
+    return this.session.destroy(userId);
   }
 
   /**
@@ -94,7 +89,7 @@ export class SessionObject extends DurableObject<Env> {
     const lease = leaseId
       ? streamLease(this.env, userId, leaseId, Number(params.get("lease_ms") ?? 60_000))
       : undefined;
-    const result = this.#session.openEvents(userId, after, {
+    const result = this.session.openEvents(userId, after, {
       untilRunEnds: params.get("run") ?? undefined,
       maxReaders: Number.isNaN(max) ? Number.POSITIVE_INFINITY : max,
       lease,
@@ -109,16 +104,16 @@ export class SessionObject extends DurableObject<Env> {
 
   #openSocket(params: URLSearchParams, after: number): Response {
     const userId = params.get("user") ?? "";
-    const allowed = this.#session.canOpenSocket(userId, after, Number(params.get("max") ?? Number.POSITIVE_INFINITY));
+    const allowed = this.session.canOpenSocket(userId, after, Number(params.get("max") ?? Number.POSITIVE_INFINITY));
     if (!allowed.ok) return errorResponse(allowed.code, allowed.message, retryAfter(allowed.code));
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
-    this.#session.attachSocket(server, userId, params.get("write") === "1", after);
+    this.session.attachSocket(server, userId, params.get("write") === "1", after);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    this.#session.onSocketMessage(ws, message);
+    this.session.onSocketMessage(ws, message);
   }
 
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -127,6 +122,6 @@ export class SessionObject extends DurableObject<Env> {
   }
 
   async alarm(): Promise<void> {
-    await this.#session.onAlarm();
+    await this.session.onAlarm();
   }
 }

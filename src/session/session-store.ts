@@ -2,31 +2,8 @@
  * Session metadata and run records in the object's SQLite storage. A run record doubles as the
  * run's checkpoint: its state (per-agent status and text) is saved after every agent finishes.
  */
-import type { AgentSummary, Mode, RunState } from "../protocol/events";
-
-/** Per-agent state kept in a run's checkpoint. */
-export interface AgentState {
-  status: AgentSummary["status"];
-  text: string;
-  model?: string;
-}
-
-/** A run as stored. */
-export interface RunRecord {
-  run_id: string;
-  mode: Mode;
-  status: RunState;
-  message: string;
-  options: Record<string, unknown>;
-  started_at: string;
-  finished_at: string | null;
-  first_event_id: number;
-  end_event_id: number | null;
-  agents: Record<string, AgentState>;
-  content: string;
-  /** How many times this run was resumed after its object restarted mid-run. */
-  resumes: number;
-}
+import type { RunRecord } from "../agents/run-record";
+import type { Mode, RunState } from "../protocol/events";
 
 type RunRow = {
   run_id: string;
@@ -135,26 +112,4 @@ export class SessionStore {
     const row = this.#sql.exec<RunRow>("SELECT * FROM runs WHERE status = 'running' LIMIT 1").toArray()[0];
     return row ? fromRow(row) : undefined;
   }
-}
-
-/** A new run's record, before its first event (`run_start`, id `firstEventId`) is written. */
-export function newRunRecord(
-  input: { runId?: string; mode: Mode; message: string; options: Record<string, unknown> },
-  firstEventId: number,
-  now: number,
-): RunRecord {
-  return {
-    run_id: input.runId ?? crypto.randomUUID(),
-    mode: input.mode,
-    status: "running",
-    message: input.message,
-    options: input.options,
-    started_at: new Date(now).toISOString(),
-    finished_at: null,
-    first_event_id: firstEventId,
-    end_event_id: null,
-    agents: {},
-    content: "",
-    resumes: 0,
-  };
 }

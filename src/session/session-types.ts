@@ -2,16 +2,21 @@
  * The shapes a Session works with: what its host (the Durable Object) hands it, what callers pass
  * in and what they get back.
  */
+
+import type { RunRecord } from "../agents/run-record";
 import type { Config } from "../env";
-import type { ReaderLease } from "../limits/stream-leases";
+import { type HeldLease, RUN_LEASE_MS } from "../limits/leases";
 import type { LlmProvider } from "../llm/provider";
 import type { Mode } from "../protocol/events";
 import type { EventLog } from "./event-log";
 import type { EventWriter } from "./event-writer";
-import type { RunRecord, SessionStore } from "./session-store";
+import type { SessionStore } from "./session-store";
 
-/** While a run is active the alarm fires this often, so the object is never idle-evicted mid-run. */
-export const KEEPALIVE_MS = 30_000;
+/**
+ * While a run is active the alarm fires this often, so the object is never idle-evicted mid-run;
+ * each keepalive renews the run's lease, three times per lease lifetime.
+ */
+export const KEEPALIVE_MS = RUN_LEASE_MS / 3;
 
 export interface SessionHost {
   sql: SqlStorage;
@@ -73,5 +78,5 @@ export interface OpenEventsOptions {
   /** Refuse with rate_limited when this many streams are already open on the session. */
   maxReaders?: number;
   /** The user's stream lease, owned by the stream from here on (released if it is refused or ends). */
-  lease?: ReaderLease;
+  lease?: HeldLease;
 }

@@ -2,17 +2,20 @@
  * One session: its storage, its active run and its readers. Plain class, no Durable Object API:
  * the object class hands it storage and alarm functions, so all of it is testable as is.
  */
+
+import type { Pipeline } from "../agents/run-context";
+import { newRunRecord, type RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
 import { EVENT_TYPES, SUPERVISOR } from "../protocol/events";
 import { WS_CLOSE } from "../protocol/ws";
 import { EventLog } from "./event-log";
 import { EventWriter } from "./event-writer";
-import { FanOut } from "./fan-out";
-import { createReaderStream } from "./reader-stream";
-import { ActiveRun, type Pipeline } from "./run-controller";
+import { ActiveRun } from "./run-controller";
 import { prepareResume } from "./run-recovery";
-import { nextRunCheck } from "./run-watchdog";
-import { newRunRecord, type RunRecord, SessionStore } from "./session-store";
+import { decideAlarm } from "./run-watchdog";
+import { SessionLifetime } from "./session-lifetime";
+import { SessionReaders } from "./session-readers";
+import { SessionStore } from "./session-store";
 import type {
   OpenEventsOptions,
   OpenedStream,
@@ -28,31 +31,23 @@ import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
 
-/**
- * Opening an event stream extends the session's life, but at most this often: each extension is
- * a storage write, and the stream's first bytes wait for it to commit (a commit was 3-6 ms of a
- * 25 ms replay in the bench). A session may so expire up to this much before TTL after a read.
- */
-export const READ_TOUCH_INTERVAL_MS = 60_000;
-
 export class Session {
   #host: SessionHost;
   #now: () => number;
   #stores: Stores | undefined;
-  #fanOut = new FanOut();
+  #readers = new SessionReaders();
   #active: ActiveRun | undefined;
   /** When the active run last logged something (or started): the watchdog's clock (run-watchdog.ts). */
   #progressAt = 0;
-  #ends = new Map<string, number>();
-  #readers = 0;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
   #startedAt: string;
-  #touchedAt = Number.NEGATIVE_INFINITY;
+  #lifetime: SessionLifetime;
 
   constructor(host: SessionHost) {
     this.#host = host;
     this.#now = host.now ?? Date.now;
     this.#startedAt = new Date(this.#now()).toISOString();
+    this.#lifetime = new SessionLifetime(host.config, host.setAlarm, this.#now);
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
@@ -62,7 +57,7 @@ export class Session {
 
   /** Open event streams right now. */
   get readers(): number {
-    return this.#readers;
+    return this.#readers.count;
   }
 
   #openStores(): Stores {
@@ -73,7 +68,7 @@ export class Session {
       this.#host.config,
       (batch) => {
         this.#progressAt = this.#now();
-        this.#fanOut.publish(batch);
+        this.#readers.publish(batch);
         for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
       },
       this.#now,
@@ -89,21 +84,7 @@ export class Session {
   }
 
   #touch(store: SessionStore): void {
-    this.#touchedAt = this.#now();
-    store.setMeta("updated_at", new Date(this.#touchedAt).toISOString());
-    this.#scheduleAlarm(store);
-  }
-
-  /** A reader's activity: recorded at most every READ_TOUCH_INTERVAL_MS (see there). */
-  #touchForRead(store: SessionStore): void {
-    if (this.#now() - this.#touchedAt >= READ_TOUCH_INTERVAL_MS) this.#touch(store);
-  }
-
-  #scheduleAlarm(store: SessionStore): void {
-    const at = this.#active
-      ? nextRunCheck(this.#now(), this.#host.config.runStallMs)
-      : Date.parse(store.getMeta("updated_at") ?? "") + this.#host.config.sessionTtlSeconds * 1000;
-    this.#host.setAlarm(Number.isFinite(at) ? at : this.#now());
+    this.#lifetime.touch(store, this.#active !== undefined);
   }
 
   /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
@@ -139,7 +120,7 @@ export class Session {
     const resumed = prepareResume(stores);
     if (!resumed) return;
     this.#launch(resumed.record, stores, { failWith: resumed.failWith });
-    this.#scheduleAlarm(stores.store);
+    this.#lifetime.schedule(stores.store, this.#active !== undefined);
   }
 
   #ownerOf(store: SessionStore): RunOwner {
@@ -169,8 +150,7 @@ export class Session {
       this.#host.onRunEnd?.(record, owner);
       if (this.#active !== run) return;
       this.#active = undefined;
-      if (record.end_event_id !== null) this.#ends.set(record.run_id, record.end_event_id);
-      this.#fanOut.wakeAll();
+      this.#readers.runEnded(record.run_id, record.end_event_id);
       if (this.#stores) this.#touch(this.#stores.store);
     });
   }
@@ -183,60 +163,26 @@ export class Session {
     return { ok: true, run_id: this.#active.record.run_id };
   }
 
-  /**
-   * Opens the log as an SSE stream after `afterId`; see the README for the contract. Refused
-   * with rate_limited when `maxReaders` streams are already open on this session.
-   */
-  openEvents(
-    userId: string,
-    afterId: number,
-    { untilRunEnds, maxReaders = Number.POSITIVE_INFINITY, lease }: OpenEventsOptions = {},
-  ): OpenedStream | Failure {
+  /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for the owner only. */
+  openEvents(userId: string, afterId: number, options: OpenEventsOptions = {}): OpenedStream | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
     const { log, store } = stores;
-    if (afterId > log.head) {
-      return failure("invalid_resume_point", `resume point ${afterId} is beyond the newest event id ${log.head}`);
-    }
-    const runId = untilRunEnds ?? this.#active?.record.run_id;
-    const nothingToSend = runId === undefined && afterId === log.head;
-    if (nothingToSend) lease?.release();
-    if (!nothingToSend && this.#readers >= maxReaders) {
-      return failure(
-        "rate_limited",
-        `this session already has ${this.#readers} open event streams (limit ${maxReaders})`,
-      );
-    }
-    this.#touchForRead(store);
-    if (nothingToSend) return { ok: true, status: 204 };
-    this.#readers++;
-    const stream = createReaderStream(
+    const opened = this.#readers.open(
       {
         log,
-        fanOut: this.#fanOut,
-        endOf: (id) => this.#endOf(id),
+        activeRunId: () => this.#active?.record.run_id,
+        storedEndOf: (runId) => store.getRun(runId)?.end_event_id ?? undefined,
         isGone: () => this.#stores !== stores,
-      },
-      {
-        afterId,
-        untilRunEnds: runId,
-        untilId: runId === undefined ? log.head : undefined,
         heartbeatMs: this.#host.config.heartbeatMs,
         retryMs: this.#host.config.sseRetryMs,
         pageRows: this.#host.config.replayPageRows,
-        onClose: () => this.#readers--,
-        lease,
       },
+      afterId,
+      options,
     );
-    return { ok: true, status: 200, stream };
-  }
-
-  #endOf(runId: string): number | undefined {
-    const known = this.#ends.get(runId);
-    if (known !== undefined || this.#active?.record.run_id === runId) return known;
-    const end = this.#stores?.store.getRun(runId)?.end_event_id ?? undefined;
-    if (end !== undefined) this.#ends.set(runId, end);
-    return end;
+    if (opened.ok) this.#lifetime.touchForRead(store, this.#active !== undefined);
+    return opened;
   }
 
   /** Checks that `userId` may follow the session over a WebSocket from `afterId`. */
@@ -276,7 +222,7 @@ export class Session {
     return {
       ok: true as const,
       ...buildSnapshot(stores, this.#active?.record, {
-        readers: this.#readers,
+        readers: this.#readers.count,
         sockets: this.#host.sockets().length,
         instanceStartedAt: this.#startedAt,
       }),
@@ -291,7 +237,7 @@ export class Session {
     this.#active = undefined;
     stores.writer.close();
     this.#stores = undefined;
-    this.#fanOut.wakeAll();
+    this.#readers.fanOut.wakeAll();
     for (const ws of this.#host.sockets()) ws.close(WS_CLOSE.NORMAL, "session deleted");
     await this.#host.deleteAll();
     return { ok: true };
@@ -306,23 +252,25 @@ export class Session {
     if (!stores) return;
     this.#resumeUnfinished();
     const active = this.#active;
-    if (active) {
-      const owner = this.#ownerOf(stores.store);
-      const silentMs = this.#now() - this.#progressAt;
-      if (silentMs >= this.#host.config.runStallMs) {
-        this.#host.onRunStalled?.(active.record, owner, silentMs);
-        return this.#host.restart(`run ${active.record.run_id} logged nothing for ${silentMs} ms`);
-      }
-      this.#host.onRunAlive?.(active.record, owner);
-      return this.#scheduleAlarm(stores.store);
+    const owner = this.#ownerOf(stores.store);
+    const action = decideAlarm({
+      now: this.#now(),
+      running: active !== undefined,
+      progressAt: this.#progressAt,
+      runStallMs: this.#host.config.runStallMs,
+      updatedAt: Date.parse(stores.store.getMeta("updated_at") ?? ""),
+      ttlMs: this.#host.config.sessionTtlSeconds * 1000,
+    });
+    if (action.do === "restart" && active) {
+      this.#host.onRunStalled?.(active.record, owner, action.silentMs);
+      return this.#host.restart(`run ${active.record.run_id} logged nothing for ${action.silentMs} ms`);
     }
-    const updated = Date.parse(stores.store.getMeta("updated_at") ?? "");
-    if (!(this.#now() < updated + this.#host.config.sessionTtlSeconds * 1000)) {
-      const owner = this.#ownerOf(stores.store);
+    if (action.do === "expire") {
       await this.destroy();
       this.#host.onExpired?.(owner);
       return;
     }
-    this.#scheduleAlarm(stores.store);
+    if (action.do === "keepalive" && active) this.#host.onRunAlive?.(active.record, owner);
+    this.#lifetime.schedule(stores.store, this.#active !== undefined);
   }
 }

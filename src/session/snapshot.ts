@@ -2,7 +2,7 @@
  * The JSON snapshot of a session (`GET /sessions/:id`): status, active run, newest event id, every
  * run with its per-agent text (the live record for the active run), and instance facts.
  */
-import type { RunRecord } from "./session-store";
+import type { RunRecord } from "../agents/run-record";
 import type { Stores } from "./session-types";
 
 export interface Snapshot {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { AgentState, RunRecord } from "../../src/agents/run-record";
 import { type EventDraft, type StreamEvent, SUPERVISOR } from "../../src/protocol/events";
 import { MAX_RUN_RESUMES, planRecovery, ResumeLimitError, recoverRun } from "../../src/session/run-recovery";
-import type { AgentState, RunRecord } from "../../src/session/session-store";
 
 function record(agents: Record<string, AgentState>, resumes = 0): RunRecord {
   return {

@@ -1,0 +1,48 @@
+/**
+ * Leases as their holders see them. A stream lease (one open SSE stream or WebSocket) and a run
+ * lease (one active run) are taken by the Worker at admission (src/http/limits.ts) and then owned
+ * by the session object, the one party that reliably sees a stream or a run end: it renews them
+ * while they live and releases them when they end. If even the release is lost (the isolate died),
+ * a lease expires on its own after its lifetime.
+ */
+import { logFailure } from "../log";
+import { userLimitsStub } from "./user-limits-object";
+
+/**
+ * Lifetime of a run lease, ms. The session object renews it at every keepalive alarm, three times
+ * per lifetime, so one late alarm does not drop a live run while a run whose object died stops
+ * counting within a minute and a half.
+ */
+export const RUN_LEASE_MS = 90_000;
+
+/** A lease held by the session object. */
+export interface HeldLease {
+  /** The lease's id at the user's limits object. */
+  id: string;
+  /** Renew at least this often while the lease is held, ms. */
+  renewEveryMs: number;
+  renew(): void;
+  release(): void;
+}
+
+/** The stream lease `leaseId` of `userId`, renewed for `ttlMs` at a time. */
+export function streamLease(env: Env, userId: string, leaseId: string, ttlMs: number): HeldLease {
+  const stub = () => userLimitsStub(env, userId);
+  return {
+    id: leaseId,
+    renewEveryMs: Math.max(100, ttlMs / 3),
+    renew: () => void stub().renew("stream", leaseId, ttlMs).catch(logFailure("stream lease renew failed")),
+    release: () => void stub().release(leaseId).catch(logFailure("stream lease release failed")),
+  };
+}
+
+/** The lease of run `runId` of `userId` (named by the run id). */
+export function runLease(env: Env, userId: string, runId: string): HeldLease {
+  const stub = () => userLimitsStub(env, userId);
+  return {
+    id: runId,
+    renewEveryMs: RUN_LEASE_MS / 3,
+    renew: () => void stub().renew("run", runId, RUN_LEASE_MS).catch(logFailure("run lease renew failed")),
+    release: () => void stub().release(runId).catch(logFailure("run lease release failed")),
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * A session's lifetime: activity extends it, and its one alarm is always set, either to the next
+ * check on an active run (run-watchdog.ts) or to the moment an idle session expires.
+ */
+import type { Config } from "../env";
+import { nextRunCheck } from "./run-watchdog";
+import type { SessionStore } from "./session-store";
+
+/**
+ * Opening an event stream extends the session's life, but at most this often: each extension is
+ * a storage write, and the stream's first bytes wait for it to commit (a commit was 3-6 ms of a
+ * 25 ms replay in the bench). A session may so expire up to this much before TTL after a read.
+ */
+export const READ_TOUCH_INTERVAL_MS = 60_000;
+
+export class SessionLifetime {
+  #touchedAt = Number.NEGATIVE_INFINITY;
+  #config: Pick<Config, "runStallMs" | "sessionTtlSeconds">;
+  #setAlarm: (at: number) => void;
+  #now: () => number;
+
+  constructor(
+    config: Pick<Config, "runStallMs" | "sessionTtlSeconds">,
+    setAlarm: (at: number) => void,
+    now: () => number,
+  ) {
+    this.#config = config;
+    this.#setAlarm = setAlarm;
+    this.#now = now;
+  }
+
+  /** Records activity now and moves the alarm accordingly. */
+  touch(store: SessionStore, running: boolean): void {
+    this.#touchedAt = this.#now();
+    store.setMeta("updated_at", new Date(this.#touchedAt).toISOString());
+    this.schedule(store, running);
+  }
+
+  /** A reader's activity: recorded at most every READ_TOUCH_INTERVAL_MS (see there). */
+  touchForRead(store: SessionStore, running: boolean): void {
+    if (this.#now() - this.#touchedAt >= READ_TOUCH_INTERVAL_MS) this.touch(store, running);
+  }
+
+  /** Sets the alarm: the next run check while `running`, else the idle session's expiry. */
+  schedule(store: SessionStore, running: boolean): void {
+    const at = running
+      ? nextRunCheck(this.#now(), this.#config.runStallMs)
+      : Date.parse(store.getMeta("updated_at") ?? "") + this.#config.sessionTtlSeconds * 1000;
+    this.#setAlarm(Number.isFinite(at) ? at : this.#now());
+  }
+}
