@@ -5,7 +5,8 @@
  * run's checkpoint is not run again.
  */
 
-import { type ChatMessage, sleep } from "../llm/provider";
+import { sleep } from "../lib/sleep";
+import type { ChatMessage } from "../llm/provider";
 import { decideRetry } from "../llm/retry";
 import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
 import { attemptFailed, reportAgentFailure } from "./failures";

@@ -4,7 +4,7 @@
  * as fast as it can or at a set rate, after waiting for its readers to connect.
  */
 import type { Pipeline, RunContext } from "../agents/run-context";
-import { sleep } from "../llm/provider";
+import { sleep } from "../lib/sleep";
 import { RUN_STATUSES } from "../protocol/events";
 import { benchContent, benchDraft } from "./synthetic-events";
 

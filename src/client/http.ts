@@ -1,4 +1,5 @@
 /** HTTP plumbing shared by the client and its transports: URLs, the bearer token, error bodies. */
+import { parseRetryAfter } from "../lib/retry-after";
 import { HttpError } from "./errors";
 
 /** A token, or a function returning the current one (called before every request, so it may refresh). */
@@ -29,15 +30,6 @@ export function withAuth(headers: Record<string, string>, token: string | undefi
   return token ? { ...headers, Authorization: `Bearer ${token}` } : headers;
 }
 
-/** Parses `Retry-After` (seconds or an HTTP date) into ms. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /** Builds an HttpError from a non-success response, reading the service's `{"error":{code,message}}` body. */
 export async function httpError(response: Response): Promise<HttpError> {
   let code: string | undefined;
@@ -49,5 +41,10 @@ export async function httpError(response: Response): Promise<HttpError> {
   } catch {
     // Not the service's JSON error (a proxy's page, an empty body): the status says enough.
   }
-  return new HttpError(response.status, message, code, retryAfterMs(response.headers.get("Retry-After")));
+  return new HttpError(
+    response.status,
+    message,
+    code,
+    parseRetryAfter(response.headers.get("Retry-After"), Date.now()),
+  );
 }

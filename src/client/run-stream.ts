@@ -3,8 +3,10 @@
  * backoff from the last delivered id, hands each event to the app exactly once and in order,
  * keeps the reconstructed view, and verifies it at `run_complete`.
  */
+
+import { sleep } from "../lib/sleep";
 import type { StreamEvent } from "../protocol/events";
-import { type BackoffOptions, backoffDelay, sleep } from "./backoff";
+import { type BackoffOptions, backoffDelay } from "./backoff";
 import { ClientError, isRetryable, toClientError } from "./errors";
 import { type ClientHandlers, Emitter, type HandlerName } from "./handlers";
 import { type RunResult, RunTracker } from "./run-tracker";

@@ -2,7 +2,8 @@
  * The built-in demo model: deterministic, plausible text streamed token by token at a set pace,
  * so the service runs offline with no key. The same request always yields the same text.
  */
-import { type ChatRequest, type LlmProvider, sleep } from "./provider";
+import { sleep } from "../lib/sleep";
+import type { ChatRequest, LlmProvider } from "./provider";
 
 /** Name the demo model reports in events. */
 export const DEMO_MODEL = "demo";

@@ -3,7 +3,9 @@
  * how long to wait (exponential backoff with jitter, or what `Retry-After` asks), and how to read
  * `Retry-After`. The loop that applies it lives in src/agents/agent-runner.ts.
  */
+
 import type { Config } from "../env";
+import { parseRetryAfter } from "../lib/retry-after";
 import { ERROR_TYPES } from "../protocol/events";
 import { LlmError } from "./errors";
 
@@ -48,17 +50,6 @@ export function backoffMs(policy: RetryPolicy, retry: number, random: () => numb
   const exponential = policy.baseMs * policy.factor ** Math.max(0, retry - 1);
   const capped = Math.min(policy.maxDelayMs, exponential);
   return Math.round(capped / 2 + (random() * capped) / 2);
-}
-
-/** Parses a `Retry-After` value (delta-seconds or an HTTP date) into ms from `now`. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  const text = value?.trim();
-  if (!text) return undefined;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  // Date.parse reads "-3" as a year: an HTTP date always names its month.
-  if (!/[a-z]{3}/i.test(text)) return undefined;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /**

@@ -12,7 +12,6 @@ export const ERRORS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  method_not_allowed: 405,
   run_active: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -155,8 +155,3 @@ export type StreamEvent<T extends EventType = EventType> = {
     payload: PayloadMap[K];
   };
 }[T];
-
-/** True for the event that ends a run's stream. */
-export function isTerminal(event: Pick<StreamEvent, "event_type">): boolean {
-  return event.event_type === EVENT_TYPES.RUN_COMPLETE;
-}

@@ -44,8 +44,8 @@ export class FanOut {
 
   /**
    * Resolves at the next wake-up, or after `timeoutMs` with `false`. One timer serves every
-   * parked reader: with a timer per reader, set and cleared at every batch, setTimeout and
-   * clearTimeout were 12% of the object's time fanning out to 400 readers (docs/performance.md).
+   * parked reader: a timer per reader, set and cleared at every batch, was a large share of the
+   * fan-out's cost with hundreds of readers (docs/performance.md has the profile).
    */
   wait(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {

@@ -8,8 +8,8 @@ import type { SessionStore } from "./session-store";
 
 /**
  * Opening an event stream extends the session's life, but at most this often: each extension is
- * a storage write, and the stream's first bytes wait for it to commit (a commit was 3-6 ms of a
- * 25 ms replay in the bench). A session may so expire up to this much before TTL after a read.
+ * a storage write, and the stream's first bytes wait for it to commit (docs/performance.md has
+ * what that cost a replay). A session may so expire up to this much before TTL after a read.
  */
 export const READ_TOUCH_INTERVAL_MS = 60_000;
 

@@ -1,7 +1,6 @@
 /** The client's pure parts: sequencer, wire parsing, backoff, run view and integrity check. */
 import { describe, expect, it } from "vitest";
 import { backoffDelay, DEFAULT_BACKOFF } from "../../src/client/backoff";
-import { retryAfterMs } from "../../src/client/http";
 import { IntegrityChecker } from "../../src/client/integrity";
 import { RunViewBuilder } from "../../src/client/run-view";
 import { EventSequencer } from "../../src/client/sequencer";
@@ -78,13 +77,6 @@ describe("backoff", () => {
     expect(backoffDelay(1, { ...options, initialMs: 0 }, 1000)).toBe(0);
     expect(backoffDelay(2, { ...DEFAULT_BACKOFF, jitter: 0.5 }, 1000, undefined, () => 1)).toBe(1000);
     expect(backoffDelay(1, options, 1000, 5000)).toBe(5000);
-  });
-
-  it("reads Retry-After in seconds or as a date", () => {
-    expect(retryAfterMs("3")).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(retryAfterMs("soon")).toBeUndefined();
-    expect(retryAfterMs(null)).toBeUndefined();
   });
 });
 

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseRetryAfter } from "../../src/lib/retry-after";
 import { LlmError } from "../../src/llm/errors";
-import {
-  backoffMs,
-  decideRetry,
-  isRetryable,
-  parseRetryAfter,
-  type RetryPolicy,
-  retryAfterFromHeaders,
-} from "../../src/llm/retry";
+import { backoffMs, decideRetry, isRetryable, type RetryPolicy, retryAfterFromHeaders } from "../../src/llm/retry";
 import { ERROR_TYPES } from "../../src/protocol/events";
 
 const policy: RetryPolicy = { maxRetries: 3, baseMs: 1000, factor: 2, maxDelayMs: 30_000, fallbackModel: "" };
