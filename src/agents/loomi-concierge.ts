@@ -5,7 +5,7 @@
  */
 
 import type { ChatMessage } from "../llm/provider";
-import { EVENT_TYPES, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
+import { EVENT_TYPES, type PlannedAgent, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
 import { runAgent } from "./agent-runner";
 import { AgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
@@ -29,6 +29,13 @@ const HANDOFF = /\b(write|draft|compose|create|generate|rewrite)\b/i;
 
 export function wantsSpecialist(message: string): boolean {
   return HANDOFF.test(message);
+}
+
+/** A turn plans the concierge, and the specialist when the message asks for content. */
+export function planLoomi(message: string): PlannedAgent[] {
+  const concierge = { name: CONCIERGE.name, task: CONCIERGE.task, uses: [], required: true };
+  if (!wantsSpecialist(message)) return [concierge];
+  return [concierge, { name: SPECIALIST.name, task: SPECIALIST.task, uses: [CONCIERGE.name], required: true }];
 }
 
 function progress(ctx: RunContext, done: number, total: number, stage: string): void {

@@ -3,7 +3,7 @@
  * the outputs it depends on. Agents in one step run in parallel with their failures isolated:
  * an optional agent's failure makes the run partial; a required agent's failure fails it.
  */
-import { EVENT_TYPES, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
+import { EVENT_TYPES, type PlannedAgent, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
 import { runAgent } from "./agent-runner";
 import { AgentFailure, reportAgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
@@ -75,6 +75,11 @@ export const NOVA3_STEPS: Nova3Agent[][] = [
 
 /** Every Nova3 agent name, in pipeline order. */
 export const NOVA3_AGENTS = NOVA3_STEPS.flat().map((a) => a.name);
+
+/** Every Nova3 run plans the whole pipeline. */
+export function planNova3(): PlannedAgent[] {
+  return NOVA3_STEPS.flat().map(({ name, task, uses, required }) => ({ name, task, uses, required }));
+}
 
 function contextFor(ctx: RunContext, spec: Nova3Agent): string {
   const parts = spec.uses

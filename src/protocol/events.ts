@@ -66,10 +66,21 @@ export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
 /** Agent name used for events that belong to the run rather than one agent. */
 export const SUPERVISOR = "supervisor";
 
+/** An agent a run plans to run, as `run_start` announces it: enough for a UI to draw the pipeline. */
+export interface PlannedAgent {
+  name: string;
+  /** What the agent does (the same text as its `agent_start.task_description`). */
+  task: string;
+  /** Agents whose output it uses: it starts after they complete. */
+  uses: string[];
+  /** A required agent's failure fails the run; an optional one's makes it partial. */
+  required: boolean;
+}
 export interface RunStartPayload {
   mode: Mode;
   model: string;
-  agents: string[];
+  /** Every agent the run plans to run, in the order they start. */
+  agents: PlannedAgent[];
 }
 export interface AgentStartPayload {
   status: "started";

@@ -3,6 +3,7 @@
  * the object class hands it storage and alarm functions, so all of it is testable as is.
  */
 
+import { planFor } from "../agents/pipelines";
 import type { Pipeline } from "../agents/run-context";
 import { newRunRecord, type RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
@@ -106,7 +107,7 @@ export class Session {
     writer.emit(record.run_id, {
       event_type: EVENT_TYPES.RUN_START,
       agent_source: SUPERVISOR,
-      payload: { mode: input.mode, model: this.#host.llm.defaultModel, agents: [] },
+      payload: { mode: input.mode, model: this.#host.llm.defaultModel, agents: planFor(input.mode, input.message) },
     });
     this.#launch(record, stores, { pipeline });
     this.#touch(store);

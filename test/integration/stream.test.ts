@@ -31,6 +31,21 @@ describe("POST /novachat streams a run end to end", () => {
     // Every agent ran, in order, and the text rebuilt from chunks is the text each one announced.
     const started = events.filter((e) => e.event_type === EVENT_TYPES.AGENT_START).map((e) => e.agent_source);
     expect([...started].sort()).toEqual([...NOVA3_AGENTS].sort());
+
+    // run_start announced the whole pipeline before the first token: every agent, what it uses,
+    // and each one started only after everything it uses had completed.
+    const plan = (events[0] as StreamEvent<"run_start">).payload.agents;
+    expect(plan.map((a) => a.name)).toEqual(NOVA3_AGENTS);
+    expect(plan.find((a) => a.name === "content_agent")).toMatchObject({
+      uses: ["requirement_analyzer", "strategy_generator", "insight_agent", "profile_agent"],
+      required: true,
+    });
+    expect(plan.find((a) => a.name === "insight_agent")?.required).toBe(false);
+    const at = (type: string, agent: string) =>
+      events.findIndex((e) => e.event_type === type && e.agent_source === agent);
+    for (const agent of plan) {
+      for (const used of agent.uses) expect(at("agent_complete", used)).toBeLessThan(at("agent_start", agent.name));
+    }
     expect(findIntegrityMismatches(events)).toEqual([]);
     const texts = reconstructTexts(events);
     expect(last.payload.content).toBe(texts.optimization_agent);
@@ -84,5 +99,18 @@ describe("POST /novachat streams a run end to end", () => {
     expect(ra.events.length).toBeGreaterThan(10);
     expect(ra.messages).toEqual(rb.messages);
     expect(ra.events.map((e) => e.id)).toEqual(range(1, ra.events.length));
+  });
+});
+
+describe("POST /loomichat announces its turn's agents", () => {
+  it.each([
+    ["hello there", ["loomi_concierge"]],
+    ["please write a tagline", ["loomi_concierge", "content_agent"]],
+  ])("%s plans %j, and those are the agents that run", async (message, planned) => {
+    const { events } = await readSse(await postChat("loomichat", { message }));
+    const plan = (events[0] as StreamEvent<"run_start">).payload.agents;
+    expect(plan.map((a) => a.name)).toEqual(planned);
+    const started = events.filter((e) => e.event_type === EVENT_TYPES.AGENT_START).map((e) => e.agent_source);
+    expect(started).toEqual(planned);
   });
 });
