@@ -64,7 +64,7 @@ export const CONFIG_FIELDS = {
   heartbeatMs: integer(
     "HEARTBEAT_MS",
     { default: 15_000, min: 100, max: 300_000 },
-    "Longest silence on an open event stream before a `: heartbeat` comment, ms.",
+    "Longest silence on an open event stream before a `: heartbeat` comment, ms; an idle stream renews its lease no more often.",
   ),
   sseRetryMs: integer(
     "SSE_RETRY_MS",
@@ -99,7 +99,7 @@ export const CONFIG_FIELDS = {
   runStallMs: integer(
     "RUN_STALL_MS",
     { default: 90_000, min: 1000, max: 3_600_000 },
-    "A run whose session logs nothing for this long is stalled, ms: its object is restarted and the run resumes from its checkpoint (src/session/run-watchdog.ts).",
+    "A run whose session logs nothing for this long is stalled, ms: its object is restarted and the run resumes from its checkpoint (src/session/run-watchdog.ts). Must exceed a healthy run's longest silence (config-schema.ts).",
   ),
   llmProvider: choice(
     "LLM_PROVIDER",
@@ -147,7 +147,7 @@ export const CONFIG_FIELDS = {
   streamLeaseSeconds: integer(
     "STREAM_LEASE_SECONDS",
     { default: 60, min: 1, max: 3600 },
-    "Lifetime of a stream lease, s: an open stream renews it; a dead one stops counting after this.",
+    "Lifetime of a stream lease, s: an open stream renews it; a dead one stops counting after this. Must exceed twice HEARTBEAT_MS (config-schema.ts).",
   ),
   maxBodyBytes: integer(
     "MAX_BODY_BYTES",

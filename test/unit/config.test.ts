@@ -1,8 +1,9 @@
 /**
  * The settings schema (src/config/): defaults inside their own ranges, bad values refused with a
- * message naming the setting and what it accepts.
+ * message naming the setting and what it accepts, and the rules between settings.
  */
 import { describe, expect, it } from "vitest";
+import { LEASE_MIN_HEARTBEATS } from "../../src/config/config-schema";
 import { SETTINGS } from "../../src/config/fields";
 import { CONFIG_FIELDS } from "../../src/config/settings";
 import { ConfigError, DEFAULTS, loadAccessConfig, loadConfig, validateSettings } from "../../src/env";
@@ -79,5 +80,33 @@ describe("settings", () => {
     });
     expect(loadAccessConfig({ AUTH_SECRET: " spaced " }).authSecret).toBe(" spaced ");
     expect(refusal({ BENCH_ROUTES: "yes" })).toMatch(/BENCH_ROUTES must be on or off/);
+  });
+});
+
+describe("rules between settings", () => {
+  it("refuse a stream lease that an open stream's heartbeat-paced renewals cannot keep alive", () => {
+    expect(LEASE_MIN_HEARTBEATS).toBe(2);
+    expect(refusal({ STREAM_LEASE_SECONDS: "30", HEARTBEAT_MS: "15000" })).toBe(
+      "invalid configuration: STREAM_LEASE_SECONDS (30 s) must be more than 2 x HEARTBEAT_MS (15000 ms): an idle open " +
+        "stream renews its lease only when it wakes for a heartbeat, so a shorter lease can lapse under a stream that is still open",
+    );
+    expect(refusal({ STREAM_LEASE_SECONDS: "2" })).toMatch(/STREAM_LEASE_SECONDS \(2 s\).*HEARTBEAT_MS \(15000 ms\)/);
+    expect(refusal({ STREAM_LEASE_SECONDS: "31", HEARTBEAT_MS: "15000" })).toBe("");
+    expect(refusal({ STREAM_LEASE_SECONDS: "2", HEARTBEAT_MS: "500" })).toBe("");
+  });
+
+  it("refuse a run watchdog that would restart a run waiting out a backoff and a slow first chunk", () => {
+    expect(refusal({ RUN_STALL_MS: "5000" })).toBe(
+      "invalid configuration: RUN_STALL_MS (5000 ms) must be more than a healthy run's longest silence, " +
+        "LLM_RETRY_MAX_MS + LLM_IDLE_TIMEOUT_MS + CHUNK_MAX_MS + WRITE_BATCH_MS = 60510 ms: " +
+        "the watchdog would restart runs that are only waiting",
+    );
+    expect(refusal({ RUN_STALL_MS: "60510" })).toMatch(/RUN_STALL_MS/);
+    expect(refusal({ RUN_STALL_MS: "60511" })).toBe("");
+    expect(refusal({ RUN_STALL_MS: "5000", LLM_IDLE_TIMEOUT_MS: "2000", LLM_RETRY_MAX_MS: "1000" })).toBe("");
+  });
+
+  it("hold for the defaults", () => {
+    expect(refusal({})).toBe("");
   });
 });
