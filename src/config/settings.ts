@@ -164,4 +164,9 @@ export const CONFIG_FIELDS = {
     { default: 86_400, min: 60, max: 2_592_000 },
     "Longest life of a read token, s; it also dies with its session.",
   ),
+  loomiHistoryChars: integer(
+    "LOOMI_HISTORY_CHARS",
+    { default: 24_000, min: 0, max: 1_000_000 },
+    "Most characters of earlier turns one Loomi request carries upstream: the newest exchanges, whole; older ones are left out. 0 = none.",
+  ),
 };
