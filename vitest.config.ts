@@ -95,6 +95,8 @@ export default defineConfig({
                 RUN_RATE_PER_MINUTE: "6",
                 RUN_BURST: "6",
                 STREAM_LEASE_SECONDS: "2",
+                // Short leases need frequent heartbeats: an idle stream renews only when it wakes.
+                HEARTBEAT_MS: "500",
               },
             },
           }),

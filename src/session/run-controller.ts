@@ -88,7 +88,8 @@ export class ActiveRun {
       modelFor: (agent) => modelFor(deps.config, deps.llm, agent),
       emit,
       checkpoint: save,
-      history: () => deps.store.listTurns(),
+      history: () => deps.store.newestTurns(),
+      historyChars: deps.config.loomiHistoryChars,
     };
     let status: RunStatus;
     try {

@@ -54,11 +54,11 @@ export class SessionStore {
     this.#sql.exec("INSERT INTO turns (run_id, role, content) VALUES (?, ?, ?)", runId, role, content);
   }
 
-  /** The conversation so far, oldest first. */
-  listTurns(): { role: "user" | "assistant"; content: string }[] {
-    return this.#sql
-      .exec<{ role: "user" | "assistant"; content: string }>("SELECT role, content FROM turns ORDER BY seq")
-      .toArray();
+  /** The conversation so far, newest first, as a lazy cursor: a reader that stops early reads no older rows. */
+  newestTurns(): Iterable<{ role: "user" | "assistant"; content: string }> {
+    return this.#sql.exec<{ role: "user" | "assistant"; content: string }>(
+      "SELECT role, content FROM turns ORDER BY seq DESC",
+    );
   }
 
   getMeta(key: string): string | undefined {

@@ -47,6 +47,12 @@ beforeAll(async () => {
       RUN_BURST: "500",
       RUN_STALL_MS: String(RUN_STALL_MS),
       STREAM_LEASE_SECONDS: String(STREAM_LEASE_SECONDS),
+      // What the configuration requires of these limits (src/config/config-schema.ts): a lease
+      // above two heartbeats, and a watchdog above a healthy run's longest silence. The demo model
+      // never stalls or fails, so the LLM timeouts only have to be short enough to allow that.
+      HEARTBEAT_MS: "5000",
+      LLM_IDLE_TIMEOUT_MS: "2000",
+      LLM_RETRY_MAX_MS: "1000",
     },
     (line) => {
       if (line.includes('"event":"run_stalled"')) stalledRuns++;
