@@ -13,7 +13,7 @@ import type { Transport } from "./transport";
 import { type WebSocketConstructor, webSocketTransport } from "./websocket-transport";
 
 export interface ClientOptions {
-  /** Service URL; defaults to the page's origin in a browser. */
+  /** Service URL; defaults to the page's origin in a browser. Its path, if any, prefixes every route. */
   baseUrl?: string;
   /** Bearer token (or a function returning the current one), sent as `Authorization` on every fetch. */
   token?: TokenSource;
