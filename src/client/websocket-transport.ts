@@ -10,6 +10,7 @@
 import { WS_CLOSE, WS_PING, WS_PONG } from "../protocol/ws";
 import { ClientError } from "./errors";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./fetch-transport";
+import { serviceUrl } from "./http";
 import type { ConnectionEnd, ConnectRequest, Transport, TransportSink } from "./transport";
 import { parseSocketMessage } from "./wire";
 
@@ -47,7 +48,7 @@ const OPEN = 1;
 
 /** The socket URL of a request: `/sessions/:id/ws` with the resume point and the read token of `events_url`. */
 export function socketUrlFor(request: ConnectRequest): string {
-  const url = new URL(`sessions/${encodeURIComponent(request.sessionId)}/ws`, request.baseUrl);
+  const url = new URL(serviceUrl(request.baseUrl, `/sessions/${encodeURIComponent(request.sessionId)}/ws`));
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("last_event_id", String(request.afterId));
   const token = request.eventsUrl ? new URL(request.eventsUrl).searchParams.get("token") : null;

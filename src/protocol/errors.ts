@@ -18,6 +18,8 @@ export const ERRORS = {
   upgrade_required: 426,
   rate_limited: 429,
   not_configured: 503,
+  /** A development-only configuration (the published dev secret, DEV_TOKENS) asked to serve another machine. */
+  insecure_config: 503,
 } as const;
 export type ErrorCode = keyof typeof ERRORS;
 

@@ -7,7 +7,7 @@ import { createParser } from "eventsource-parser";
 import type { EventSourceConstructor, EventSourceLike } from "../../src/client";
 import type { FakeServer } from "./fake-server";
 
-export function fakeEventSource(server: FakeServer, urls: string[] = []): EventSourceConstructor {
+export function fakeEventSource(server: Pick<FakeServer, "fetch">, urls: string[] = []): EventSourceConstructor {
   return class FakeEventSource implements EventSourceLike {
     readyState = 0;
     onopen: ((event: Event) => void) | null = null;
