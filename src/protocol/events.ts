@@ -124,7 +124,8 @@ export interface ErrorPayload {
   fallback_model?: string;
 }
 export interface AgentSummary {
-  status: "pending" | "running" | "completed" | "failed" | "skipped";
+  /** `cancelled`: the run was cancelled while the agent worked. A finished run has no agent `pending` or `running`. */
+  status: "pending" | "running" | "completed" | "failed" | "skipped" | "cancelled";
   chars: number;
   model?: string;
 }

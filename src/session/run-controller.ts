@@ -5,6 +5,7 @@
  */
 
 import { errorMessage, errorType } from "../agents/failures";
+import { finalAgentStates } from "../agents/final-states";
 import { pipelineFor } from "../agents/pipelines";
 import type { Pipeline, RunContext } from "../agents/run-context";
 import type { RunRecord } from "../agents/run-record";
@@ -115,6 +116,7 @@ export class ActiveRun {
       }
     }
     const agents: Record<string, AgentSummary> = {};
+    run.agents = finalAgentStates(run.agents, status);
     for (const [name, state] of Object.entries(run.agents)) {
       agents[name] = { status: state.status, chars: state.text.length, model: state.model };
     }
