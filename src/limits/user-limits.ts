@@ -41,6 +41,13 @@ export type LimitName = (typeof LIMITS)[keyof typeof LIMITS];
 /** Retry-After for a session that has all the readers it may have: readers leave when runs end. */
 export const SESSION_BUSY_RETRY_SECONDS = 5;
 
+/**
+ * Retry-After for a user with all the active runs they may have. A run's slot frees when the run
+ * ends, which can be any moment: the lease's lifetime (RUN_LEASE_MS) only bounds a run whose object
+ * died, so it would make a client wait a minute and a half for a slot that is usually free in seconds.
+ */
+export const RUN_SLOT_RETRY_SECONDS = 5;
+
 export type Admission = { ok: true } | { ok: false; limit: LimitName; max: number; retryAfterSeconds: number };
 
 export interface RunRequest {
@@ -63,7 +70,8 @@ export class UserLimits {
 
   /**
    * Takes a lease of `kind` unless `max` are live. Taking an id that is already held renews it
-   * (a retried RPC must not count twice). Refused: retry when the soonest lease would expire.
+   * (a retried RPC must not count twice). Refused: retry when the soonest lease would expire, or
+   * for runs, which free their slot when they end, after RUN_SLOT_RETRY_SECONDS if that is sooner.
    */
   acquire(kind: LeaseKind, id: string, max: number, ttlMs: number): Admission {
     const now = this.#now();
@@ -73,7 +81,9 @@ export class UserLimits {
       if (live.length >= max) {
         const soonest = Math.min(...live.map((lease) => lease.expiresAt), now + ttlMs);
         const limit = kind === "stream" ? LIMITS.STREAMS_PER_USER : LIMITS.RUNS_PER_USER;
-        return { ok: false, limit, max, retryAfterSeconds: toSeconds(soonest - now) };
+        const expires = toSeconds(soonest - now);
+        const retryAfterSeconds = kind === "run" ? Math.min(RUN_SLOT_RETRY_SECONDS, expires) : expires;
+        return { ok: false, limit, max, retryAfterSeconds };
       }
     }
     this.#store.put({ id, kind, expiresAt: now + ttlMs });

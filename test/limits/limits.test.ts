@@ -6,6 +6,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { loadConfig } from "../../src/env";
+import { RUN_SLOT_RETRY_SECONDS } from "../../src/limits/user-limits";
 import { userLimitsStub } from "../../src/limits/user-limits-object";
 import { type Auth, api, postChat, startDetached, waitIdle } from "../helpers/api";
 
@@ -163,7 +164,8 @@ describe("limits", () => {
     const first = await startDetached("novachat", { message: "1" }, auth);
     const second = await startDetached("novachat", { message: "2" }, auth);
     const third = await postChat("novachat", { message: "3" }, { Accept: "application/json" }, auth);
-    await expect429(third, /active runs for this user \(limit 2\)/);
+    // A slot frees when a run ends: retry soon, not after the run lease's lifetime.
+    expect(await expect429(third, /active runs for this user \(limit 2\)/)).toBe(RUN_SLOT_RETRY_SECONDS);
     expect((await userLimitsStub(env, name).counts()).run).toBe(2);
     // A refused start into an existing session leaves it as it was.
     await expect429(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { takeToken } from "../../src/limits/token-bucket";
-import { LIMITS, UserLimits } from "../../src/limits/user-limits";
+import { LIMITS, RUN_SLOT_RETRY_SECONDS, UserLimits } from "../../src/limits/user-limits";
 import { MemoryLeaseStore } from "../helpers/memory-lease-store";
 
 function setup() {
@@ -86,6 +86,19 @@ describe("UserLimits run starts", () => {
     expect(busy.ok === false && busy.limit).toBe(LIMITS.RUNS_PER_USER);
     const fast = limits.startRun({ runId: "3", maxRuns: 5, ttlMs: TTL, rate });
     expect(fast).toEqual({ ok: false, limit: LIMITS.RUN_RATE, max: 2, retryAfterSeconds: 10 });
+  });
+
+  it("asks a refused start to retry when a run may have ended, not after a run lease's lifetime", () => {
+    const { clock, limits } = setup();
+    const lease = 90_000;
+    expect(limits.startRun({ runId: "1", maxRuns: 1, ttlMs: lease, rate }).ok).toBe(true);
+    // A slot frees when a run ends, at any moment: never the lease's 90 s.
+    const busy = limits.startRun({ runId: "2", maxRuns: 1, ttlMs: lease, rate });
+    expect(busy).toEqual({ ok: false, limit: LIMITS.RUNS_PER_USER, max: 1, retryAfterSeconds: RUN_SLOT_RETRY_SECONDS });
+    // A lease nobody renews (its object died) frees the slot sooner still: retry then.
+    clock.now += lease - 2_000;
+    const soon = limits.acquire("run", "3", 1, lease);
+    expect(soon.ok === false && soon.retryAfterSeconds).toBe(2);
   });
 
   it("refills the bucket over time", () => {
