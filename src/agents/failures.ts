@@ -6,14 +6,19 @@
 import { ERROR_TYPES, EVENT_TYPES, type EventDraft } from "../protocol/events";
 import type { RunContext } from "./run-context";
 
-/** Thrown when a required agent failed for good: the run fails. */
+/**
+ * Thrown when a required agent failed for good: the run fails, classified as the agent's failure
+ * was (a wrong URL fails the run as `config_error`, not as an unclassified `agent_error`).
+ */
 export class AgentFailure extends Error {
+  readonly errorType: string;
   constructor(
     readonly agent: string,
     readonly reason: unknown,
   ) {
     super(`required agent ${agent} failed: ${errorMessage(reason)}`);
     this.name = "AgentFailure";
+    this.errorType = errorType(reason);
   }
 }
 

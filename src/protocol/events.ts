@@ -46,8 +46,13 @@ export const ERROR_TYPES = {
   STALL: "stall",
   /** A chunk that is not a valid `chat.completion.chunk`; retried. */
   MALFORMED: "malformed",
-  /** HTTP 401/403 or no API key: never retried. */
+  /** HTTP 401/403 or no API key: a configuration error (OPENAI_API_KEY), never retried. */
   AUTH: "auth",
+  /**
+   * HTTP 404: no such endpoint or model, a configuration error (OPENAI_BASE_URL, LLM_MODEL); the
+   * message names the URL called. Never retried.
+   */
+  CONFIG_ERROR: "config_error",
   /** HTTP 400 and other 4xx: the request itself is wrong, never retried. */
   BAD_REQUEST: "bad_request",
   /** The provider stopped with `finish_reason: "content_filter"`: never retried. */
@@ -58,7 +63,10 @@ export const ERROR_TYPES = {
   INTERRUPTED: "interrupted",
   /** The run was interrupted by restarts too often and is given up. */
   RESUME_LIMIT: "resume_limit",
-  /** Any other failure (a bug, or a required agent failing the run). */
+  /**
+   * A failure nothing classified: a bug. (A required agent failing the run is reported by the
+   * supervisor with that agent's own `error_type`.)
+   */
   AGENT_ERROR: "agent_error",
 } as const;
 export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
