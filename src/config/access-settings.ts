@@ -4,7 +4,7 @@
  * with the tunables.
  */
 import { z } from "zod";
-import { list, onOff, optionalText, secretText } from "./fields";
+import { onOff, optionalText, originList, secretText } from "./fields";
 
 /** The fields of `AccessConfig`. */
 export const ACCESS_FIELDS = {
@@ -14,7 +14,10 @@ export const ACCESS_FIELDS = {
   ),
   issuer: optionalText("AUTH_ISSUER", "Required `iss` claim of user tokens, when set."),
   audience: optionalText("AUTH_AUDIENCE", "Required `aud` claim of user tokens, when set."),
-  corsOrigins: list("CORS_ORIGINS", "Origins allowed by CORS, comma-separated; `*` only when set so; unset = none."),
+  corsOrigins: originList(
+    "CORS_ORIGINS",
+    "Origins allowed by CORS, comma-separated; `http://localhost:*` = any port; `*` only when set so; unset = none.",
+  ),
   devTokens: onOff("DEV_TOKENS", "`on`: `GET /dev/token` exists, on localhost only. Local development only."),
 };
 

@@ -5,6 +5,7 @@
  * var name and description are registered with its schema, so the schema is its one definition.
  */
 import { z } from "zod";
+import { isOriginPattern } from "../lib/origin-patterns";
 
 /** What the schema keeps about a setting besides its type. */
 export interface SettingMeta {
@@ -128,6 +129,14 @@ export function list(env: string, description: string) {
       .filter((item) => item !== ""),
   );
   return z.preprocess(asText, items).register(SETTINGS, { env, description });
+}
+
+/** A comma-separated list of CORS origin patterns (src/lib/origin-patterns.ts); [] when unset. */
+export function originList(env: string, description: string) {
+  const error =
+    "must be a comma-separated list of origins (https://app.example.com), origins on any port (http://localhost:*), or *";
+  const value = list(env, description).refine((items) => items.every(isOriginPattern), { error });
+  return value.register(SETTINGS, { env, description, accepts: "origins, *" });
 }
 
 /** Every var `<prefix><AGENT>` with a non-blank value, keyed by the lower-cased agent name. */
