@@ -1,17 +1,20 @@
 /**
  * Bundles the demo page's script, src/demo/main.ts (and the client library it imports), into
- * public/app.js with esbuild. wrangler runs it (wrangler.jsonc `build.command`) before
- * `wrangler dev` and `wrangler deploy`, so the bundle is built, never committed. The file is
- * replaced atomically (write, then rename), so a server reading it never sees half a bundle.
+ * public/app.js with esbuild, so the bundle is built, never committed. `npm run dev` builds it and
+ * rebuilds it as its sources change (scripts/dev.mjs), `npm run deploy` builds it before uploading,
+ * `npm run build:demo` (this file run directly) builds it once. The file is replaced atomically
+ * (write, then rename), so a server reading it never sees half a bundle, and only when it changed,
+ * so a running server's asset watcher sees no change that is none.
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outfile = `${root}public/app.js`;
 
-const result = await build({
+/** The esbuild options of the bundle (`write: false`: writeBundle writes it). */
+export const DEMO_BUILD = {
   absWorkingDir: root,
   entryPoints: ["src/demo/main.ts"],
   outfile,
@@ -23,7 +26,21 @@ const result = await build({
   legalComments: "none",
   logLevel: "warning",
   write: false,
-});
-const temporary = `${outfile}.${process.pid}.tmp`;
-writeFileSync(temporary, result.outputFiles[0].contents);
-renameSync(temporary, outfile);
+};
+
+/** Replaces public/app.js with `contents` unless it already holds them; returns whether it wrote. */
+export function writeBundle(contents) {
+  if (existsSync(outfile) && Buffer.from(contents).equals(readFileSync(outfile))) return false;
+  const temporary = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, outfile);
+  return true;
+}
+
+/** Builds the bundle once. */
+export async function buildDemo() {
+  const result = await build(DEMO_BUILD);
+  writeBundle(result.outputFiles[0].contents);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDemo();

@@ -2,7 +2,7 @@
 /**
  * `npm run deploy [-- <wrangler deploy options>]`: refuses a configuration for local development
  * (DEV_TOKENS on, the published dev secret, AUTH_SECRET as a plain var) before anything is
- * uploaded, then runs `wrangler deploy` with the same options.
+ * uploaded, then bundles the demo page and runs `wrangler deploy` with the same options.
  *
  * The settings checked are the ones wrangler would upload: the vars of the wrangler configuration
  * for the chosen environment, read by wrangler's own reader (so wrangler.toml, wrangler.jsonc or
@@ -16,6 +16,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { unstable_readConfig } from "wrangler";
+import { buildDemo } from "./build-demo.mjs";
 import { deployRefusals, optionValue, parseSecretsFile, varsFromArgs } from "./deploy-check.mjs";
 import { devSecret } from "./dev-config.mjs";
 
@@ -52,6 +53,8 @@ if (reasons.length > 0) {
   process.exit(1);
 }
 
+// The demo page's bundle is built here, not by a wrangler build step (see scripts/dev.mjs).
+await buildDemo();
 const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 const result = spawnSync(process.execPath, [wrangler, "deploy", ...argv], { stdio: "inherit" });
 process.exit(result.status ?? 1);
