@@ -1,6 +1,6 @@
 /**
  * Configuration: every tunable setting, its default and its parsing, in one place.
- * Values come from `wrangler.jsonc` vars, `.dev.vars` locally, or secrets in production.
+ * Values come from `wrangler.toml` vars, `.dev.vars` locally, or secrets in production.
  */
 
 /** Which language model backs the agents (see docs/llm.md). */
