@@ -1,6 +1,6 @@
 /**
  * Bundles the demo page's script, src/demo/main.ts (and the client library it imports), into
- * public/app.js with esbuild. wrangler runs it (wrangler.jsonc `build.command`) before
+ * public/app.js with esbuild. wrangler runs it (wrangler.toml `build.command`) before
  * `wrangler dev` and `wrangler deploy`, so the bundle is built, never committed. The file is
  * replaced atomically (write, then rename), so a server reading it never sees half a bundle.
  */

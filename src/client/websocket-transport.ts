@@ -81,7 +81,7 @@ export function webSocketTransport(options: WebSocketTransportOptions = {}): Tra
   return {
     name: "websocket",
     connect(request: ConnectRequest, sink: TransportSink): Promise<ConnectionEnd> {
-      const Impl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      const Impl = options.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
       if (!Impl) return Promise.reject(new ClientError("protocol", "WebSocket is not available here"));
       return new Promise<ConnectionEnd>((resolve, reject) => {
         if (request.signal.aborted) return reject(request.signal.reason);

@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parse } from "smol-toml";
 import { TEST_AUTH_SECRET } from "./auth";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -18,16 +19,15 @@ const TEST_CONFIG = resolve(ROOT, "wrangler.test.json");
 /**
  * A test server must not restart under a running test: the custom build (the demo page bundle)
  * watches src/ and restarts `wrangler dev` on any change it sees. So the bundle is built once
- * here, and the server runs from a copy of wrangler.jsonc without the build step.
+ * here, and the server runs from a copy of wrangler.toml without the build step (as JSON, which
+ * wrangler reads as well).
  */
 let prepared = false;
 function testConfig(): string {
   if (prepared) return TEST_CONFIG;
   prepared = true;
   execFileSync(process.execPath, [resolve(ROOT, "scripts/build-demo.mjs")], { cwd: ROOT, stdio: "inherit" });
-  const source = readFileSync(resolve(ROOT, "wrangler.jsonc"), "utf8");
-  // JSONC: drop whole-line comments (the config has no comment inside a string).
-  const config = JSON.parse(source.replace(/^\s*\/\/.*$/gm, "")) as Record<string, unknown>;
+  const config = parse(readFileSync(resolve(ROOT, "wrangler.toml"), "utf8"));
   delete config.build;
   const text = JSON.stringify(config, null, 2);
   // Rewriting an unchanged file would still look like a change to a running server's watcher.

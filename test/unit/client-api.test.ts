@@ -14,6 +14,7 @@ const nova = recording("nova3-run");
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe("client: authentication and starting", () => {
@@ -187,6 +188,8 @@ describe("client: close and cancel", () => {
 
 describe("client: handlers, view and integrity", () => {
   it("calls typed handlers per event type, and keeps delivering when one throws", async () => {
+    // Where the runtime has reportError (browsers, Deno), handler errors go there instead.
+    vi.stubGlobal("reportError", undefined);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const server = new FakeServer([nova]);
     const chunks: StreamEvent<"llm_chunk">[] = [];

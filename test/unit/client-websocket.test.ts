@@ -32,6 +32,7 @@ const lastIdOfMessage = (events: StreamEvent[], batch: number, messages: number)
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe("client: WebSocket transport", () => {
@@ -271,6 +272,8 @@ describe("client: WebSocket heartbeats", () => {
   });
 
   it("fails at once where there is no WebSocket", async () => {
+    // Node 22+ has a global WebSocket: take it away, as in a runtime without one.
+    vi.stubGlobal("WebSocket", undefined);
     const server = new FakeServer([nova]);
     const run = fakeClient(server, { transport: webSocketTransport() }).novachat("no WebSocket");
     await expect(run.done).rejects.toMatchObject({ code: "protocol", message: /not available/ });

@@ -33,7 +33,7 @@ export async function openDemo(context: BrowserContext, baseUrl: string): Promis
 /** The text each agent panel shows, by agent name. */
 export function shownTexts(page: Page): Promise<Record<string, string>> {
   return page.$$eval("[data-agent-text]", (elements) =>
-    Object.fromEntries(elements.map((e) => [(e as HTMLElement).dataset.agentText ?? "", e.textContent ?? ""])),
+    Object.fromEntries(elements.map((e) => [e.getAttribute("data-agent-text") ?? "", e.textContent ?? ""])),
   );
 }
 
