@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type WebSocketConstructor } from "../../src/client";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
+import { type DevServer, startDevServer } from "../helpers/dev-server";
+import { openSocket } from "../helpers/node-socket";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { type DevServer, startDevServer } from "../support/dev-server";
-import { openSocket } from "./support/node-socket";
+import { bearer } from "../helpers/tokens";
 
 const USER = "hibernation-test";
 

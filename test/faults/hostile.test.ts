@@ -1,8 +1,8 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { bearer } from "../helpers/tokens";
 import { record } from "./report";
 import { timedRun } from "./runs";
 

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
-import { bearer } from "../support/auth";
-import { type DevServer, freePort, startDevServer } from "../support/dev-server";
+import { type DevServer, freePort, startDevServer } from "../helpers/dev-server";
+import { bearer } from "../helpers/tokens";
 import { audit, readFrom } from "./follow";
 import { record } from "./report";
 

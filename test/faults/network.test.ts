@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createClient } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
+import { bearer } from "../helpers/tokens";
 import { audit } from "./follow";
 import { record } from "./report";
 import { type CutPlan, startProxy } from "./tcp-proxy";

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { openHeapInspector } from "../helpers/heap-inspector";
 import { type ReadSse, readSseInto } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { openHeapInspector } from "../support/inspector";
+import { bearer } from "../helpers/tokens";
 import { record } from "./report";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
@@ -12,7 +12,7 @@ const SESSIONS = 50;
 /** Longest any one request (including reading its whole body) may take before the soak fails. */
 const CALL_TIMEOUT_MS = 30_000;
 /**
- * The Worker's JS heap after a full GC (test/support/inspector.ts) may end at most this much above
+ * The Worker's JS heap after a full GC (test/helpers/heap-inspector.ts) may end at most this much above
  * where it was after the warm-up: the same 50 sessions are alive at both points, so what is
  * left above that is what the traffic leaked. About 1,000 runs pass in a 60 s soak, so this
  * catches a leak of ~10 KB a run. (workerd's RSS is reported, not judged: V8 and the allocator

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
 import type { StreamEvent } from "../../src/protocol/events";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
 import { type FakeOpenAi, startFakeOpenAi } from "../helpers/fake-openai";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
+import { bearer } from "../helpers/tokens";
 import { audit } from "./follow";
 import { record } from "./report";
 

@@ -2,9 +2,9 @@
  * The server's own account of a session, read from Node independently of the page: the stored
  * event log replayed over SSE and reconstructed per run, to compare with what the page shows.
  */
-import { EVENT_TYPES, type StreamEvent } from "../../../src/protocol/events";
-import { type AgentTexts, reconstructTexts } from "../../../src/protocol/reconstruct";
-import { readSse } from "../../helpers/sse";
+import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
+import { type AgentTexts, reconstructTexts } from "../../src/protocol/reconstruct";
+import { readSse } from "./sse";
 
 export interface ServerRun {
   runId: string;

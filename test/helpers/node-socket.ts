@@ -3,7 +3,7 @@
  * the browser's, plus the request headers a browser cannot send): records what the server sends.
  */
 import { WebSocket } from "undici";
-import type { StreamEvent } from "../../../src/protocol/events";
+import type { StreamEvent } from "../../src/protocol/events";
 
 export interface NodeSocket {
   ws: WebSocket;

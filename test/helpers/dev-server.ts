@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { TEST_AUTH_SECRET } from "./auth";
+import { TEST_AUTH_SECRET } from "./tokens";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
@@ -61,7 +61,7 @@ export interface DevServerOptions {
 export interface DevServer {
   url: string;
   port: number;
-  /** The Worker's DevTools inspector (see ./inspector.ts). */
+  /** The Worker's DevTools inspector (see ./heap-inspector.ts). */
   inspectorPort: number;
   /** Sends a signal to the whole process group (wrangler and workerd). */
   kill(signal?: NodeJS.Signals): Promise<void>;
