@@ -2,9 +2,9 @@ import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
+import { timedRun } from "../helpers/timed-run";
 import { bearer } from "../helpers/tokens";
-import { record } from "./report";
-import { timedRun } from "./runs";
 
 /** A well-behaved client's first event must arrive within this, ms, while the server is under attack. */
 const FIRST_EVENT_BUDGET_MS = 2000;

@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
+import { audit, readFrom } from "../helpers/delivery-audit";
 import { type DevServer, freePort, startDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
 import { bearer } from "../helpers/tokens";
-import { audit, readFrom } from "./follow";
-import { record } from "./report";
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 3);
 const VARS = { DEMO_TOKEN_DELAY_MS: "20", DEMO_TOKENS: "50" };

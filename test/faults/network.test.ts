@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createClient } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
+import { audit } from "../helpers/delivery-audit";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
 import { readSse } from "../helpers/sse";
+import { type CutPlan, startProxy } from "../helpers/tcp-proxy";
 import { bearer } from "../helpers/tokens";
-import { audit } from "./follow";
-import { record } from "./report";
-import { type CutPlan, startProxy } from "./tcp-proxy";
 
 const SCHEDULES = Number(process.env.FAULT_CUT_SCHEDULES ?? 50);
 const CONCURRENCY = 5;

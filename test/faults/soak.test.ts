@@ -2,10 +2,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
 import { openHeapInspector } from "../helpers/heap-inspector";
 import { type ReadSse, readSseInto } from "../helpers/sse";
 import { bearer } from "../helpers/tokens";
-import { record } from "./report";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const SESSIONS = 50;

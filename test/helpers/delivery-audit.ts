@@ -4,7 +4,7 @@
  */
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
-import { readSse } from "../helpers/sse";
+import { readSse } from "./sse";
 
 /** Reads `url` after `lastId` to the stream's end; an error (server gone) ends the read early. */
 export async function readFrom(
