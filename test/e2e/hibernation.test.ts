@@ -16,6 +16,7 @@ import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
 import { type DevServer, startDevServer } from "../helpers/dev-server";
 import { openSocket } from "../helpers/node-socket";
+import { sleep } from "../helpers/sleep";
 import { readSse } from "../helpers/sse";
 import { bearer } from "../helpers/tokens";
 
@@ -125,13 +126,13 @@ describe("WebSocket hibernation under wrangler dev", () => {
     let pingProven = false;
     let previous = woken.instance_started_at;
     for (let attempt = 0; attempt < 4 && !pingProven; attempt++) {
-      await new Promise((r) => setTimeout(r, QUIET_BEFORE_PING_MS));
+      await sleep(QUIET_BEFORE_PING_MS);
       const pongs = socket.texts.filter((t) => t === WS_PONG).length;
       const pingAt = Date.now();
       socket.ws.send(WS_PING);
       await socket.until(() => socket.texts.filter((t) => t === WS_PONG).length > pongs, 10_000);
       const pongAt = Date.now();
-      await new Promise((r) => setTimeout(r, 1500));
+      await sleep(1500);
       const snap = await snapshot(first.session_id);
       const started = Date.parse(snap.instance_started_at);
       // Still the instance from before the ping: it had not been evicted yet, so the look proves nothing; try again.

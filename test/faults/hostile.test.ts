@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
 import { record } from "../helpers/fault-report";
+import { sleep } from "../helpers/sleep";
 import { timedRun } from "../helpers/timed-run";
 import { bearer } from "../helpers/tokens";
 
@@ -58,7 +59,7 @@ it("keeps serving a well-behaved client under hostile connections", async () => 
   for (let i = 0; i < OVERSIZED_HEADERS; i++) {
     open(port, `GET /health HTTP/1.1\r\n${host}X-Big: ${"a".repeat(200_000)}\r\n\r\n`);
   }
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
 
   try {
     const underAttack = await timedRun(server.url, "during the attack", auth);

@@ -4,6 +4,7 @@ import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
 import { record } from "../helpers/fault-report";
 import { openHeapInspector } from "../helpers/heap-inspector";
+import { sleep } from "../helpers/sleep";
 import { type ReadSse, readSseInto } from "../helpers/sse";
 import { bearer } from "../helpers/tokens";
 
@@ -83,7 +84,7 @@ async function readAll(path: string, auth: Record<string, string>, maxEvents?: n
       const hung = error instanceof Error && /timeout|abort/i.test(`${error.name} ${error.message}`);
       if (!hung && attempt < MAX_READER_RESUMES) {
         resumedStreams++;
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
         continue;
       }
       const session = /\/sessions\/([^/]+)\//.exec(path)?.[1];
@@ -111,7 +112,7 @@ async function call(path: string, auth: Record<string, string>, init?: RequestIn
     const text = await res.text();
     if (!text.includes("restarted mid-request")) return new Response(text, res);
     runtimeRestarts++;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
 }
 
@@ -156,7 +157,7 @@ async function sessionLoop(
     const full = readAll(started.events_url, auth);
     const roll = Math.random();
     if (roll < 0.15) {
-      await new Promise((r) => setTimeout(r, Math.random() * 100));
+      await sleep(Math.random() * 100);
       await call(`/sessions/${id}/cancel`, auth, { method: "POST" });
       stats.cancels++;
     }

@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { sleep } from "./sleep";
 import { TEST_AUTH_SECRET } from "./tokens";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -149,7 +150,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       } catch {
         // Already gone.
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await Promise.race([exited, sleep(10_000)]);
     },
     rssKb: () => (child.pid ? descendants(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0) : 0),
     output: () => log,
@@ -163,7 +164,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     } catch {
       // Not listening yet.
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   await server.kill("SIGKILL");
   throw new Error(`wrangler dev did not answer within ${START_TIMEOUT_MS} ms:\n${log}`);
@@ -178,7 +179,7 @@ async function settled(log: () => string, deadline: number): Promise<boolean> {
   let reloads = count(log(), RELOAD);
   let quietSince = Date.now();
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     const now = count(log(), RELOAD);
     if (now !== reloads) {
       reloads = now;

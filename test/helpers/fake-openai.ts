@@ -25,6 +25,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FakeRequestRecord } from "./fake-control";
+import { sleep } from "./sleep";
 
 /** Longest a stalled answer holds its connection, so no test run can hang on it. */
 const STALL_HOLD_MS = 60_000;
@@ -77,8 +78,6 @@ function chunk(id: string, model: string, content: string | null, finish: string
   };
   return `data: ${JSON.stringify(frame)}\n\n`;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface FakeOpenAi {
   port: number;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { sessionStub } from "../../src/http/session-client";
 import { EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../src/protocol/events";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { sleep } from "../helpers/sleep";
 import { range, readSse } from "../helpers/sse";
 
 describe("session lifecycle", () => {
@@ -76,7 +77,7 @@ describe("session lifecycle", () => {
     const id = res.headers.get("X-Session-Id") ?? "";
     await readSse(res);
     const before = (await waitIdle(id)).updated_at;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const { events } = await readSse(await api(`/sessions/${id}/events`));
     expect(events.length).toBeGreaterThan(2);
     const snap = (await (await api(`/sessions/${id}`)).json()) as { updated_at: string };

@@ -3,6 +3,7 @@ import { encodeEventFrame } from "../../src/protocol/sse";
 import type { EventLog, LogRow } from "../../src/session/event-log";
 import { FanOut } from "../../src/session/fan-out";
 import { createReaderStream, READER_HIGH_WATER_BYTES, type ReaderSource } from "../../src/session/reader-stream";
+import { sleep } from "../helpers/sleep";
 
 /** A log of `n` rows of about `size` bytes each, counting the pages read. */
 function fakeLog(n: number, size = 1000) {
@@ -91,7 +92,7 @@ describe("reader stream", () => {
       { afterId: 2, untilRunEnds: "r", heartbeatMs: 5000, retryMs: 1000 },
     );
     const reading = readAll(stream);
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
     const pagesBefore = stats.pages;
     rows.push({ id: 3, json: '{"id":3}' });
     end = 3;
