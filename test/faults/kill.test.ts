@@ -11,8 +11,9 @@ import { afterAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { audit, readFrom } from "../helpers/delivery-audit";
-import { type DevServer, freePort, startDevServer } from "../helpers/dev-server";
+import { type DevServer, startDevServer } from "../helpers/dev-server";
 import { record } from "../helpers/fault-report";
+import { freePort } from "../helpers/free-port";
 import { bearer } from "../helpers/tokens";
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 3);

@@ -4,12 +4,13 @@
  * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { freePort } from "./free-port";
 import { sleep } from "./sleep";
 import { TEST_AUTH_SECRET } from "./tokens";
+import { workerdRssKb } from "./workerd-memory";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
@@ -71,44 +72,6 @@ export interface DevServer {
   output(): string;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-function descendants(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) children.push(Number(entry), ...descendants(Number(entry)));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return children;
-}
-
-function rssOf(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? "";
-    if (!name.includes("workerd")) return 0;
-    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const port = options.port ?? (await freePort());
   const args = ["dev", "--config", testConfig(), "--ip", "127.0.0.1", "--port", String(port)];
@@ -152,7 +115,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       }
       await Promise.race([exited, sleep(10_000)]);
     },
-    rssKb: () => (child.pid ? descendants(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0) : 0),
+    rssKb: () => (child.pid ? workerdRssKb(child.pid) : 0),
     output: () => log,
   };
   const deadline = Date.now() + START_TIMEOUT_MS;

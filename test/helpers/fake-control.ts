@@ -26,7 +26,7 @@ export function scenarioId(name: string): string {
   return `${name}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-/** One `[[fake ...]]` directive (see fake-openai.ts for the grammar). */
+/** One `[[fake ...]]` directive (see fake-openai-directives.ts for the grammar). */
 export function fake(scenario: string, params: Record<string, string | number> = {}): string {
   const pairs = Object.entries(params).map(([key, value]) => `${key}=${value}`);
   return `[[fake scenario=${scenario}${pairs.length ? ` ${pairs.join(" ")}` : ""}]]`;
