@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, launchChromium } from "../helpers/chromium";
 import { bodyData, openDemo, screenshot, shownTexts, waitForRun } from "../helpers/demo-page";
-import { devToken, readSession } from "../helpers/server-view";
+import { readSession } from "../helpers/server-view";
+import { devToken } from "../helpers/tokens";
 
 const chromiumPath = inject("chromiumPath");
 const baseUrl = inject("e2eBaseUrl");

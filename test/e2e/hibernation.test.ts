@@ -18,7 +18,7 @@ import { type DevServer, startDevServer } from "../helpers/dev-server";
 import { openSocket } from "../helpers/node-socket";
 import { sleep } from "../helpers/sleep";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../helpers/tokens";
+import { bearer, userToken } from "../helpers/tokens";
 
 const USER = "hibernation-test";
 
@@ -163,7 +163,7 @@ describe("WebSocket hibernation under wrangler dev", () => {
   }, 420_000);
 
   it("runs the client library's WebSocket transport against the real server, across a dropped socket", async () => {
-    const token = auth.Authorization.replace(/^Bearer /, "");
+    const token = await userToken(USER);
     const client = createClient({
       baseUrl: server.url,
       token,

@@ -6,7 +6,7 @@ import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
 import { record } from "../helpers/fault-report";
 import { readSse } from "../helpers/sse";
 import { type CutPlan, startProxy } from "../helpers/tcp-proxy";
-import { bearer } from "../helpers/tokens";
+import { bearer, userToken } from "../helpers/tokens";
 
 const SCHEDULES = Number(process.env.FAULT_CUT_SCHEDULES ?? 50);
 const CONCURRENCY = 5;
@@ -47,7 +47,7 @@ async function followThroughCuts(index: number) {
   const auth = await bearer(`net-${index}`);
   const client = createClient({
     baseUrl: `http://127.0.0.1:${proxy.port}`,
-    token: auth.Authorization.slice("Bearer ".length),
+    token: await userToken(`net-${index}`),
     idleTimeoutMs: IDLE_TIMEOUT_MS,
     backoff: { initialMs: 50, maxMs: 500, maxAttempts: 20 },
   });

@@ -4,8 +4,8 @@
  * `{ token }` sends that exact token, `{ token: null }` sends none.
  */
 import { env, SELF } from "cloudflare:test";
-import { signUserToken } from "../../src/auth/tokens";
 import { loadAccessConfig } from "../../src/env";
+import { userToken } from "./tokens";
 
 export const BASE = "https://edge.test";
 
@@ -24,12 +24,12 @@ export function testSecret(): string {
 
 const tokens = new Map<string, Promise<string>>();
 
-/** A valid user token (one hour) for `user`, signed with the test secret. */
+/** A valid user token (one hour) for `user`, signed with the secret and issuer/audience of the bindings. */
 export function tokenFor(user: string = TEST_USER): Promise<string> {
   let token = tokens.get(user);
   if (!token) {
     const access = loadAccessConfig(env);
-    token = signUserToken({ secret: testSecret(), issuer: access.issuer, audience: access.audience }, user, 3600);
+    token = userToken(user, { secret: testSecret(), issuer: access.issuer, audience: access.audience });
     tokens.set(user, token);
   }
   return token;

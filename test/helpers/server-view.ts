@@ -14,14 +14,6 @@ export interface ServerRun {
   content: string;
 }
 
-/** A token for `user` from the dev-token route, or undefined when the server has none (no auth yet). */
-export async function devToken(baseUrl: string, user: string): Promise<string | undefined> {
-  const response = await fetch(`${baseUrl}/dev/token?user=${encodeURIComponent(user)}`);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`/dev/token answered ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
 /** Every run of the session, in order, rebuilt from the server's log. */
 export async function readSession(baseUrl: string, sessionId: string, token?: string): Promise<ServerRun[]> {
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
