@@ -4,6 +4,7 @@ import { pipeStream } from "../../src/bench/pipe";
 import { BENCH_AGENT } from "../../src/bench/synthetic-events";
 import { syntheticPipeline } from "../../src/bench/synthetic-source";
 import type { EventDraft, StreamEvent } from "../../src/protocol/events";
+import { parseSse } from "../helpers/sse";
 
 /** Just what the synthetic source uses of a run's context: emit and the cancel signal. */
 function fakeContext() {
@@ -42,8 +43,7 @@ describe("synthetic source (bench)", () => {
 
 async function framesOf(stream: ReadableStream<Uint8Array>): Promise<{ retry: boolean; events: StreamEvent[] }> {
   const text = await new Response(stream).text();
-  const events = [...text.matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]) as StreamEvent);
-  return { retry: text.startsWith("retry: 1000\n\n"), events };
+  return { retry: text.startsWith("retry: 1000\n\n"), events: parseSse(text) };
 }
 
 describe("pipe stream (bench)", () => {
