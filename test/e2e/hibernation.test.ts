@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type WebSocketConstructor } from "../../src/client";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
+import { type ApiClient, apiClient } from "../helpers/api-client";
 import { type DevServer, startDevServer } from "../helpers/dev-server";
 import { openSocket } from "../helpers/node-socket";
 import { sleep } from "../helpers/sleep";
@@ -47,39 +48,14 @@ interface Snapshot {
 let server: DevServer;
 let persistTo: string;
 let auth: Record<string, string>;
+/** The API as USER, on the server under test. */
+let client: ApiClient;
 
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${server.url}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
-}
-
-async function snapshot(sessionId: string): Promise<Snapshot> {
-  const res = await api(`/sessions/${sessionId}`);
-  if (res.status !== 200) throw new Error(`snapshot of ${sessionId}: HTTP ${res.status}`);
-  return (await res.json()) as Snapshot;
-}
-
-async function startRun(mode: "novachat" | "loomichat", body: Record<string, unknown>) {
-  const res = await api(`/${mode}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 202) throw new Error(`start: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as { session_id: string; run_id: string; events_url: string; read_token: string };
-}
-
-async function waitIdle(sessionId: string): Promise<Snapshot> {
-  for (let i = 0; i < 600; i++) {
-    const snap = await snapshot(sessionId);
-    if (snap.status === "idle") return snap;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`session ${sessionId} never went idle`);
-}
+const snapshot = (sessionId: string) => client.snapshot<Snapshot>(sessionId);
 
 /** The session's stored events after `afterId`, read over SSE. */
 async function logAfter(sessionId: string, afterId: number): Promise<StreamEvent[]> {
-  const res = await api(`/sessions/${sessionId}/events?last_event_id=${afterId}`);
+  const res = await client.api(`/sessions/${sessionId}/events?last_event_id=${afterId}`);
   return (await readSse(res)).events;
 }
 
@@ -100,6 +76,15 @@ beforeAll(async () => {
   persistTo = mkdtempSync(join(tmpdir(), "edge-stream-hibernation-"));
   server = await startDevServer({ persistTo, vars: { DEMO_TOKEN_DELAY_MS: "5" } });
   auth = await bearer(USER);
+  client = apiClient({
+    baseUrl: server.url,
+    fetch,
+    tokenFor: userToken,
+    defaultUser: USER,
+    // Each look wakes the session object: a few a second is plenty, and runs here take a few seconds.
+    idlePollMs: 100,
+    idleTimeoutMs: 60_000,
+  });
 });
 
 afterAll(async () => {
@@ -110,8 +95,8 @@ afterAll(async () => {
 
 describe("WebSocket hibernation under wrangler dev", () => {
   it("keeps an idle socket across evictions, answers pings without waking the object, then delivers the next run once", async () => {
-    const first = await startRun("loomichat", { message: "Hi Loomi, I sell handmade candles." });
-    const idle = await waitIdle(first.session_id);
+    const first = await client.startDetached("loomichat", { message: "Hi Loomi, I sell handmade candles." });
+    const idle = await client.waitIdle<Snapshot>(first.session_id);
     const socket = await openSocket(
       `${server.url}/sessions/${first.session_id}/ws?last_event_id=${idle.last_event_id}`,
       auth,
@@ -146,7 +131,7 @@ describe("WebSocket hibernation under wrangler dev", () => {
     expect(socket.events).toEqual([]);
 
     // 3. The next run wakes the object, and the socket gets all of it, once, in order.
-    const next = await startRun("loomichat", {
+    const next = await client.startDetached("loomichat", {
       message: "Write a blurb for my lavender candle",
       session_id: first.session_id,
     });
