@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient, type WebSocketConstructor } from "../../src/client";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
@@ -59,17 +59,26 @@ async function logAfter(sessionId: string, afterId: number): Promise<StreamEvent
   return (await readSse(res)).events;
 }
 
-/** Looks at the session every LOOK_EVERY_MS until its object is a new instance; returns that snapshot. */
+/**
+ * Looks at the session every LOOK_EVERY_MS until its object is a new instance; returns that snapshot.
+ * A look that finds the socket closed, or counted otherwise than once, fails at once.
+ */
 async function nextInstance(sessionId: string, before: string, isOpen: () => boolean): Promise<Snapshot> {
-  const deadline = Date.now() + EVICTION_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, LOOK_EVERY_MS));
-    const snap = await snapshot(sessionId);
-    expect(isOpen(), "the socket stayed open").toBe(true);
-    expect(snap.sockets).toBe(1);
-    if (snap.instance_started_at !== before) return snap;
-  }
-  throw new Error(`the session object was not evicted within ${EVICTION_TIMEOUT_MS} ms`);
+  let failed: unknown;
+  const look = async () => {
+    try {
+      const snap = await snapshot(sessionId);
+      expect(isOpen(), "the socket stayed open").toBe(true);
+      expect(snap.sockets).toBe(1);
+      return snap.instance_started_at !== before && snap;
+    } catch (error) {
+      failed = error;
+      throw error;
+    }
+  };
+  return vi.waitUntil(look, { timeout: EVICTION_TIMEOUT_MS, interval: LOOK_EVERY_MS }).catch(() => {
+    throw failed ?? new Error(`the session object was not evicted within ${EVICTION_TIMEOUT_MS} ms`);
+  });
 }
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
@@ -116,14 +116,21 @@ async function call(path: string, auth: Record<string, string>, init?: RequestIn
   }
 }
 
+/**
+ * Longest a session may take to go idle, ms: a soak run lasts well under a second, and one that
+ * stalls is restarted by the watchdog after RUN_STALL_MS and then has to finish.
+ */
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** Waits until the session is idle, or gone (deleted), looking every 100 ms through `call`. */
 async function waitIdle(id: string, auth: Record<string, string>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  const idleOrGone = async () => {
     const res = await call(`/sessions/${id}`, auth);
-    if (res.status === 404) return;
-    if (((await res.json()) as { status: string }).status === "idle") return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`session ${id} never went idle`);
+    return res.status === 404 || ((await res.json()) as { status: string }).status === "idle";
+  };
+  await vi.waitUntil(idleOrGone, { timeout: IDLE_TIMEOUT_MS, interval: 100 }).catch((error: unknown) => {
+    throw new Error(`session ${id} never went idle: ${String(error)}`);
+  });
 }
 
 /** One session's worker: loops runs, readers, cancels and deletes until the deadline. */
@@ -213,10 +220,12 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
   const leaseWaitMs = stalledRuns > 0 ? (STREAM_LEASE_SECONDS + 5) * 1000 : 10_000;
   for (const { auth } of loops) {
     let usage = { streams: { open: -1 }, runs: { active: -1 } };
-    for (let i = 0; i < leaseWaitMs / 200 && (usage.streams.open !== 0 || usage.runs.active !== 0); i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+    const released = async () => {
       usage = (await (await call("/usage", auth)).json()) as typeof usage;
-    }
+      return usage.streams.open === 0 && usage.runs.active === 0;
+    };
+    // Past the wait, the check below says what is still counted.
+    await vi.waitUntil(released, { timeout: leaseWaitMs, interval: 200 }).catch(() => {});
     if (usage.streams.open !== 0)
       console.log(
         "LEAKED",

@@ -118,6 +118,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     rssKb: () => (child.pid ? workerdRssKb(child.pid) : 0),
     output: () => log,
   };
+  // Plain loops here and in settled(), not vi.waitFor: the e2e globalSetup starts this server
+  // outside any test worker, where vitest's `vi` cannot run.
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);

@@ -2,7 +2,7 @@
  * A local stand-in for an OpenAI-compatible endpoint, speaking the real streaming wire format
  * (`POST /v1/chat/completions` with `stream: true` answers SSE `data: {chat.completion.chunk}`
  * frames and `data: [DONE]`), so tests drive the real `openai` client. Node only (globalSetup);
- * loopback, random port. Tests talk to it through test/helpers/fake-control.ts.
+ * loopback, random port. Tests read what it saw through ./fake-openai-log.ts (./fake-control.ts in workerd).
  *
  * Scenarios are written into the request's last user message (./fake-openai-directives.ts).
  * Every request is recorded (`GET /__fake/requests?scenario=<id>`), including whether the client
@@ -10,8 +10,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FakeRequestRecord } from "./fake-control";
 import { agentLabel, matches, parseDirectives, takeFault } from "./fake-openai-directives";
+import type { FakeRequestRecord } from "./fake-openai-log";
 import { sleep } from "./sleep";
 
 /** Longest a stalled answer holds its connection, so no test run can hang on it. */
@@ -65,10 +65,13 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       client_closed: false,
     };
     records.push(record);
-    res.on("close", () => {
-      if (res.writableFinished) return;
-      record.client_closed = true;
-      if (record.outcome === "pending") record.outcome = "client_closed";
+    const clientGone = new Promise<void>((resolve) => {
+      res.on("close", () => {
+        if (res.writableFinished) return;
+        record.client_closed = true;
+        if (record.outcome === "pending") record.outcome = "client_closed";
+        resolve();
+      });
     });
     const tokens = Number(rules.find((r) => r.params.tokens)?.params.tokens ?? DEFAULT_TOKENS);
     const delay = Number(rules.find((r) => r.params.delay)?.params.delay ?? 0);
@@ -114,8 +117,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     if (fault?.stall !== undefined) {
       record.outcome = "stall";
-      const deadline = Date.now() + STALL_HOLD_MS;
-      while (!record.client_closed && Date.now() < deadline) await sleep(20);
+      // Silence until the client gives up and closes, or STALL_HOLD_MS has passed.
+      let hold: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([clientGone, new Promise((resolve) => (hold = setTimeout(resolve, STALL_HOLD_MS)))]);
+      clearTimeout(hold);
       res.end();
       return;
     }

@@ -22,11 +22,12 @@ describe("audit log", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
+  /**
+   * The records once `predicate` holds for them (a run's end is audited after its stream ends), or
+   * after 5 s: then the assertions that follow say what is missing.
+   */
   async function until(predicate: (all: Record<string, unknown>[]) => boolean): Promise<Record<string, unknown>[]> {
-    for (let i = 0; i < 200; i++) {
-      if (predicate(records())) return records();
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await vi.waitUntil(() => predicate(records()), { timeout: 5_000, interval: 25 }).catch(() => {});
     return records();
   }
 
