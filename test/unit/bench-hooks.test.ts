@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RunContext } from "../../src/agents/run-context";
 import { pipeStream } from "../../src/bench/pipe";
 import { BENCH_AGENT } from "../../src/bench/synthetic-events";
@@ -20,8 +20,13 @@ describe("synthetic source (bench)", () => {
   it("waits for its readers, then emits the asked number of fixed-size chunks", async () => {
     const { ctx, emitted } = fakeContext();
     let readers = 0;
-    const done = syntheticPipeline({ ...spec, waitForReaders: 2 }, () => readers)(ctx);
-    await new Promise((r) => setTimeout(r, 30));
+    let looks = 0;
+    const done = syntheticPipeline({ ...spec, waitForReaders: 2 }, () => {
+      looks++;
+      return readers;
+    })(ctx);
+    // It is waiting, not merely not started: it looked at its readers, found too few, and looked again.
+    await vi.waitFor(() => expect(looks).toBeGreaterThanOrEqual(3), { timeout: 1_000, interval: 5 });
     expect(emitted).toHaveLength(0);
     readers = 2;
     expect(await done).toEqual({ status: "completed", content: "" });
