@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { sessionStub } from "../../src/http/session-client";
 import { api, postChat, startDetached, TEST_USER, waitIdle } from "../helpers/api";
+import { auditRecords } from "../helpers/audit-log";
 import { readSse } from "../helpers/sse";
 
 const SECRET_WORDS = "purple-elephant-confidential";
@@ -15,12 +16,7 @@ describe("audit log", () => {
   });
   afterEach(() => log.mockRestore());
 
-  function records(): Record<string, unknown>[] {
-    return log.mock.calls
-      .map((call) => String(call[0]))
-      .filter((line) => line.startsWith('{"type":"audit"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
+  const records = () => auditRecords(log);
 
   /**
    * The records once `predicate` holds for them (a run's end is audited after its stream ends), or

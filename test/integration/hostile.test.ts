@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/protocol/events";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { expectError } from "../helpers/error-responses";
 import { readSse } from "../helpers/sse";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
-
-async function expectError(res: Response, status: number, code: string): Promise<string> {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  return body.error.message;
-}
 
 describe("malformed chat requests", () => {
   it("refuses invalid JSON with 400 saying so", async () => {

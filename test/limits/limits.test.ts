@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } fr
 import { loadConfig } from "../../src/env";
 import { userLimitsStub } from "../../src/limits/user-limits-object";
 import { type Auth, api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { auditRecords } from "../helpers/audit-log";
+import { retryAfterSeconds } from "../helpers/error-responses";
 
 const config = loadConfig(env);
 
@@ -21,7 +23,7 @@ async function expect429(res: Response, pattern: RegExp): Promise<number> {
   expect(res.status, text).toBe(429);
   expect(JSON.parse(text).error.code).toBe("rate_limited");
   expect(JSON.parse(text).error.message).toMatch(pattern);
-  const retry = Number(res.headers.get("Retry-After"));
+  const retry = retryAfterSeconds(res);
   expect(retry).toBeGreaterThanOrEqual(1);
   return retry;
 }
@@ -54,11 +56,7 @@ describe("limits", () => {
     log = vi.spyOn(console, "log");
   });
   afterEach(() => log.mockRestore());
-  const audits = () =>
-    log.mock.calls
-      .map((call) => String(call[0]))
-      .filter((line) => line.startsWith('{"type":"audit"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const audits = () => auditRecords(log);
 
   it("counts a user's open streams across sessions and frees a slot when one closes", async () => {
     expect(config.maxStreamsPerUser).toBe(3);
