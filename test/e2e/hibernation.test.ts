@@ -16,6 +16,7 @@ import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
 import { type ApiClient, apiClient } from "../helpers/api-client";
 import { type DevServer, startDevServer } from "../helpers/dev-server";
+import { idsOf, isRunComplete } from "../helpers/event-lists";
 import { openSocket } from "../helpers/node-socket";
 import { sleep } from "../helpers/sleep";
 import { readSse } from "../helpers/sse";
@@ -144,13 +145,11 @@ describe("WebSocket hibernation under wrangler dev", () => {
       message: "Write a blurb for my lavender candle",
       session_id: first.session_id,
     });
-    await socket.until(() =>
-      socket.events.some((e) => e.event_type === EVENT_TYPES.RUN_COMPLETE && e.run_id === next.run_id),
-    );
+    await socket.until(() => socket.events.some(isRunComplete(next.run_id)));
     const stored = await logAfter(first.session_id, idle.last_event_id);
     expect(stored.at(-1)).toMatchObject({ event_type: EVENT_TYPES.RUN_COMPLETE, run_id: next.run_id });
     expect(socket.events).toEqual(stored);
-    expect(new Set(socket.events.map((e) => e.id)).size).toBe(socket.events.length);
+    expect(new Set(idsOf(socket.events)).size).toBe(socket.events.length);
     expect(socket.events.every((e) => e.run_id === next.run_id)).toBe(true);
     expect((await snapshot(first.session_id)).sockets).toBe(1);
     socket.ws.close(1000, "done");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
-import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { byRun } from "../helpers/event-lists";
 import { record } from "../helpers/fault-report";
 import { openHeapInspector } from "../helpers/heap-inspector";
 import { sleep } from "../helpers/sleep";
@@ -208,9 +208,7 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
       if (e.id < i + 1) duplicates++;
       else if (e.id > i + 1) gaps++;
     });
-    const byRun = new Map<string, StreamEvent[]>();
-    for (const e of events) byRun.set(e.run_id, [...(byRun.get(e.run_id) ?? []), e]);
-    for (const run of byRun.values()) expect(findIntegrityMismatches(run)).toEqual([]);
+    for (const run of byRun(events).values()) expect(findIntegrityMismatches(run)).toEqual([]);
     const snap = (await (await call(`/sessions/${id}`, auth)).json()) as { readers: number; status: string };
     expect(snap).toMatchObject({ readers: 0, status: "idle" });
   }

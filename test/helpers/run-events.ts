@@ -3,7 +3,8 @@ import { expect } from "vitest";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches, reconstructTexts } from "../../src/protocol/reconstruct";
 import { api, postChat } from "./api";
-import { range, readSse, readSseUntil } from "./sse";
+import { idsOf, range } from "./event-lists";
+import { readSse, readSseUntil } from "./sse";
 
 /** Posts a chat and reads its stream to `run_complete`. */
 export async function runChat(
@@ -60,7 +61,7 @@ export function expectIntact(
   content: (texts: Record<string, string>) => string,
 ): Record<string, string> {
   const first = events[0].id;
-  expect(events.map((e) => e.id)).toEqual(range(first, first + events.length - 1));
+  expect(idsOf(events)).toEqual(range(first, first + events.length - 1));
   expect(findIntegrityMismatches(events)).toEqual([]);
   const texts = reconstructTexts(events);
   const complete = events[events.length - 1] as StreamEvent<"run_complete">;

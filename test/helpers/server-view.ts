@@ -4,6 +4,7 @@
  */
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { type AgentTexts, reconstructTexts } from "../../src/protocol/reconstruct";
+import { byRun, idsOf } from "./event-lists";
 import { readSse } from "./sse";
 
 export interface ServerRun {
@@ -20,11 +21,9 @@ export async function readSession(baseUrl: string, sessionId: string, token?: st
   const response = await fetch(`${baseUrl}/sessions/${sessionId}/events?last_event_id=0`, { headers });
   if (response.status !== 200) throw new Error(`events of ${sessionId}: HTTP ${response.status}`);
   const { events } = await readSse(response);
-  const ids = events.map((e) => e.id);
+  const ids = idsOf(events);
   if (ids.some((id, i) => id !== i + 1)) throw new Error(`session ${sessionId}: ids not consecutive from 1`);
-  const runs = new Map<string, StreamEvent[]>();
-  for (const event of events) runs.set(event.run_id, [...(runs.get(event.run_id) ?? []), event]);
-  return [...runs].map(([runId, runEvents]) => {
+  return [...byRun(events)].map(([runId, runEvents]) => {
     const last = runEvents[runEvents.length - 1];
     const done = last.event_type === EVENT_TYPES.RUN_COMPLETE ? last.payload : undefined;
     return {

@@ -76,12 +76,3 @@ export function parseSse(text: string): StreamEvent[] {
   createParser({ onEvent: (message) => events.push(JSON.parse(message.data) as StreamEvent) }).feed(text);
   return events;
 }
-
-/** The ids of `events`, in order. */
-export function idsOf(events: StreamEvent[]): number[] {
-  return events.map((e) => e.id);
-}
-
-export function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
-}

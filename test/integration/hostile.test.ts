@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/protocol/events";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
 import { expectError } from "../helpers/error-responses";
+import { idsOf } from "../helpers/event-lists";
 import { readSse } from "../helpers/sse";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
@@ -127,6 +128,6 @@ describe("SSE framing", () => {
     const id = res.headers.get("X-Session-Id");
     const replay = await readSse(await api(`/sessions/${id}/events?last_event_id=0`));
     expect(replay.events[replay.events.length - 1].event_type).toBe(EVENT_TYPES.RUN_COMPLETE);
-    expect(replay.events.map((e) => e.id)).toEqual(ids);
+    expect(idsOf(replay.events)).toEqual(ids);
   });
 });

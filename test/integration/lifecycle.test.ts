@@ -4,8 +4,9 @@ import { describe, expect, it } from "vitest";
 import { sessionStub } from "../../src/http/session-client";
 import { EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../src/protocol/events";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { idsOf, range } from "../helpers/event-lists";
 import { sleep } from "../helpers/sleep";
-import { range, readSse } from "../helpers/sse";
+import { readSse } from "../helpers/sse";
 
 describe("session lifecycle", () => {
   it("cancel ends the run's stream with run_complete cancelled", async () => {
@@ -92,7 +93,7 @@ describe("session lifecycle", () => {
     const snap = await waitIdle(id);
     expect(snap.readers).toBe(0);
     const { events } = await readSse(await api(`/sessions/${id}/events`));
-    expect(events.map((e) => e.id)).toEqual(range(1, events.length));
+    expect(idsOf(events)).toEqual(range(1, events.length));
     expect(events.slice(0, partial.events.length)).toEqual(partial.events);
     expect(events[events.length - 1]).toMatchObject({
       event_type: "run_complete",

@@ -4,6 +4,7 @@ import { pipeStream } from "../../src/bench/pipe";
 import { BENCH_AGENT } from "../../src/bench/synthetic-events";
 import { syntheticPipeline } from "../../src/bench/synthetic-source";
 import type { EventDraft, StreamEvent } from "../../src/protocol/events";
+import { idsOf, range } from "../helpers/event-lists";
 import { parseSse } from "../helpers/sse";
 
 /** Just what the synthetic source uses of a run's context: emit and the cancel signal. */
@@ -55,14 +56,14 @@ describe("pipe stream (bench)", () => {
   it("sends the asked events, in order, shaped like a session's", async () => {
     const { retry, events } = await framesOf(pipeStream({ events: 600, contentChars: 16, rate: 0 }));
     expect(retry).toBe(true);
-    expect(events.map((e) => e.id)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(idsOf(events)).toEqual(range(1, 600));
     expect(events.every((e) => e.event_type === "llm_chunk" && e.payload.content.length === 16)).toBe(true);
   });
 
   it("paces its events when given a rate, each stamped when sent", async () => {
     const started = Date.now();
     const { events } = await framesOf(pipeStream({ events: 3, contentChars: 4, rate: 100 }));
-    expect(events.map((e) => e.id)).toEqual([1, 2, 3]);
+    expect(idsOf(events)).toEqual([1, 2, 3]);
     expect(Date.parse(events[2].timestamp)).toBeGreaterThanOrEqual(Date.parse(events[0].timestamp));
     expect(Date.parse(events[0].timestamp)).toBeGreaterThanOrEqual(started - 1);
   });
