@@ -5,9 +5,10 @@
  * server's log, read separately from Node.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Browser, launchChromium } from "./support/chromium";
-import { bodyData, openDemo, screenshot, shownTexts, waitForRun } from "./support/demo-page";
-import { devToken, readSession } from "./support/server-view";
+import { type Browser, launchChromium } from "../helpers/chromium";
+import { bodyData, openDemo, screenshot, shownTexts, waitForRun } from "../helpers/demo-page";
+import { readSession } from "../helpers/server-view";
+import { devToken } from "../helpers/tokens";
 
 const chromiumPath = inject("chromiumPath");
 const baseUrl = inject("e2eBaseUrl");

@@ -1,10 +1,11 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { record } from "./report";
-import { timedRun } from "./runs";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
+import { sleep } from "../helpers/sleep";
+import { timedRun } from "../helpers/timed-run";
+import { bearer } from "../helpers/tokens";
 
 /** A well-behaved client's first event must arrive within this, ms, while the server is under attack. */
 const FIRST_EVENT_BUDGET_MS = 2000;
@@ -58,7 +59,7 @@ it("keeps serving a well-behaved client under hostile connections", async () => 
   for (let i = 0; i < OVERSIZED_HEADERS; i++) {
     open(port, `GET /health HTTP/1.1\r\n${host}X-Big: ${"a".repeat(200_000)}\r\n\r\n`);
   }
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
 
   try {
     const underAttack = await timedRun(server.url, "during the attack", auth);

@@ -13,6 +13,7 @@ import type { RunStatus } from "../../src/protocol/events";
 import { EVENT_TYPES, MODES, RUN_STATUSES } from "../../src/protocol/events";
 import { KEEPALIVE_MS, Session } from "../../src/session/session";
 import type { SessionObject } from "../../src/session/session-object";
+import { sleep } from "../helpers/sleep";
 
 const STALL_MS = 5000;
 
@@ -74,7 +75,7 @@ it("restarts the object when the active run logs nothing for runStallMs, and not
 
     // A finished run is not watched: an idle session's alarm is its expiry, never a restart.
     finish({ status: RUN_STATUSES.COMPLETED, content: "" });
-    await new Promise((r) => setTimeout(r, 0));
+    await sleep(0);
     expect(session.snapshot("u")).toMatchObject({ status: "idle" });
     now += 10 * STALL_MS;
     await session.onAlarm();

@@ -3,7 +3,8 @@ import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
 import { EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches, reconstructTexts } from "../../src/protocol/reconstruct";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
-import { range, readSse } from "../helpers/sse";
+import { idsOf, range } from "../helpers/event-lists";
+import { readSse } from "../helpers/sse";
 
 describe("POST /novachat streams a run end to end", () => {
   it("answers SSE with the run's events from run_start to run_complete", async () => {
@@ -19,8 +20,8 @@ describe("POST /novachat streams a run end to end", () => {
 
     const { events, messages, retry } = await readSse(res);
     expect(retry).toBe(1000);
-    expect(events.map((e) => e.id)).toEqual(range(1, events.length));
-    expect(messages.map((m) => m.id)).toEqual(events.map((e) => String(e.id)));
+    expect(idsOf(events)).toEqual(range(1, events.length));
+    expect(messages.map((m) => m.id)).toEqual(idsOf(events).map(String));
     expect(messages.every((m) => m.event === undefined)).toBe(true);
     expect(events.every((e) => e.run_id === runId)).toBe(true);
     expect(events[0].event_type).toBe(EVENT_TYPES.RUN_START);
@@ -98,7 +99,7 @@ describe("POST /novachat streams a run end to end", () => {
     const [ra, rb] = await Promise.all([readSse(a), readSse(b)]);
     expect(ra.events.length).toBeGreaterThan(10);
     expect(ra.messages).toEqual(rb.messages);
-    expect(ra.events.map((e) => e.id)).toEqual(range(1, ra.events.length));
+    expect(idsOf(ra.events)).toEqual(range(1, ra.events.length));
   });
 });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ClientError, HttpError, IntegrityError } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
 import { cutPoints, fakeClient, record } from "../helpers/client-harness";
+import { idsOf, range } from "../helpers/event-lists";
 import { fakeEventSource } from "../helpers/fake-eventsource";
 import { FakeServer } from "../helpers/fake-server";
 import { recording, withCorruptedChunk, withFailedAttempt } from "../helpers/recorded";
@@ -152,7 +153,7 @@ describe("client: close and cancel", () => {
     const error = await run.done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     expect(error).toMatchObject({ code: "closed" });
-    expect(seen.events.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(idsOf(seen.events)).toEqual(range(1, 10));
     expect(seen.disconnected).toEqual([{ reason: "closed", error }]);
     expect(server.requests).toHaveLength(1);
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventDraft, StreamEvent } from "../../src/protocol/events";
 import type { EventLog, NewLogRow } from "../../src/session/event-log";
 import { EventWriter, type FlushedBatch, type MergeOptions } from "../../src/session/event-writer";
+import { idsOf, range } from "../helpers/event-lists";
 
 /** An in-memory stand-in for the SQLite log with the same append contract. */
 function memoryLog() {
@@ -134,7 +135,7 @@ describe("EventWriter", () => {
     });
     t.advance(100);
     const evs = t.events();
-    expect(evs.map((e) => e.id)).toEqual(evs.map((_, i) => i + 1));
+    expect(idsOf(evs)).toEqual(range(1, evs.length));
     const ofX = evs.filter((e) => e.agent_source === "x").map((e) => e.event_type);
     expect(ofX).toEqual(["agent_start", "llm_chunk", "agent_complete"]);
     const ofY = evs
@@ -170,7 +171,7 @@ describe("EventWriter", () => {
     expect(t.batches).toHaveLength(1);
     t.advance(1);
     expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 4]);
-    expect(t.events().map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(idsOf(t.events())).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("writes a full batch at once, before writeBatchMs has passed", () => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 
 /** Screenshots go here (git-ignored) for a person to look at. */
-export const SCREENSHOT_DIR = fileURLToPath(new URL("../../../test-results/e2e/", import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/e2e/", import.meta.url));
 
 /** Longest wait for a whole run on a loaded machine. */
 export const RUN_TIMEOUT_MS = 90_000;
