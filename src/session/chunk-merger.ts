@@ -1,9 +1,12 @@
 /**
  * Merges bursts of one agent's `llm_chunk`s into one event: a chunk stays open while more of the
  * same agent's text arrives within `chunkWindowMs`, up to `chunkMaxMs` of age and `chunkMaxChars`
- * characters; a closed chunk goes to the writer's queue.
+ * characters; a closed chunk goes to the writer's queue. A delta longer than one event may carry
+ * (MAX_EVENT_TEXT_CHARS) is cut into several, so no stored event grows with an answer, however
+ * large the provider's deltas.
  */
-import type { EventDraft } from "../protocol/events";
+import { type EventDraft, MAX_EVENT_TEXT_CHARS } from "../protocol/events";
+import { splitText } from "./split-text";
 
 /** Tunables of chunk merging (see Config). */
 export interface ChunkOptions {
@@ -27,7 +30,8 @@ interface OpenChunk {
 
 export class ChunkMerger {
   #options: ChunkOptions;
-
+  /** Most characters merging puts in one event. */
+  #mergeChars: number;
   #now: () => number;
   #closed: (pending: Pending) => void;
   #onTimer: () => void;
@@ -37,6 +41,7 @@ export class ChunkMerger {
   /** `closed` takes each chunk as it closes; `onTimer` runs after the timer closed some. */
   constructor(options: ChunkOptions, now: () => number, closed: (pending: Pending) => void, onTimer: () => void) {
     this.#options = options;
+    this.#mergeChars = Math.min(options.chunkMaxChars, MAX_EVENT_TEXT_CHARS);
     this.#now = now;
     this.#closed = closed;
     this.#onTimer = onTimer;
@@ -45,6 +50,14 @@ export class ChunkMerger {
   /** Adds a chunk emitted at `now`: merged into the agent's open one, or opened (closed at once with no window). */
   add(runId: string, draft: EventDraft<"llm_chunk">, timestamp: string, now: number): "merged" | "queued" {
     const { content, is_complete } = draft.payload;
+    if (content.length > MAX_EVENT_TEXT_CHARS) {
+      const pieces = splitText(content, MAX_EVENT_TEXT_CHARS);
+      pieces.forEach((piece, i) => {
+        const payload = { ...draft.payload, content: piece, is_complete: i === pieces.length - 1 && is_complete };
+        this.add(runId, { ...draft, payload }, timestamp, now);
+      });
+      return "queued";
+    }
     const agent = draft.agent_source;
     const open = this.#open.get(agent);
     if (open && open.pending.runId === runId && this.#canMerge(open, content.length, now)) {
@@ -85,11 +98,11 @@ export class ChunkMerger {
   }
 
   #canMerge(open: OpenChunk, addChars: number, now: number): boolean {
-    const { chunkWindowMs, chunkMaxMs, chunkMaxChars } = this.#options;
+    const { chunkWindowMs, chunkMaxMs } = this.#options;
     return (
       now - open.lastAt <= chunkWindowMs &&
       now - open.openedAt < chunkMaxMs &&
-      open.pending.draft.payload.content.length + addChars <= chunkMaxChars
+      open.pending.draft.payload.content.length + addChars <= this.#mergeChars
     );
   }
 

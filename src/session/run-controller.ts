@@ -23,6 +23,7 @@ import {
   type RunStatus,
   SUPERVISOR,
 } from "../protocol/events";
+import { inlineText, textDigest } from "../protocol/text-digest";
 import type { EventWriter } from "./event-writer";
 import type { SessionStore } from "./session-store";
 
@@ -136,10 +137,18 @@ export class ActiveRun {
     for (const [name, state] of Object.entries(run.agents)) {
       agents[name] = { status: state.status, chars: state.text.length, model: state.model };
     }
+    const content = status === RUN_STATUSES.CANCELLED ? "" : run.content;
     const terminal: EventDraft = {
       event_type: EVENT_TYPES.RUN_COMPLETE,
       agent_source: SUPERVISOR,
-      payload: { status, content: status === RUN_STATUSES.CANCELLED ? "" : run.content, agents },
+      // Like agent_complete: a long content is only identified, the agents' chunks carry it.
+      payload: {
+        status,
+        content: inlineText(content),
+        content_chars: content.length,
+        content_digest: textDigest(content),
+        agents,
+      },
     };
     run.status = status;
     run.finished_at = new Date(deps.now()).toISOString();

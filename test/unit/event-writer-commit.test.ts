@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventDraft, StreamEvent } from "../../src/protocol/events";
+import { textDigest } from "../../src/protocol/text-digest";
 import type { EventLog, NewLogRow } from "../../src/session/event-log";
 import { EventWriter, type FlushedBatch, type Transact } from "../../src/session/event-writer";
 
@@ -49,7 +50,7 @@ const progress = (step: number): EventDraft => ({
 const runComplete: EventDraft = {
   event_type: "run_complete",
   agent_source: "supervisor",
-  payload: { status: "completed", content: "", agents: {} },
+  payload: { status: "completed", content: "", content_chars: 0, content_digest: textDigest(""), agents: {} },
 };
 
 function setup() {
