@@ -12,7 +12,8 @@
  * first sentence of the system prompt (`_` read as a space, case-insensitive: `insight_agent`
  * matches "You are the insight agent.") and its `model` (if any) equals the request's model.
  * Effects of a matching rule:
- *   - pacing, on every match: `tokens=<n>` content chunks (default 12), `delay=<ms>` between them.
+ *   - pacing, on every match: `tokens=<n>` content chunks (default 12), `delay=<ms>` between them,
+ *     `chars=<n>` characters in each chunk after the first (default: short words; see fake-text.ts).
  *   - a fault, on the first `times` matches only (default 1; counted per scenario and rule):
  *     `status=<code>` (with `retry-after=<value>`): an HTTP error with an OpenAI error body;
  *     `drop=1`: the connection is closed before any response (a network failure);
@@ -25,6 +26,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FakeRequestRecord } from "./fake-control";
+import { fakeToken } from "./fake-text";
 
 /** Longest a stalled answer holds its connection, so no test run can hang on it. */
 const STALL_HOLD_MS = 60_000;
@@ -115,6 +117,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     });
     const tokens = Number(rules.find((r) => r.params.tokens)?.params.tokens ?? DEFAULT_TOKENS);
     const delay = Number(rules.find((r) => r.params.delay)?.params.delay ?? 0);
+    const chars = Number(rules.find((r) => r.params.chars)?.params.chars ?? 0);
     // The first rule with a fault whose budget of `times` is not used up.
     const fault = rules.find((rule) => {
       if (!["status", "drop", "cut", "malformed", "stall", "filter"].some((k) => k in rule.params)) return false;
@@ -147,7 +150,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     for (let i = 0; i < Math.min(tokens, stopAt); i++) {
       if (delay > 0) await sleep(delay);
       if (record.client_closed) return;
-      const text = i === 0 ? `[${label}@${body.model}] ` : `word${i}${i === tokens - 1 ? "." : " "}`;
+      const text = fakeToken(i, tokens, label, body.model, chars);
       res.write(chunk(id, body.model, text));
       record.chunks_sent++;
     }
