@@ -42,6 +42,7 @@ export class SessionObject extends DurableObject<Env> {
     const config = loadConfig(env);
     this.session = new Session({
       sql: ctx.storage.sql,
+      transactionSync: (fn) => ctx.storage.transactionSync(fn),
       config,
       llm: selectProvider(env, config),
       setAlarm: (at) => void ctx.storage.setAlarm(at),

@@ -20,6 +20,8 @@ export const KEEPALIVE_MS = RUN_LEASE_MS / 3;
 
 export interface SessionHost {
   sql: SqlStorage;
+  /** Runs `fn` as one storage transaction (ctx.storage.transactionSync): a checkpoint commits whole or not at all. */
+  transactionSync<T>(fn: () => T): T;
   config: Config;
   llm: LlmProvider;
   setAlarm(at: number): void;

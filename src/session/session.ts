@@ -3,16 +3,16 @@
  * the object class hands it storage and alarm functions, so all of it is testable as is.
  */
 
-import { planFor } from "../agents/pipelines";
+import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
-import { newRunRecord, type RunRecord } from "../agents/run-record";
+import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
-import { EVENT_TYPES, SUPERVISOR } from "../protocol/events";
 import { WS_CLOSE } from "../protocol/ws";
 import { EventLog } from "./event-log";
-import { EventWriter } from "./event-writer";
+import { EventWriter, type FlushedBatch } from "./event-writer";
 import { ActiveRun } from "./run-controller";
 import { prepareResume } from "./run-recovery";
+import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
 import { SessionLifetime } from "./session-lifetime";
 import { SessionReaders } from "./session-readers";
@@ -64,17 +64,21 @@ export class Session {
   #openStores(): Stores {
     const store = new SessionStore(this.#host.sql);
     const log = new EventLog(this.#host.sql);
-    const writer = new EventWriter(
-      log,
-      this.#host.config,
-      (batch) => {
-        this.#progressAt = this.#now();
-        this.#readers.publish(batch);
-        for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
-      },
-      this.#now,
-    );
+    const onFlush = (batch: FlushedBatch) => {
+      this.#progressAt = this.#now();
+      this.#readers.publish(batch);
+      for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
+    };
+    const writer = new EventWriter(log, this.#host.config, onFlush, this.#now, {
+      transact: (fn) => this.#host.transactionSync(fn),
+      onFailed: (error) => this.#restartAfter(error, "events could not be written"),
+    });
     return { store, log, writer };
+  }
+
+  /** Storage refused a write: this instance is ahead of storage, so a new one starts from storage. */
+  #restartAfter(error: unknown, what: string): void {
+    this.#host.restart(`${what}: ${errorMessage(error)}`).catch(() => {});
   }
 
   /** The session's stores if it exists and belongs to `userId`. Another user's session does not exist for them. */
@@ -90,27 +94,17 @@ export class Session {
 
   /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
   startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
-    if (!this.#stores && input.create) {
-      this.#stores = this.#openStores();
-      const now = new Date(this.#now()).toISOString();
-      this.#stores.store.setMeta("session_id", input.sessionId);
-      this.#stores.store.setMeta("owner", input.userId);
-      this.#stores.store.setMeta("created_at", now);
-    }
-    const stores = this.#owned(input.userId);
-    if (!stores) return failure("not_found", "session not found");
-    if (this.#active) return failure("run_active", `run ${this.#active.record.run_id} is still active in this session`);
-    const { store, log, writer } = stores;
-    writer.flush();
-    const record = newRunRecord(input, log.head + 1, this.#now());
-    store.insertRun(record);
-    writer.emit(record.run_id, {
-      event_type: EVENT_TYPES.RUN_START,
-      agent_source: SUPERVISOR,
-      payload: { mode: input.mode, model: this.#host.llm.defaultModel, agents: planFor(input.mode, input.message) },
-    });
+    const existing = this.#stores;
+    // Every refusal comes before any write, so a refused request leaves storage as it found it.
+    const refused = refuseStart(input, existing?.store.getMeta("owner"), this.#active?.record.run_id);
+    if (refused) return refused;
+    const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
+    const begin = (stores: Stores) =>
+      startRunIn(stores, input, !existing, { now: this.#now(), model: this.#host.llm.defaultModel, touch });
+    // A new session's tables are created in the same transaction: a start that fails leaves nothing.
+    const { stores, record } = existing ? begin(existing) : this.#host.transactionSync(() => begin(this.#openStores()));
+    this.#stores = stores;
     this.#launch(record, stores, { pipeline });
-    this.#touch(store);
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
 
@@ -138,8 +132,7 @@ export class Session {
       store,
       llm: this.#host.llm,
       config: this.#host.config,
-      emit: (runId, draft) => writer.emit(runId, draft),
-      flush: () => writer.flush(),
+      events: writer,
       head: () => log.head,
       now: this.#now,
       failWith: how.failWith,
@@ -147,13 +140,16 @@ export class Session {
     });
     this.#active = run;
     this.#progressAt = this.#now();
-    run.done.finally(() => {
-      this.#host.onRunEnd?.(record, owner);
-      if (this.#active !== run) return;
-      this.#active = undefined;
-      this.#readers.runEnded(record.run_id, record.end_event_id);
-      if (this.#stores) this.#touch(this.#stores.store);
-    });
+    run.done.then(
+      () => {
+        this.#host.onRunEnd?.(record, owner);
+        if (this.#active !== run) return;
+        this.#active = undefined;
+        this.#readers.runEnded(record.run_id, record.end_event_id);
+        if (this.#stores) this.#touch(this.#stores.store);
+      },
+      (error: unknown) => this.#restartAfter(error, `run ${record.run_id} could not be checkpointed`),
+    );
   }
 
   cancel(userId: string): { ok: true; run_id: string } | Failure {

@@ -8,7 +8,8 @@
  * first sentence of the system prompt (`_` read as a space, case-insensitive: `insight_agent`
  * matches "You are the insight agent.") and its `model` (if any) equals the request's model.
  * Effects of a matching rule:
- *   - pacing, on every match: `tokens=<n>` content chunks (default 12), `delay=<ms>` between them.
+ *   - pacing, on every match: `tokens=<n>` content chunks (default 12), `delay=<ms>` between them,
+ *     `chars=<n>` characters in each chunk after the first (default: short words; see fake-text.ts).
  *   - a fault, on the first `times` matches only (default 1; counted per scenario and rule):
  *     `status=<code>` (with `retry-after=<value>`): an HTTP error with an OpenAI error body;
  *     `drop=1`: the connection is closed before any response (a network failure);

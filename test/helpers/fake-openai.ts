@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { agentLabel, matches, parseDirectives, takeFault } from "./fake-openai-directives";
 import type { FakeRequestRecord } from "./fake-openai-log";
+import { fakeToken } from "./fake-text";
 import { sleep } from "./sleep";
 
 /** Longest a stalled answer holds its connection, so no test run can hang on it. */
@@ -75,6 +76,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     });
     const tokens = Number(rules.find((r) => r.params.tokens)?.params.tokens ?? DEFAULT_TOKENS);
     const delay = Number(rules.find((r) => r.params.delay)?.params.delay ?? 0);
+    const chars = Number(rules.find((r) => r.params.chars)?.params.chars ?? 0);
     const fault = takeFault(rules, scenario, counters);
 
     if (fault?.drop !== undefined) {
@@ -98,7 +100,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     for (let i = 0; i < Math.min(tokens, stopAt); i++) {
       if (delay > 0) await sleep(delay);
       if (record.client_closed) return;
-      const text = i === 0 ? `[${label}@${body.model}] ` : `word${i}${i === tokens - 1 ? "." : " "}`;
+      const text = fakeToken(i, tokens, label, body.model, chars);
       res.write(chunk(id, body.model, text));
       record.chunks_sent++;
     }

@@ -26,6 +26,7 @@ it("restarts the object when the active run logs nothing for runStallMs, and not
     const stalls: number[] = [];
     const session = new Session({
       sql: state.storage.sql,
+      transactionSync: (fn) => state.storage.transactionSync(fn),
       config: { ...loadConfig(env), runStallMs: STALL_MS },
       llm: new DemoModel(0),
       now: () => now,

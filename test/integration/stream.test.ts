@@ -50,7 +50,7 @@ describe("POST /novachat streams a run end to end", () => {
     expect(findIntegrityMismatches(events)).toEqual([]);
     const texts = reconstructTexts(events);
     expect(last.payload.content).toBe(texts.optimization_agent);
-    expect(last.payload.content.length).toBeGreaterThan(50);
+    expect(last.payload.content?.length).toBeGreaterThan(50);
     const progress = events.filter((e) => e.event_type === EVENT_TYPES.PROGRESS) as StreamEvent<"progress">[];
     expect(progress.map((e) => e.payload.percent)).toEqual([20, 40, 60, 80, 100]);
     expect(events.every((e) => !Number.isNaN(Date.parse(e.timestamp)))).toBe(true);

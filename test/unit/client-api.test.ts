@@ -203,7 +203,7 @@ describe("client: handlers, view and integrity", () => {
       },
     });
     const completes: string[] = [];
-    run.on("agent_complete", (e) => completes.push(e.payload.text));
+    run.on("agent_complete", (e) => completes.push(e.payload.text ?? ""));
     const result = await run.done;
     expect(chunks).toEqual(nova.filter((e) => e.event_type === "llm_chunk"));
     expect(completes).toEqual(Object.values(result.texts));

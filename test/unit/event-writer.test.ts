@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventDraft, StreamEvent } from "../../src/protocol/events";
+import { textDigest } from "../../src/protocol/text-digest";
 import type { EventLog, NewLogRow } from "../../src/session/event-log";
 import { EventWriter, type FlushedBatch, type MergeOptions } from "../../src/session/event-writer";
 import { idsOf, range } from "../helpers/event-lists";
@@ -34,7 +35,7 @@ const start = (agent: string): EventDraft => ({
 const runComplete: EventDraft = {
   event_type: "run_complete",
   agent_source: "supervisor",
-  payload: { status: "completed", content: "", agents: {} },
+  payload: { status: "completed", content: "", content_chars: 0, content_digest: textDigest(""), agents: {} },
 };
 
 function setup(options: Partial<MergeOptions> = {}) {
@@ -131,7 +132,14 @@ describe("EventWriter", () => {
     t.writer.emit("r", {
       ...start("x"),
       event_type: "agent_complete",
-      payload: { status: "completed", summary: "", text: "x0x1x2x3", model: "demo" },
+      payload: {
+        status: "completed",
+        summary: "",
+        text: "x0x1x2x3",
+        chars: 8,
+        digest: textDigest("x0x1x2x3"),
+        model: "demo",
+      },
     });
     t.advance(100);
     const evs = t.events();
