@@ -77,7 +77,7 @@ it("sends each Loomi turn the newest exchanges that fit LOOMI_HISTORY_CHARS, and
     });
 
     // The store reads lazily: taking the newest two turns reads three rows (one to see where the
-    // second turn ends), not sixteen.
+    // second turn ends; the runtime's cursor may step one further), not all sixteen.
     let cursor: SqlStorageCursor<Record<string, SqlStorageValue>> | undefined;
     const sql = state.storage.sql;
     const spy = {
@@ -89,6 +89,6 @@ it("sends each Loomi turn the newest exchanges that fit LOOMI_HISTORY_CHARS, and
     const turns = new SessionStore(spy).newestTurns();
     const newest = [turns.next().value, turns.next().value];
     expect(newest).toEqual(exchange(TURNS - 1).reverse());
-    expect(cursor?.rowsRead).toBeLessThanOrEqual(3);
+    expect(cursor?.rowsRead).toBeLessThanOrEqual(4);
   });
 });
