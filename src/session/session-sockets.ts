@@ -46,6 +46,11 @@ export function sessionFull(open: number, max: number): Failure {
 export class SessionSockets {
   #deps: SocketsDeps;
   #hub: SocketHub;
+  /**
+   * Sockets this instance saw closed. A flooding client's frames keep arriving after the close
+   * (the runtime read them already); each is dropped here without even reading the attachment.
+   */
+  #closed = new WeakSet<WebSocket>();
 
   constructor(deps: SocketsDeps) {
     this.#deps = deps;
@@ -109,6 +114,7 @@ export class SessionSockets {
 
   /** A client message: ack, resume, or cancel for the owner; anything else is refused. */
   onMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+    if (this.#closed.has(ws)) return;
     handleSocketMessage(ws, data, {
       logFor: (userId) => this.#deps.owned(userId)?.log,
       cancel: (userId) => this.#deps.cancel(userId),
@@ -120,6 +126,7 @@ export class SessionSockets {
 
   /** A socket closed or failed, by either side: nothing more is sent to it, and its lease goes back (once). */
   closed(ws: WebSocket): void {
+    this.#closed.add(ws);
     const state = readState(ws);
     if (!state || state.closed) return;
     try {
