@@ -17,13 +17,14 @@ import { sleep } from "../helpers/sleep";
 
 const STALL_MS = 5000;
 
-it("restarts the object when the active run logs nothing for runStallMs, and not before", async () => {
+it("restarts the object when the active run logs nothing for runStallMs, and not before, giving its leases back first", async () => {
   const namespace = env.SESSIONS as DurableObjectNamespace<SessionObject>;
   await runInDurableObject(namespace.get(namespace.newUniqueId()), async (_object, state) => {
     let now = 1_000_000;
     const alarms: number[] = [];
     const restarts: string[] = [];
     const stalls: number[] = [];
+    const released: string[] = [];
     const session = new Session({
       sql: state.storage.sql,
       transactionSync: (fn) => state.storage.transactionSync(fn),
@@ -33,7 +34,15 @@ it("restarts the object when the active run logs nothing for runStallMs, and not
       setAlarm: (at) => alarms.push(at),
       deleteAll: async () => {},
       sockets: () => [],
+      leases: {
+        renew: () => {},
+        release: async (_user, ids) => {
+          released.push(...ids);
+        },
+      },
       restart: async (reason) => {
+        // The streams of the instance about to go have given their leases back already.
+        expect(released).toEqual(["sse-lease"]);
         restarts.push(reason);
       },
       onRunStalled: (_run, _owner, silentMs) => stalls.push(silentMs),
@@ -52,6 +61,8 @@ it("restarts the object when the active run logs nothing for runStallMs, and not
       pipeline,
     );
     expect(started.ok).toBe(true);
+    const reader = session.openEvents("u", 0, { lease: { userId: "u", id: "sse-lease" } });
+    expect(reader).toMatchObject({ ok: true, status: 200 });
     // While the run is active, the alarm comes at the stall limit (shorter than the keepalive here).
     expect(STALL_MS).toBeLessThan(KEEPALIVE_MS);
     expect(alarms.at(-1)).toBe(now + STALL_MS);

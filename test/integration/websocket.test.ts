@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/protocol/events";
-import { WS_CLOSE } from "../../src/protocol/ws";
+import { WS_CLOSE, WS_RATE } from "../../src/protocol/ws";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
 import { idsOf, isRunComplete, range } from "../helpers/event-lists";
 import { readSse } from "../helpers/sse";
@@ -27,8 +27,13 @@ describe("GET /sessions/:id/ws", () => {
 
   it("resumes after every cut point with exactly the remaining events", async () => {
     const { id, raw } = await finishedSession();
-    const socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
+    let socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
     for (let cut = 0; cut < raw.length; cut++) {
+      // A socket's allowance of resume messages is a burst of WS_RATE.BURST: then a new socket.
+      if (cut > 0 && cut % WS_RATE.BURST === 0) {
+        socket.ws.close();
+        socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
+      }
       socket.events.length = 0;
       socket.ws.send(JSON.stringify({ type: "resume", last_event_id: cut }));
       await socket.until(() => socket.events.length >= raw.length - cut);

@@ -1,6 +1,7 @@
 /**
- * A session holds at most MAX_STREAMS_PER_SESSION WebSockets (2 in this project): the next upgrade
- * is answered 429 with Retry-After before any socket is made, and a closed socket frees its place.
+ * A session holds at most MAX_STREAMS_PER_SESSION streams (2 in this project), WebSockets and SSE
+ * streams together: the next upgrade is answered 429 with Retry-After before any socket is made,
+ * and a closed socket frees its place. (Mixing the transports: stream-leases.test.ts.)
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
@@ -34,7 +35,10 @@ describe("WebSocket limits", () => {
     expect(refused.status).toBe(429);
     expect(refused.webSocket).toBeFalsy();
     const body = (await refused.json()) as { error: { code: string; message: string } };
-    expect(body.error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/2 WebSockets/) });
+    expect(body.error).toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/2 open event streams and WebSockets \(limit 2\)/),
+    });
     expect(retryAfterSeconds(refused)).toBeGreaterThanOrEqual(1);
     const readOnly = await api(`${path}?token=${started.read_token}`, upgrade, { token: null });
     expect(readOnly.status).toBe(429);
