@@ -10,6 +10,7 @@ import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
 import { RunPanel } from "./run-panel";
 import { runSummary } from "./run-summary";
+import { TimelineView } from "./timeline-view";
 
 type Mode = "nova3" | "loomi";
 type TransportChoice = "fetch" | "eventsource" | "websocket";
@@ -31,6 +32,7 @@ const announce = byId("announce");
 
 const connection = new ConnectionView();
 const panel = new RunPanel();
+const timeline = new TimelineView();
 const conversation = new ConversationView();
 const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
@@ -79,6 +81,7 @@ function start(): void {
     delivered++;
   });
   panel.attach(run);
+  timeline.attach(run);
   connection.attach(run);
   if (loomi) {
     conversation.addTurn(text, run);
