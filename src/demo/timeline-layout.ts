@@ -56,6 +56,16 @@ const title = (text: string) => node("title", {}, undefined, text);
 /** Axis labels: whole seconds, or one decimal for sub-second steps. */
 const tickLabel = (ms: number) => `${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`;
 
+/** Rough width of one character of a mark label (11px), px: enough to keep labels on the chart. */
+export const LABEL_CHAR_PX = 6.5;
+
+/** A mark's label beside its line, on the preferred side unless it would run off the chart. */
+function labelPlace(mx: number, label: string, prefer: "start" | "end", width: number) {
+  const room = label.length * LABEL_CHAR_PX + 3;
+  const side = prefer === "start" ? (mx + room > width ? "end" : "start") : mx - room < 0 ? "start" : "end";
+  return { x: side === "start" ? mx + 3 : mx - 3, anchor: side };
+}
+
 export function layoutTimeline(model: TimelineModel, width: number): SvgModel {
   const labelWidth = width < 520 ? 104 : 156;
   const plot = Math.max(40, width - labelWidth - 28);
@@ -120,15 +130,15 @@ export function layoutTimeline(model: TimelineModel, width: number): SvgModel {
   for (const mark of model.marks) {
     const mx = x(mark.atMs);
     const lane = mark.kind === "first_token" ? 11 : 25;
-    const anchor = mark.kind === "drop" ? "end" : "start";
     const label = `${MARK_LABEL[mark.kind]} ${formatSeconds(mark.atMs)}`;
+    const place = labelPlace(mx, label, mark.kind === "drop" ? "end" : "start", width);
     nodes.push(
       node(
         "g",
         { class: `tl-mark tl-mark-${mark.kind}`, "data-mark": mark.kind, "data-at-ms": Math.round(mark.atMs) },
         [
           node("line", { x1: mx, x2: mx, y1: lane + 3, y2: rowsBottom }),
-          node("text", { x: anchor === "end" ? mx - 3 : mx + 3, y: lane, "text-anchor": anchor }, undefined, label),
+          node("text", { x: place.x, y: lane, "text-anchor": place.anchor }, undefined, label),
         ],
       ),
     );

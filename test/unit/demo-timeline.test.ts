@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
-import { layoutTimeline, type SvgNode } from "../../src/demo/timeline-layout";
+import { LABEL_CHAR_PX, layoutTimeline, type SvgNode } from "../../src/demo/timeline-layout";
 import { buildTimeline, estimateClockOffset, type TimelineInput } from "../../src/demo/timeline-model";
 import { describeTimeline, parallelAgents } from "../../src/demo/timeline-summary";
 import type { PayloadMap, StreamEvent } from "../../src/protocol/events";
@@ -178,7 +178,9 @@ describe("layoutTimeline", () => {
     it(`fits a recorded run with a drop into ${width} px: a row per agent in plan order, every shape inside`, () => {
       const events = recordedNova3();
       const t0 = Date.parse(events[0].timestamp);
-      const model = buildTimeline(input(events, { reconnects: [{ lostAt: t0 + 200, resumedAt: t0 + 400 }] }));
+      // A drop near the start and a resume at the very end: both labels must stay on the chart.
+      const end = Date.parse(events.at(-1)?.timestamp ?? "");
+      const model = buildTimeline(input(events, { reconnects: [{ lostAt: t0 + 20, resumedAt: end }] }));
       const svg = layoutTimeline(model, width);
       const nodes = flatten(svg.nodes);
       expect(nodes.filter((n) => n.attrs["data-bar"]).map((n) => n.attrs["data-bar"])).toEqual(NOVA3_AGENTS);
@@ -191,6 +193,13 @@ describe("layoutTimeline", () => {
         expect(Number(rect.attrs.x)).toBeGreaterThanOrEqual(0);
         expect(Number(rect.attrs.x) + Number(rect.attrs.width)).toBeLessThanOrEqual(width);
         expect(Number(rect.attrs.y) + Number(rect.attrs.height)).toBeLessThanOrEqual(svg.height);
+      }
+      for (const mark of nodes.filter((n) => n.attrs["data-mark"])) {
+        const text = mark.children?.find((c) => c.tag === "text");
+        const room = (text?.text?.length ?? 0) * LABEL_CHAR_PX;
+        const x = Number(text?.attrs.x);
+        if (text?.attrs["text-anchor"] === "end") expect(x - room).toBeGreaterThanOrEqual(0);
+        else expect(x + room).toBeLessThanOrEqual(width);
       }
       const segments = nodes.filter((n) => n.attrs["data-segment"]);
       for (const s of segments) expect(Number(s.attrs["data-to-ms"])).toBeGreaterThan(Number(s.attrs["data-from-ms"]));
