@@ -24,6 +24,7 @@ function byUser(leases: Iterable<LeaseRef>, fn: (userId: string, ids: string[]) 
   for (const [userId, ids] of groups) fn(userId, ids);
 }
 
+/** The stream leases one session object holds, by connection: see the file comment. */
 export class LeaseRegistry {
   #calls: StreamLeaseCalls;
   #ttlMs: number;

@@ -31,6 +31,7 @@ export interface ReadersDeps {
   isGone(): boolean;
 }
 
+/** The SSE streams of one session. */
 export class SessionReaders {
   readonly fanOut = new FanOut();
   #config: ReadersConfig;

@@ -43,6 +43,7 @@ export function sessionFull(open: number, max: number): Failure {
   return failure("rate_limited", `this session already has ${open} open event streams and WebSockets (limit ${max})`);
 }
 
+/** A session's WebSockets, from the upgrade to the close. */
 export class SessionSockets {
   #deps: SocketsDeps;
   #hub: SocketHub;

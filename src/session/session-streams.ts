@@ -28,6 +28,7 @@ export interface StreamsDeps {
 /** The lease calls of a host without limits (tests of a session alone). */
 const NO_LEASES = { renew: () => {}, release: async () => {} };
 
+/** The readers of both transports of one session and the leases they hold. */
 export class SessionStreams {
   readonly leases: LeaseRegistry;
   readonly readers: SessionReaders;

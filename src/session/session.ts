@@ -72,9 +72,10 @@ export class Session {
     this.#resumeUnfinished();
   }
 
-  /** Open event streams right now. */
+  /** Open readers right now: SSE streams and sockets. */
   get readers(): number {
-    return this.#streams.readers.count;
+    const { readers, sockets } = this.#streams.counts();
+    return readers + sockets;
   }
 
   #openStores(): Stores {

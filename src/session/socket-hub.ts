@@ -34,6 +34,7 @@ export interface HubDeps {
 /** Lets the object's other work run between two pages of a backlog. */
 const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** Delivery to the sockets of one session: see the file comment. */
 export class SocketHub {
   #deps: HubDeps;
   /** Sockets whose backlog is being sent from storage: flushes leave them to their pump. */

@@ -6,6 +6,7 @@
 import type { Bucket } from "../limits/token-bucket";
 import { WS_FLOW, type WsControlMessage } from "../protocol/ws";
 
+/** Everything about one socket, in its attachment (survives hibernation). */
 export interface SocketAttachment {
   userId: string;
   /** May cancel runs (owner's bearer token), as opposed to a read-only token. */
@@ -35,10 +36,12 @@ export function isLive(ws: WebSocket, state: SocketAttachment | undefined): stat
   return state !== undefined && state.closed !== true && ws.readyState === OPEN;
 }
 
+/** The socket's state; undefined for a socket never attached. */
 export function readState(ws: WebSocket): SocketAttachment | undefined {
   return (ws.deserializeAttachment() as SocketAttachment | null) ?? undefined;
 }
 
+/** Stores the socket's state in its attachment. */
 export function writeState(ws: WebSocket, state: SocketAttachment): void {
   ws.serializeAttachment(state);
 }
