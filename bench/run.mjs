@@ -19,7 +19,7 @@ import { bundleWorker, startServer } from "./lib/server.mjs";
 
 authorizeFetch();
 
-/** Variables of the three instances; everything else comes from wrangler.jsonc and src/env.ts. */
+/** Variables of the three instances; everything else comes from wrangler.toml and src/env.ts. */
 export const INSTANCES = {
   // The design as it ships, fed by the synthetic source: zero model delay, and chunk merging off
   // so every synthetic event is stored and sent as one event (the bench counts events).
@@ -32,7 +32,7 @@ export const INSTANCES = {
     WRITE_BATCH_MAX_EVENTS: "1",
     REPLAY_PAGE_ROWS: "1",
   },
-  // Default settings (wrangler.jsonc: 25 ms a token, 30 ms merge window) for rows per answer.
+  // Default settings (wrangler.toml: 25 ms a token, 30 ms merge window) for rows per answer.
   defaults: { DEMO_TOKENS: "1000" },
 };
 

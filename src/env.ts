@@ -1,6 +1,6 @@
 /**
  * Configuration, loaded from the settings defined once in src/config/ (each one's var, type,
- * default, range and meaning). Values come from `wrangler.jsonc` vars, `.dev.vars` locally, or
+ * default, range and meaning). Values come from `wrangler.toml` vars, `.dev.vars` locally, or
  * secrets in production. A bad value is never replaced by its default: it is refused with a
  * ConfigError naming the setting and what it accepts, and src/index.ts checks every setting when
  * the Worker starts, so a bad configuration stops `wrangler dev` or a deploy instead of serving.

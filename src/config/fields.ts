@@ -1,5 +1,5 @@
 /**
- * Building blocks of the settings schema. Each turns one Worker var (a string from `wrangler.jsonc`
+ * Building blocks of the settings schema. Each turns one Worker var (a string from `wrangler.toml`
  * vars, `.dev.vars` or a secret; a JSON number works too; unset or blank = its default) into a typed
  * value, and refuses anything else with a message that says what the setting accepts. A setting's
  * var name and description are registered with its schema, so the schema is its one definition.

@@ -70,7 +70,7 @@ function chatRoute(mode: Mode) {
       const events_url = eventsUrl(sessionId, firstEventId, readToken);
       return c.json({ session_id: sessionId, run_id: runId, events_url, read_token: readToken }, 202, headers);
     }
-    return openLeasedStream(c, config, streamLease, (lease) =>
+    return openLeasedStream(c, streamLease, (lease) =>
       openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }, headers),
     );
   });

@@ -1,8 +1,8 @@
 /**
  * The Worker's side of the per-user limits: admission at the user's object (429 with Retry-After
- * when refused), and stream leases kept in step with the response body: renewed every third of
- * their lifetime while the body is open, released when it ends or the client goes away. If even
- * the release is lost (the isolate died), the lease expires on its own.
+ * when refused). A stream lease (an SSE stream or a WebSocket) is then handed to the session
+ * object, which holds it while the connection lives (src/session/lease-registry.ts) and releases
+ * it when it ends; if even the release is lost (the isolate died), the lease expires on its own.
  */
 import type { Context } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
@@ -67,18 +67,17 @@ export function releaseLease(c: Context<AppEnv>, leaseId: string): void {
 }
 
 /**
- * Opens an event stream under the stream lease `leaseId`. The session object owns the lease once
- * it has the request (it alone reliably sees the stream end); the Worker gives it back only when
- * the object could not be reached at all.
+ * Opens an event stream or a WebSocket under the stream lease `leaseId`. The session object owns
+ * the lease once it has the request (it alone reliably sees the connection end); the Worker gives
+ * it back only when the object could not be reached at all.
  */
 export async function openLeasedStream(
   c: Context<AppEnv>,
-  config: Config,
   leaseId: string,
-  open: (lease: { id: string; ttlMs: number }) => Promise<Response>,
+  open: (leaseId: string) => Promise<Response>,
 ): Promise<Response> {
   try {
-    return await open({ id: leaseId, ttlMs: config.streamLeaseSeconds * 1000 });
+    return await open(leaseId);
   } catch (error) {
     releaseLease(c, leaseId);
     throw error;

@@ -42,6 +42,14 @@ export class UserLimitsObject extends DurableObject<Env> {
     this.#limits.release(id);
   }
 
+  renewMany(kind: LeaseKind, ids: readonly string[], ttlMs: number): void {
+    this.#limits.renewMany(kind, ids, ttlMs);
+  }
+
+  releaseMany(ids: readonly string[]): void {
+    this.#limits.releaseMany(ids);
+  }
+
   /** Live leases by kind (diagnostics and tests). */
   counts(): Record<LeaseKind, number> {
     return this.#limits.counts();

@@ -102,6 +102,15 @@ export class UserLimits {
     this.#store.delete(id);
   }
 
+  /** Extends several leases of one kind at once (a session object renews all it holds in one call). */
+  renewMany(kind: LeaseKind, ids: readonly string[], ttlMs: number): void {
+    for (const id of ids) this.renew(kind, id, ttlMs);
+  }
+
+  releaseMany(ids: readonly string[]): void {
+    for (const id of ids) this.release(id);
+  }
+
   /** Admits a run start: one token from the bucket, then a run lease. */
   startRun(request: RunRequest): Admission {
     const now = this.#now();

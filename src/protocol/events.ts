@@ -71,6 +71,13 @@ export const ERROR_TYPES = {
 } as const;
 export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
 
+/**
+ * Longest text one event carries, in UTF-16 code units (`llm_chunk` content, `agent_complete`
+ * text, `run_complete` content): at most 192 KiB of UTF-8, far inside a storage row (2 MB). A
+ * longer text travels only as chunks; the event that sums it up gives its length and digest.
+ */
+export const MAX_EVENT_TEXT_CHARS = 64 * 1024;
+
 /** Agent name used for events that belong to the run rather than one agent. */
 export const SUPERVISOR = "supervisor";
 
@@ -103,8 +110,15 @@ export interface LlmChunkPayload {
 export interface AgentCompletePayload {
   status: "completed";
   summary: string;
-  /** The agent's whole final text; equals what a client reconstructs from its chunks. */
-  text: string;
+  /**
+   * The agent's whole final text, when it has at most MAX_EVENT_TEXT_CHARS characters; absent for
+   * a longer one, which a client has only from the chunks. Equals what a client reconstructs.
+   */
+  text?: string;
+  /** Length of the final text (UTF-16 code units, as JavaScript counts them). */
+  chars: number;
+  /** `textDigest` (src/protocol/text-digest.ts) of the final text: verifies a rebuilt text without `text`. */
+  digest: string;
   model: string;
 }
 export interface ProgressPayload {
@@ -139,8 +153,14 @@ export interface AgentSummary {
 }
 export interface RunCompletePayload {
   status: RunStatus;
-  /** Final content of the run (the last agent's text); empty when failed or cancelled early. */
-  content: string;
+  /**
+   * Final content of the run (the last agent's text, or the last agents' joined); empty when
+   * failed or cancelled early. Absent when longer than MAX_EVENT_TEXT_CHARS: it is then the
+   * completed agents' texts that `content_chars` and `content_digest` identify.
+   */
+  content?: string;
+  content_chars: number;
+  content_digest: string;
   agents: Record<string, AgentSummary>;
 }
 

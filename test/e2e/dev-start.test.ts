@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../support/dev-server";
+import { freePort } from "../helpers/free-port";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 

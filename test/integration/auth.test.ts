@@ -4,6 +4,7 @@ import { signReadToken, signUserToken } from "../../src/auth/tokens";
 import { EVENT_TYPES } from "../../src/protocol/events";
 import { api, BASE, postChat, startDetached, TEST_USER, testSecret, tokenFor, waitIdle } from "../helpers/api";
 import { callApp } from "../helpers/app";
+import { expectError } from "../helpers/error-responses";
 import { readSse } from "../helpers/sse";
 
 const MISSING = "00000000-0000-4000-8000-000000000000";
@@ -20,14 +21,6 @@ const ROUTES: [string, string, string | undefined][] = [
 
 function request(method: string, body: string | undefined, headers: Record<string, string> = {}): RequestInit {
   return { method, body, headers: { "Content-Type": "application/json", ...headers } };
-}
-
-async function expectError(res: Response, status: number, code: string): Promise<string> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = (await res.json()) as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  return body.error.message;
 }
 
 describe("authentication", () => {

@@ -50,6 +50,7 @@ it("sends each Loomi turn the newest exchanges that fit LOOMI_HISTORY_CHARS, and
     const llm = new RecordingModel();
     const session = new Session({
       sql: state.storage.sql,
+      transactionSync: (fn) => state.storage.transactionSync(fn),
       config: { ...loadConfig(env), loomiHistoryChars: BUDGET },
       llm,
       setAlarm: () => {},
@@ -75,10 +76,19 @@ it("sends each Loomi turn the newest exchanges that fit LOOMI_HISTORY_CHARS, and
       expect(request.at(-1)).toEqual({ role: "user", content: message(turn) });
     });
 
-    // The store hands out a lazy cursor: taking the newest two turns reads two rows, not sixteen.
-    const cursor = new SessionStore(state.storage.sql).newestTurns() as SqlStorageCursor<Record<string, string>>;
-    const newest = [cursor.next().value, cursor.next().value];
+    // The store reads lazily: taking the newest two turns reads three rows (one to see where the
+    // second turn ends; the runtime's cursor may step one further), not all sixteen.
+    let cursor: SqlStorageCursor<Record<string, SqlStorageValue>> | undefined;
+    const sql = state.storage.sql;
+    const spy = {
+      exec: (query: string, ...bindings: unknown[]) => {
+        cursor = sql.exec(query, ...bindings);
+        return cursor;
+      },
+    } as unknown as SqlStorage;
+    const turns = new SessionStore(spy).newestTurns();
+    const newest = [turns.next().value, turns.next().value];
     expect(newest).toEqual(exchange(TURNS - 1).reverse());
-    expect(cursor.rowsRead).toBeLessThanOrEqual(3);
+    expect(cursor?.rowsRead).toBeLessThanOrEqual(4);
   });
 });

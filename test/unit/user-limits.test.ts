@@ -68,6 +68,17 @@ describe("UserLimits leases", () => {
     expect(limits.counts().stream).toBe(2);
   });
 
+  it("renews and releases several leases in one call (a session object's batch)", () => {
+    const { clock, limits } = setup();
+    for (const id of ["a", "b", "c"]) limits.acquire("stream", id, 3, TTL);
+    clock.now += TTL - 1;
+    limits.renewMany("stream", ["a", "b"], TTL);
+    clock.now += 1;
+    expect(limits.counts().stream).toBe(2);
+    limits.releaseMany(["a", "b"]);
+    expect(limits.counts().stream).toBe(0);
+  });
+
   it("taking the same lease id twice counts it once", () => {
     const { limits } = setup();
     expect(limits.acquire("stream", "a", 1, TTL).ok).toBe(true);

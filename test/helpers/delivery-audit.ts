@@ -4,7 +4,8 @@
  */
 import type { StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
-import { readSse } from "../helpers/sse";
+import { idsOf } from "./event-lists";
+import { readSse } from "./sse";
 
 /** Reads `url` after `lastId` to the stream's end; an error (server gone) ends the read early. */
 export async function readFrom(
@@ -32,7 +33,7 @@ export interface Audit {
 export function audit(received: StreamEvent[], firstId = 1): Audit {
   const seen = new Map<number, number>();
   for (const e of received) seen.set(e.id, (seen.get(e.id) ?? 0) + 1);
-  const last = Math.max(firstId - 1, ...received.map((e) => e.id));
+  const last = Math.max(firstId - 1, ...idsOf(received));
   let lost = 0;
   let duplicated = 0;
   for (let id = firstId; id <= last; id++) {

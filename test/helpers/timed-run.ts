@@ -1,6 +1,6 @@
 /** A well-behaved client for fault scenarios: one Nova3 run read to its end, timed and checked. */
 import type { StreamEvent } from "../../src/protocol/events";
-import { readSse } from "../helpers/sse";
+import { readSse } from "./sse";
 
 export interface TimedRun {
   sessionId: string;

@@ -1,6 +1,6 @@
 /**
- * The fault suite's summary: each scenario records what it checked; the table is printed at the
- * end of the run and written to test-results/faults.json.
+ * The fault suite's summary: each scenario records what it checked (test-results/faults.jsonl);
+ * the suite's globalSetup prints the table at the end and writes it to test-results/faults.md.
  */
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";

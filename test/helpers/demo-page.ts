@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 
 /** Screenshots go here (git-ignored) for a person to look at. */
-export const SCREENSHOT_DIR = fileURLToPath(new URL("../../../test-results/e2e/", import.meta.url));
+export const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/e2e/", import.meta.url));
 
 /** Longest wait for a whole run on a loaded machine. */
 export const RUN_TIMEOUT_MS = 90_000;
@@ -33,7 +33,7 @@ export async function openDemo(context: BrowserContext, baseUrl: string): Promis
 /** The text each agent panel shows, by agent name. */
 export function shownTexts(page: Page): Promise<Record<string, string>> {
   return page.$$eval("[data-agent-text]", (elements) =>
-    Object.fromEntries(elements.map((e) => [(e as HTMLElement).dataset.agentText ?? "", e.textContent ?? ""])),
+    Object.fromEntries(elements.map((e) => [e.getAttribute("data-agent-text") ?? "", e.textContent ?? ""])),
   );
 }
 

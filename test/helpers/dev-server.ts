@@ -4,11 +4,14 @@
  * process group so it can be killed outright (SIGKILL), and restarted on the same persisted state.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { TEST_AUTH_SECRET } from "./auth";
+import { parse } from "smol-toml";
+import { freePort } from "./free-port";
+import { sleep } from "./sleep";
+import { TEST_AUTH_SECRET } from "./tokens";
+import { workerdRssKb } from "./workerd-memory";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
@@ -18,16 +21,15 @@ const TEST_CONFIG = resolve(ROOT, "wrangler.test.json");
 /**
  * A test server must not restart under a running test: the custom build (the demo page bundle)
  * watches src/ and restarts `wrangler dev` on any change it sees. So the bundle is built once
- * here, and the server runs from a copy of wrangler.jsonc without the build step.
+ * here, and the server runs from a copy of wrangler.toml without the build step (as JSON, which
+ * wrangler reads as well).
  */
 let prepared = false;
 function testConfig(): string {
   if (prepared) return TEST_CONFIG;
   prepared = true;
   execFileSync(process.execPath, [resolve(ROOT, "scripts/build-demo.mjs")], { cwd: ROOT, stdio: "inherit" });
-  const source = readFileSync(resolve(ROOT, "wrangler.jsonc"), "utf8");
-  // JSONC: drop whole-line comments (the config has no comment inside a string).
-  const config = JSON.parse(source.replace(/^\s*\/\/.*$/gm, "")) as Record<string, unknown>;
+  const config = parse(readFileSync(resolve(ROOT, "wrangler.toml"), "utf8"));
   delete config.build;
   const text = JSON.stringify(config, null, 2);
   // Rewriting an unchanged file would still look like a change to a running server's watcher.
@@ -61,51 +63,13 @@ export interface DevServerOptions {
 export interface DevServer {
   url: string;
   port: number;
-  /** The Worker's DevTools inspector (see ./inspector.ts). */
+  /** The Worker's DevTools inspector (see ./heap-inspector.ts). */
   inspectorPort: number;
   /** Sends a signal to the whole process group (wrangler and workerd). */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Resident memory of the workerd processes, KiB. */
   rssKb(): number;
   output(): string;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-function descendants(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) children.push(Number(entry), ...descendants(Number(entry)));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return children;
-}
-
-function rssOf(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? "";
-    if (!name.includes("workerd")) return 0;
-    return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -149,11 +113,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       } catch {
         // Already gone.
       }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      await Promise.race([exited, sleep(10_000)]);
     },
-    rssKb: () => (child.pid ? descendants(child.pid).reduce((sum, pid) => sum + rssOf(pid), 0) : 0),
+    rssKb: () => (child.pid ? workerdRssKb(child.pid) : 0),
     output: () => log,
   };
+  // Plain loops here and in settled(), not vi.waitFor: the e2e globalSetup starts this server
+  // outside any test worker, where vitest's `vi` cannot run.
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${log}`);
@@ -163,7 +129,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     } catch {
       // Not listening yet.
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   await server.kill("SIGKILL");
   throw new Error(`wrangler dev did not answer within ${START_TIMEOUT_MS} ms:\n${log}`);
@@ -178,7 +144,7 @@ async function settled(log: () => string, deadline: number): Promise<boolean> {
   let reloads = count(log(), RELOAD);
   let quietSince = Date.now();
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
     const now = count(log(), RELOAD);
     if (now !== reloads) {
       reloads = now;

@@ -2,9 +2,10 @@
  * The server's own account of a session, read from Node independently of the page: the stored
  * event log replayed over SSE and reconstructed per run, to compare with what the page shows.
  */
-import { EVENT_TYPES, type StreamEvent } from "../../../src/protocol/events";
-import { type AgentTexts, reconstructTexts } from "../../../src/protocol/reconstruct";
-import { readSse } from "../../helpers/sse";
+import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
+import { type AgentTexts, reconstructTexts } from "../../src/protocol/reconstruct";
+import { byRun, idsOf } from "./event-lists";
+import { readSse } from "./sse";
 
 export interface ServerRun {
   runId: string;
@@ -14,25 +15,15 @@ export interface ServerRun {
   content: string;
 }
 
-/** A token for `user` from the dev-token route, or undefined when the server has none (no auth yet). */
-export async function devToken(baseUrl: string, user: string): Promise<string | undefined> {
-  const response = await fetch(`${baseUrl}/dev/token?user=${encodeURIComponent(user)}`);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`/dev/token answered ${response.status}`);
-  return ((await response.json()) as { token: string }).token;
-}
-
 /** Every run of the session, in order, rebuilt from the server's log. */
 export async function readSession(baseUrl: string, sessionId: string, token?: string): Promise<ServerRun[]> {
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   const response = await fetch(`${baseUrl}/sessions/${sessionId}/events?last_event_id=0`, { headers });
   if (response.status !== 200) throw new Error(`events of ${sessionId}: HTTP ${response.status}`);
   const { events } = await readSse(response);
-  const ids = events.map((e) => e.id);
+  const ids = idsOf(events);
   if (ids.some((id, i) => id !== i + 1)) throw new Error(`session ${sessionId}: ids not consecutive from 1`);
-  const runs = new Map<string, StreamEvent[]>();
-  for (const event of events) runs.set(event.run_id, [...(runs.get(event.run_id) ?? []), event]);
-  return [...runs].map(([runId, runEvents]) => {
+  return [...byRun(events)].map(([runId, runEvents]) => {
     const last = runEvents[runEvents.length - 1];
     const done = last.event_type === EVENT_TYPES.RUN_COMPLETE ? last.payload : undefined;
     return {
