@@ -30,7 +30,7 @@ describe("lease release", () => {
     await readSse(res);
     const id = res.headers.get("X-Session-Id") ?? "";
     await waitIdle(id);
-    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toEqual({ stream: 0, run: 0 });
+    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toMatchObject({ stream: 0, run: 0 });
   });
 
   it("releases the stream lease when the client goes away mid-stream", async () => {
@@ -40,7 +40,7 @@ describe("lease release", () => {
     await reader?.read();
     await reader?.cancel();
     await waitIdle(started.session_id);
-    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toEqual({ stream: 0, run: 0 });
+    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toMatchObject({ stream: 0, run: 0 });
   });
 
   it("releases the stream lease of a refused or empty stream at once", async () => {
