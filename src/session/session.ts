@@ -28,6 +28,7 @@ import type {
 } from "./session-types";
 import { buildSnapshot, type Snapshot } from "./snapshot";
 import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
+import { storageCapFailure } from "./storage-cap";
 
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
@@ -48,7 +49,7 @@ export class Session {
     this.#host = host;
     this.#now = host.now ?? Date.now;
     this.#startedAt = new Date(this.#now()).toISOString();
-    this.#lifetime = new SessionLifetime(host.config, host.setAlarm, this.#now);
+    this.#lifetime = new SessionLifetime(host.config, host.setAlarm, this.#now, (owner) => host.onActive?.(owner));
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
@@ -100,6 +101,8 @@ export class Session {
     const stores = this.#owned(input.userId);
     if (!stores) return failure("not_found", "session not found");
     if (this.#active) return failure("run_active", `run ${this.#active.record.run_id} is still active in this session`);
+    const full = storageCapFailure(this.#host.sql, this.#host.config);
+    if (full) return full;
     const { store, log, writer } = stores;
     writer.flush();
     const record = newRunRecord(input, log.head + 1, this.#now());
