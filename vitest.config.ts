@@ -21,6 +21,7 @@ const RAISED_LIMITS = {
   MAX_RUNS_PER_USER: "50",
   RUN_RATE_PER_MINUTE: "6000",
   RUN_BURST: "500",
+  MAX_SESSIONS_PER_USER: "100000",
 };
 
 export default defineConfig({
@@ -94,6 +95,9 @@ export default defineConfig({
                 MAX_RUNS_PER_USER: "2",
                 RUN_RATE_PER_MINUTE: "6",
                 RUN_BURST: "6",
+                MAX_SESSIONS_PER_USER: "3",
+                // About two runs with a 62 KB message each (test/limits/session-caps.test.ts).
+                MAX_LOG_BYTES_PER_SESSION: "262144",
                 STREAM_LEASE_SECONDS: "2",
                 // Short leases need frequent heartbeats: an idle stream renews only when it wakes.
                 HEARTBEAT_MS: "500",

@@ -144,6 +144,16 @@ export const CONFIG_FIELDS = {
     { default: 10, min: 1, max: 10_000 },
     "Run-starting requests a user may make in a burst (token bucket size).",
   ),
+  maxSessionsPerUser: integer(
+    "MAX_SESSIONS_PER_USER",
+    { default: 100, min: 1, max: 100_000 },
+    "Live sessions one user may have at once (429 above; deleting or expiry frees one). 100 is far more conversations than a person keeps within SESSION_TTL_SECONDS, while the run rate alone let one user keep about 1,800 alive.",
+  ),
+  maxLogBytesPerSession: integer(
+    "MAX_LOG_BYTES_PER_SESSION",
+    { default: 8_388_608, min: 65_536, max: 10_737_418_240 },
+    "Bytes one session may store (its event log with the run records and turns beside it, as SQLite counts its database); a run start in a session already past it is refused with 413, a run under way finishes. 8 MiB holds 50–200 long runs (a demo Nova3 run is about 40 KB) and replays in about 50 ms.",
+  ),
   streamLeaseSeconds: integer(
     "STREAM_LEASE_SECONDS",
     { default: 60, min: 1, max: 3600 },

@@ -1,7 +1,8 @@
 /**
  * `POST /novachat` and `POST /loomichat`: start a run in a session (a new one without
  * `session_id`) and stream its events, or answer 202 with where to read them. Before anything
- * starts, the user's limits admit the stream (when streaming) and the run (rate and concurrency).
+ * starts, the user's limits admit the stream (when streaming), the new session (when it creates
+ * one) and the run (rate and concurrency).
  */
 import { type Context, Hono } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
@@ -13,6 +14,7 @@ import { ApiError } from "./errors";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 import { admitRun, admitStream, openLeasedStream, releaseLease } from "./limits";
 import { requireJson } from "./middleware";
+import { auditRefusedStart } from "./session-caps";
 import { eventsUrl, openEventStream, sessionStub } from "./session-client";
 import { type ChatBody, validateChatBody } from "./validation";
 
@@ -24,8 +26,9 @@ function wantsJson(accept: string | undefined): boolean {
 async function start(c: Context<AppEnv>, mode: Mode, body: ChatBody, sessionId: string, streamLease?: string) {
   const config = loadConfig(c.env);
   const runId = crypto.randomUUID();
+  const creates = body.session_id === undefined;
   try {
-    await admitRun(c, config, runId, body.session_id);
+    await admitRun(c, config, runId, body.session_id, creates ? sessionId : undefined);
   } catch (error) {
     if (streamLease) releaseLease(c, streamLease);
     throw error;
@@ -39,16 +42,20 @@ async function start(c: Context<AppEnv>, mode: Mode, body: ChatBody, sessionId: 
       mode,
       message: body.message,
       options: body.options ?? {},
-      create: body.session_id === undefined,
+      create: creates,
       runId,
     });
   } finally {
     if (!started?.ok) {
       releaseLease(c, runId);
       if (streamLease) releaseLease(c, streamLease);
+      if (creates) releaseLease(c, sessionId);
     }
   }
-  if (!started.ok) throw new ApiError(started.code, started.message);
+  if (!started.ok) {
+    auditRefusedStart(c, started, sessionId);
+    throw new ApiError(started.code, started.message);
+  }
   return { stub, runId, firstEventId: started.first_event_id };
 }
 

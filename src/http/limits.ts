@@ -13,12 +13,15 @@ import { userLimitsStub } from "../limits/user-limits-object";
 import { logFailure } from "../log";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
+import { newSessionLease } from "./session-caps";
 
 const DESCRIPTIONS: Record<LimitName, string> = {
   [LIMITS.STREAMS_PER_USER]: "open event streams for this user",
   [LIMITS.STREAMS_PER_SESSION]: "open event streams on this session",
   [LIMITS.RUNS_PER_USER]: "active runs for this user",
   [LIMITS.RUN_RATE]: "run starts in a short time for this user",
+  [LIMITS.SESSIONS_PER_USER]: "live sessions for this user",
+  [LIMITS.LOG_BYTES_PER_SESSION]: "bytes stored in this session",
 };
 
 /** Runs `work` past the response when the platform allows (waitUntil), logging any failure. */
@@ -50,13 +53,23 @@ export async function admitStream(c: Context<AppEnv>, config: Config, sessionId?
   return leaseId;
 }
 
-/** Rate check and run lease (named `runId`) for the user, or throws 429. */
-export async function admitRun(c: Context<AppEnv>, config: Config, runId: string, sessionId?: string): Promise<void> {
+/**
+ * Rate check, then the lease of the session the start creates (`newSessionId`, when it creates
+ * one), then the run lease (named `runId`) for the user, or throws 429.
+ */
+export async function admitRun(
+  c: Context<AppEnv>,
+  config: Config,
+  runId: string,
+  sessionId?: string,
+  newSessionId?: string,
+): Promise<void> {
   const admission = await userLimitsStub(c.env, c.get("userId")).startRun({
     runId,
     maxRuns: config.maxRunsPerUser,
     ttlMs: RUN_LEASE_MS,
     rate: { perMinute: config.runRatePerMinute, burst: config.runBurst },
+    newSession: newSessionId === undefined ? undefined : newSessionLease(config, newSessionId),
   });
   if (!admission.ok) refuse(c, admission, sessionId);
 }

@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-env";
 import { ApiError, unwrap } from "./errors";
 import { SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
+import { releaseDeletedSession } from "./session-caps";
 import { openEventStream, openSocket, sessionStub } from "./session-client";
 import { parseResumePoint, SessionParam, validate } from "./validation";
 
@@ -64,6 +65,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const userId = c.get("userId");
     unwrap(await sessionStub(c.env, id).destroy(userId));
+    await releaseDeletedSession(c, id);
     audit(AUDIT_EVENTS.SESSION_DELETED, { user_id: userId, session_id: id });
     return c.body(null, 204);
   });

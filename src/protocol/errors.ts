@@ -14,6 +14,8 @@ export const ERRORS = {
   not_found: 404,
   run_active: 409,
   payload_too_large: 413,
+  /** The session stores MAX_LOG_BYTES_PER_SESSION already: a new run needs a new session. */
+  session_full: 413,
   unsupported_media_type: 415,
   upgrade_required: 426,
   rate_limited: 429,

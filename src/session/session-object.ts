@@ -10,7 +10,7 @@ import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
-import { runHooks } from "./run-hooks";
+import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { Session, type Started, type StartInput } from "./session";
 
@@ -54,6 +54,7 @@ export class SessionObject extends DurableObject<Env> {
       leases: streamLeaseCalls(env),
       restart: (reason) => restartObject(ctx, reason),
       ...runHooks(env),
+      ...sessionHooks(env, ctx.storage.sql),
     });
     // Heartbeats are answered by the runtime, so an idle socket never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(WS_PING, WS_PONG));

@@ -36,7 +36,12 @@ export interface SessionHost {
   onRunEnd?(run: RunRecord, owner: RunOwner): void;
   /** Told at every keepalive while a run is active: renews its run lease. */
   onRunAlive?(run: RunRecord, owner: RunOwner): void;
-  /** Told when the alarm deletes a session that stayed idle past its TTL (audited). */
+  /**
+   * Told whenever the session's life is extended: activity, and every check on an active run.
+   * Renews the session's lease (src/limits/session-leases.ts).
+   */
+  onActive?(owner: RunOwner): void;
+  /** Told when the alarm deletes a session that stayed idle past its TTL (audited; releases its session lease). */
   onExpired?(owner: RunOwner): void;
   /** Told when the watchdog finds the active run stalled, just before it restarts the object (audited). */
   onRunStalled?(run: RunRecord, owner: RunOwner, silentMs: number): void;

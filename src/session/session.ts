@@ -27,6 +27,7 @@ import type {
   Stores,
 } from "./session-types";
 import { buildSnapshot, type Snapshot } from "./snapshot";
+import { storageCapFailure } from "./storage-cap";
 
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
@@ -64,7 +65,7 @@ export class Session {
       host.setAlarm(at);
       this.#streams.alarmSet(at);
     };
-    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now);
+    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, (owner) => host.onActive?.(owner));
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
@@ -112,7 +113,9 @@ export class Session {
   startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
     const existing = this.#stores;
     // Every refusal comes before any write, so a refused request leaves storage as it found it.
-    const refused = refuseStart(input, existing?.store.getMeta("owner"), this.#active?.record.run_id);
+    const refused =
+      refuseStart(input, existing?.store.getMeta("owner"), this.#active?.record.run_id) ??
+      storageCapFailure(this.#host.sql, this.#host.config);
     if (refused) return refused;
     const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
     const begin = (stores: Stores) =>

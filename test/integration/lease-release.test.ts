@@ -26,7 +26,7 @@ describe("lease release", () => {
     await readSse(res);
     const id = res.headers.get("X-Session-Id") ?? "";
     await waitIdle(id);
-    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toEqual({ stream: 0, run: 0 });
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0, run: 0 });
   });
 
   it("releases the stream lease when the client goes away mid-stream", async () => {
@@ -36,7 +36,7 @@ describe("lease release", () => {
     await reader?.read();
     await reader?.cancel();
     await waitIdle(started.session_id);
-    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toEqual({ stream: 0, run: 0 });
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0, run: 0 });
   });
 
   it("releases the stream lease of a refused or empty stream at once", async () => {
@@ -63,7 +63,7 @@ describe("GET /usage", () => {
     expect(during.runs.active).toBeLessThanOrEqual(1);
     await reader?.cancel();
     await waitIdle(started.session_id);
-    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toEqual({ stream: 0, run: 0 });
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0, run: 0 });
     expect(await (await api("/usage")).json()).toMatchObject({ streams: { open: 0 }, runs: { active: 0 } });
   });
 

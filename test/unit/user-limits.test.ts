@@ -20,7 +20,7 @@ describe("UserLimits leases", () => {
     expect(limits.acquire("stream", "b", 2, TTL)).toEqual({ ok: true });
     const refused = limits.acquire("stream", "c", 2, TTL);
     expect(refused).toEqual({ ok: false, limit: LIMITS.STREAMS_PER_USER, max: 2, retryAfterSeconds: 50 });
-    expect(limits.counts()).toEqual({ stream: 2, run: 0 });
+    expect(limits.counts()).toEqual({ stream: 2, run: 0, session: 0 });
   });
 
   it("counts streams and runs separately", () => {
@@ -128,6 +128,56 @@ describe("UserLimits run starts", () => {
     limits.release("r");
     expect(limits.isIdle(60_000)).toBe(false);
     clock.now += 60_000;
+    expect(limits.isIdle(60_000)).toBe(true);
+  });
+});
+
+describe("UserLimits sessions", () => {
+  const rate = { perMinute: 60, burst: 10 };
+  const start = (runId: string, sessionId?: string) => ({
+    runId,
+    maxRuns: 5,
+    ttlMs: TTL,
+    rate,
+    newSession: sessionId === undefined ? undefined : { id: sessionId, max: 2, ttlMs: 10 * TTL },
+  });
+
+  it("counts the sessions run starts create, refusing past the limit until one is released", () => {
+    const { limits } = setup();
+    expect(limits.startRun(start("r1", "s1")).ok).toBe(true);
+    expect(limits.startRun(start("r2", "s2")).ok).toBe(true);
+    const refused = limits.startRun(start("r3", "s3"));
+    expect(refused).toEqual({ ok: false, limit: LIMITS.SESSIONS_PER_USER, max: 2, retryAfterSeconds: 600 });
+    // A run in a session that exists takes no session lease.
+    expect(limits.startRun(start("r4")).ok).toBe(true);
+    limits.release("s1");
+    expect(limits.startRun(start("r5", "s3")).ok).toBe(true);
+    expect(limits.counts()).toEqual({ stream: 0, run: 4, session: 2 });
+  });
+
+  it("gives the session lease back when the run lease is refused", () => {
+    const { limits } = setup();
+    const busy = limits.startRun({ ...start("r1", "s1"), maxRuns: 0 });
+    expect(busy.ok === false && busy.limit).toBe(LIMITS.RUNS_PER_USER);
+    expect(limits.counts().session).toBe(0);
+  });
+
+  it("keeps the bytes a session reports, largest first, and is not idle while a session lives", () => {
+    const { clock, limits } = setup();
+    limits.startRun(start("r1", "small"));
+    limits.startRun(start("r2", "big"));
+    limits.release("r1");
+    limits.release("r2");
+    limits.renew("session", "small", 10 * TTL, 40_000);
+    limits.renew("session", "big", 10 * TTL, 90_000);
+    expect(limits.sessions()).toEqual([
+      { id: "big", bytes: 90_000 },
+      { id: "small", bytes: 40_000 },
+    ]);
+    clock.now += 60_000;
+    expect(limits.isIdle(60_000)).toBe(false);
+    clock.now += 10 * TTL;
+    expect(limits.sessions()).toEqual([]);
     expect(limits.isIdle(60_000)).toBe(true);
   });
 });
