@@ -28,7 +28,7 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
   if (prior?.status === "completed") return prior.text;
   // Failed for good before a restart: its final `error` is in the log already.
   if (prior?.status === "failed") throw new Error(`agent ${spec.name} failed before the session restarted`);
-  const model = ctx.modelFor(spec.name);
+  const model = spec.settings.model;
   const state: AgentState = { status: "running", text: "", model };
   ctx.run.agents[spec.name] = state;
   // A run resumed after a restart finds its interrupted agents `running`: their `agent_start` is logged already.
@@ -39,7 +39,7 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
       payload: { status: "started", task_description: spec.task, model },
     });
   }
-  const text = await streamWithRetries(ctx, spec.name, state, [
+  const text = await streamWithRetries(ctx, spec, state, [
     { role: "system" as const, content: spec.system },
     ...messages,
   ]);
@@ -74,16 +74,18 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
  */
 async function streamWithRetries(
   ctx: RunContext,
-  agent: string,
+  spec: AgentSpec,
   state: AgentState,
   messages: ChatMessage[],
 ): Promise<string> {
-  let model = state.model ?? ctx.llm.defaultModel;
+  const agent = spec.name;
+  const { temperature, max_tokens: maxTokens } = spec.settings;
+  let model = state.model ?? spec.settings.model;
   let retries = 0;
   let onFallback = false;
   for (;;) {
     try {
-      for await (const delta of ctx.llm.stream({ model, messages, signal: ctx.signal })) {
+      for await (const delta of ctx.llm.stream({ model, messages, signal: ctx.signal, temperature, maxTokens })) {
         state.text += delta;
         ctx.emit({
           event_type: EVENT_TYPES.LLM_CHUNK,

@@ -7,6 +7,7 @@ import type { LlmProvider } from "../llm/provider";
 import type { RetryPolicy } from "../llm/retry";
 import type { EventDraft, RunStatus } from "../protocol/events";
 import type { ChatTurn } from "./history-budget";
+import type { AgentSettings, ModelDefaults } from "./run-options";
 import type { RunRecord } from "./run-record";
 
 export interface RunContext {
@@ -15,8 +16,8 @@ export interface RunContext {
   readonly llm: LlmProvider;
   /** How failed LLM attempts are retried (and the fallback model). */
   readonly retry: RetryPolicy;
-  /** Model an agent should use. */
-  modelFor(agent: string): string;
+  /** The operator's models (LLM_MODEL, LLM_MODEL_<AGENT>): what an agent runs on unless the run's options say otherwise. */
+  readonly models: ModelDefaults;
   emit(draft: EventDraft): void;
   /**
    * Persists the run's state (after an agent finishes) so a restart resumes from here. Writes the
@@ -41,6 +42,8 @@ export interface AgentSpec {
   system: string;
   /** A failure of a required agent fails the run; an optional one only makes it partial. */
   required: boolean;
+  /** Model and sampling settings of its calls (run-options.ts). */
+  settings: AgentSettings;
 }
 
 /** A run's body: what the agents do, and how the run ended. */

@@ -59,6 +59,14 @@ export function integer(env: string, range: Range, description: string) {
   return z.preprocess(unsetIfBlank, value.default(range.default)).register(SETTINGS, { env, description, accepts });
 }
 
+/** A whole number from `min` to `max`, or undefined when unset (the setting is then off). */
+export function optionalInteger(env: string, range: Omit<Range, "default">, description: string) {
+  const error = `must be a whole number from ${range.min} to ${range.max}`;
+  const value = z.coerce.number({ error }).int({ error }).min(range.min, { error }).max(range.max, { error });
+  const accepts = `${range.min}–${range.max}`;
+  return z.preprocess(unsetIfBlank, value.optional()).register(SETTINGS, { env, description, accepts });
+}
+
 /** Any number from `min` to `max`. */
 export function decimal(env: string, range: Range, description: string) {
   const error = `must be a number from ${range.min} to ${range.max}`;

@@ -4,7 +4,7 @@
  * are in config-schema.ts; README.md's Configuration table is held to them by
  * test/unit/readme-config.test.ts.
  */
-import { choice, decimal, integer, perAgentText, text, url } from "./fields";
+import { choice, decimal, integer, list, optionalInteger, perAgentText, text, url } from "./fields";
 
 /** Which language model backs the agents (see docs/llm.md). */
 export const LLM_PROVIDERS = { DEMO: "demo", OPENAI: "openai" } as const;
@@ -111,6 +111,10 @@ export const CONFIG_FIELDS = {
     AGENT_MODEL_PREFIX,
     "One agent's model: `LLM_MODEL_CONTENT_AGENT` sets content_agent's.",
   ),
+  llmAllowedModels: list(
+    "LLM_ALLOWED_MODELS",
+    "Comma list of the models a request's options may name (`model`, `agents.<name>.model`); unset = any model.",
+  ),
   llmFallbackModel: text(
     "LLM_FALLBACK_MODEL",
     "Model tried once after an agent's retries are exhausted; unset = none.",
@@ -153,6 +157,11 @@ export const CONFIG_FIELDS = {
     "MAX_LOG_BYTES_PER_SESSION",
     { default: 8_388_608, min: 65_536, max: 10_737_418_240 },
     "Bytes one session may store (its event log with the run records and turns beside it, as SQLite counts its database); a run start in a session already past it is refused with 413, a run under way finishes. 8 MiB holds 50–200 long runs (a demo Nova3 run is about 40 KB) and replays in about 50 ms.",
+  ),
+  maxTokensPerUserPerDay: optionalInteger(
+    "MAX_TOKENS_PER_USER_PER_DAY",
+    { min: 1, max: 1_000_000_000_000 },
+    "Tokens (prompt and completion, retried attempts included) one user's runs may use per UTC day; a run start at or over it is refused with 429 quota_exceeded until the next UTC midnight, a run under way finishes. Unset = no quota.",
   ),
   streamLeaseSeconds: integer(
     "STREAM_LEASE_SECONDS",

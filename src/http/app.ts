@@ -13,6 +13,7 @@ import { refuseDevelopmentConfig } from "./dev-guard";
 import { devRoutes } from "./dev-routes";
 import { onError } from "./errors";
 import { limitBody } from "./middleware";
+import { pipelineRoutes } from "./pipeline-routes";
 import { sessionRoutes } from "./session-routes";
 import { usageRoutes } from "./usage-routes";
 
@@ -25,6 +26,7 @@ export function createApp() {
   app.use("*", authenticate);
   app.use("*", limitBody);
   app.route("/", chatRoutes);
+  app.route("/pipelines", pipelineRoutes);
   app.route("/sessions", sessionRoutes);
   app.route("/usage", usageRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -1,11 +1,13 @@
 /**
- * The chat body's `options`: the per-run options the service honours, as a strict object, behind
- * the generic depth and size guard. None are honoured yet, so the object is empty and any key is
- * a 400 naming it: an option the caller thinks was applied must never be silently ignored. When
- * the service learns one (e.g. `model`, `temperature`, `max_tokens`), it is added to the shape
- * here and read where the run starts.
+ * The chat body's `options`, in two passes. Here, for every route alike: bounded nesting and size
+ * (the generic guard), then a JSON object. Then, once the pipeline is known, its own strict schema
+ * (src/agents/run-options.ts): an unknown option is a 400 naming it, never accepted and ignored.
  */
 import { z } from "zod";
+import type { PipelineDefinition } from "../agents/pipeline-definition";
+import { optionsSchema, type RunOptions } from "../agents/run-options";
+import type { Config } from "../env";
+import { ApiError } from "./errors";
 import { boundedJson } from "./json-bounds";
 
 /** Deepest nesting accepted in `options` (`{}` is 1): room for any real option, far below what recursion can suffer. */
@@ -13,16 +15,31 @@ export const MAX_OPTIONS_DEPTH = 8;
 /** Largest `options`, bytes of JSON: options are a few short settings, not content. */
 export const MAX_OPTIONS_BYTES = 4096;
 
-function unknownOptions(keys: readonly string[]): string {
-  const names = keys.map((key) => JSON.stringify(key)).join(", ");
-  return `unknown option${keys.length === 1 ? "" : "s"} ${names}`;
+export const ChatOptions = boundedJson(MAX_OPTIONS_DEPTH, MAX_OPTIONS_BYTES).pipe(
+  z.record(z.string(), z.unknown(), { error: "must be an object" }),
+);
+export type ChatOptions = z.infer<typeof ChatOptions>;
+
+/** Schemas built so far, per pipeline and allowed-models list (both fixed for an isolate's life). */
+const schemas = new Map<string, ReturnType<typeof optionsSchema>>();
+
+/** `def`'s options schema under this configuration's LLM_ALLOWED_MODELS. */
+export function pipelineOptions(def: PipelineDefinition, config: Config) {
+  const key = `${def.name}\n${config.llmAllowedModels.join(",")}`;
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = optionsSchema(def, config.llmAllowedModels);
+    schemas.set(key, schema);
+  }
+  return schema;
 }
 
-/** The options the service honours: none yet. */
-const HonouredOptions = z.strictObject(
-  {},
-  { error: (issue) => (issue.code === "unrecognized_keys" ? unknownOptions(issue.keys) : undefined) },
-);
-
-export const ChatOptions = boundedJson(MAX_OPTIONS_DEPTH, MAX_OPTIONS_BYTES).pipe(HonouredOptions);
-export type ChatOptions = z.infer<typeof ChatOptions>;
+/** `raw` validated as `def`'s options, or a 400 `invalid_body` naming each bad option. */
+export function parseRunOptions(def: PipelineDefinition, raw: Record<string, unknown>, config: Config): RunOptions {
+  const parsed = pipelineOptions(def, config).safeParse(raw);
+  if (parsed.success) return parsed.data as RunOptions;
+  const problems = parsed.error.issues.map(
+    (issue) => `${["options", ...issue.path.map(String)].join(".")}: ${issue.message}`,
+  );
+  throw new ApiError("invalid_body", problems.join("; "));
+}

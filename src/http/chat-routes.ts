@@ -1,15 +1,19 @@
 /**
- * `POST /novachat` and `POST /loomichat`: start a run in a session (a new one without
- * `session_id`) and stream its events, or answer 202 with where to read them. Before anything
- * starts, the user's limits admit the stream (when streaming), the new session (when it creates
- * one) and the run (rate and concurrency).
+ * `POST /runs/:pipeline` (and the seed's `POST /novachat`, `POST /loomichat`, aliases from the
+ * registry): start a run of a registered pipeline in a session (a new one without `session_id`)
+ * and stream its events, or answer 202 with where to read them. Unknown pipeline: 404; options are
+ * checked against the pipeline's own schema. Before anything starts, the user's limits admit the
+ * stream (when streaming), the new session (when it creates one) and the run (rate and concurrency).
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import type { PipelineDefinition } from "../agents/pipeline-definition";
+import { findPipeline, ROUTE_ALIASES } from "../agents/pipelines";
+import type { RunOptions } from "../agents/run-options";
 import { AUDIT_EVENTS, audit } from "../audit";
 import { signReadToken } from "../auth/tokens";
 import { loadConfig } from "../env";
-import { MODES, type Mode } from "../protocol/events";
 import type { AppEnv } from "./app-env";
+import { parseRunOptions } from "./chat-options";
 import { ApiError } from "./errors";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 import { admitRun, admitStream, openLeasedStream, releaseLease } from "./limits";
@@ -23,7 +27,13 @@ function wantsJson(accept: string | undefined): boolean {
 }
 
 /** Admits and starts the run; on any failure gives back every lease it took. */
-async function start(c: Context<AppEnv>, mode: Mode, body: ChatBody, sessionId: string, streamLease?: string) {
+async function start(
+  c: Context<AppEnv>,
+  mode: string,
+  body: ChatBody & { options: RunOptions },
+  sessionId: string,
+  streamLease?: string,
+) {
   const config = loadConfig(c.env);
   const runId = crypto.randomUUID();
   const creates = body.session_id === undefined;
@@ -41,7 +51,7 @@ async function start(c: Context<AppEnv>, mode: Mode, body: ChatBody, sessionId: 
       userId: c.get("userId"),
       mode,
       message: body.message,
-      options: body.options ?? {},
+      options: body.options,
       create: creates,
       runId,
     });
@@ -59,11 +69,27 @@ async function start(c: Context<AppEnv>, mode: Mode, body: ChatBody, sessionId: 
   return { stub, runId, firstEventId: started.first_event_id };
 }
 
-function chatRoute(mode: Mode) {
-  return new Hono<AppEnv>().post("/", requireJson, validateChatBody, async (c) => {
-    const body = c.req.valid("json");
-    const userId = c.get("userId");
+/** The registered pipeline `name`, or 404. */
+function pipelineNamed(name: string): PipelineDefinition {
+  const def = findPipeline(name);
+  if (!def) throw new ApiError("not_found", `no pipeline named ${JSON.stringify(name)} (GET /pipelines lists them)`);
+  return def;
+}
+
+/** The run-starting handler for the pipeline `nameOf` names. */
+function chatRoute(path: string, nameOf: (c: Context<AppEnv>) => string) {
+  // An unknown pipeline is a 404 before the body is looked at.
+  const knownPipeline: MiddlewareHandler<AppEnv> = async (c, next) => {
+    pipelineNamed(nameOf(c));
+    await next();
+  };
+  return new Hono<AppEnv>().post(path, knownPipeline, requireJson, validateChatBody, async (c) => {
+    const def = pipelineNamed(nameOf(c));
     const config = loadConfig(c.env);
+    const valid = c.req.valid("json");
+    const body = { ...valid, options: parseRunOptions(def, valid.options ?? {}, config) };
+    const mode = def.name;
+    const userId = c.get("userId");
     const detached = wantsJson(c.req.header("Accept"));
     const sessionId = body.session_id ?? crypto.randomUUID();
     const streamLease = detached ? undefined : await admitStream(c, config, body.session_id);
@@ -83,6 +109,12 @@ function chatRoute(mode: Mode) {
   });
 }
 
-export const chatRoutes = new Hono<AppEnv>()
-  .route("/novachat", chatRoute(MODES.NOVA3))
-  .route("/loomichat", chatRoute(MODES.LOOMI));
+export const chatRoutes = new Hono<AppEnv>().route(
+  "/",
+  chatRoute("/runs/:pipeline", (c) => c.req.param("pipeline") ?? ""),
+);
+for (const [route, name] of Object.entries(ROUTE_ALIASES))
+  chatRoutes.route(
+    "/",
+    chatRoute(`/${route}`, () => name),
+  );

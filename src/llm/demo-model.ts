@@ -107,14 +107,23 @@ export class DemoModel implements LlmProvider {
    * when the object's event loop runs late, the tokens due meanwhile arrive back to back (as they
    * would sit in the socket), instead of every later token being pushed back by the delay.
    */
+  /**
+   * Honours the request's options as a model would: `maxTokens` cuts the answer short, a
+   * `temperature` changes the text. Reports counted tokens at the end, like a model's usage chunk:
+   * the prompt's words and the answer's.
+   */
   async *stream(request: ChatRequest): AsyncIterable<string> {
     const start = Date.now();
-    const tokens = tokenize(demoText(request, this.#words));
+    const seeded =
+      request.temperature === undefined ? request : { ...request, model: `${request.model}@${request.temperature}` };
+    const tokens = tokenize(demoText(seeded, this.#words)).slice(0, request.maxTokens ?? Number.POSITIVE_INFINITY);
     for (const [i, token] of tokens.entries()) {
       const wait = start + (i + 1) * this.#delayMs - Date.now();
       if (wait > 0) await sleep(wait, request.signal);
       else if (request.signal.aborted) throw request.signal.reason;
       yield token;
     }
+    const prompt = request.messages.reduce((sum, m) => sum + tokenize(m.content).length, 0);
+    request.onUsage?.({ prompt_tokens: prompt, completion_tokens: tokens.length });
   }
 }

@@ -6,7 +6,7 @@
  */
 import OpenAI from "openai";
 import type { Config } from "../env";
-import { ERROR_TYPES } from "../protocol/events";
+import { ERROR_TYPES, type TokenUsage } from "../protocol/events";
 import { LlmError } from "./errors";
 import { classifyOpenAiError, completionsUrl } from "./openai-errors";
 import type { ChatRequest, LlmProvider } from "./provider";
@@ -17,6 +17,8 @@ export const OPENAI_DEFAULT_MODEL = "gpt-4o-mini";
 /** The part of a streamed `chat.completion.chunk` this provider reads. */
 interface ChunkShape {
   choices?: { delta?: { content?: unknown } | null; finish_reason?: unknown }[];
+  /** With `stream_options.include_usage`: the request's token counts, in the last chunk. */
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
 }
 
 /** Streams chat completions from an OpenAI-compatible endpoint; one `stream()` call is one attempt. */
@@ -63,7 +65,15 @@ export class OpenAiProvider implements LlmProvider {
     try {
       arm();
       const stream = await client.chat.completions.create(
-        { model: request.model, messages: request.messages, stream: true },
+        {
+          model: request.model,
+          messages: request.messages,
+          stream: true,
+          // The usage chunk at the end is what the run's token counts and the daily quota rest on.
+          stream_options: { include_usage: true },
+          ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+          ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+        },
         { signal: attempt.signal },
       );
       responded = true;
@@ -71,6 +81,8 @@ export class OpenAiProvider implements LlmProvider {
       for await (const chunk of stream as AsyncIterable<ChunkShape>) {
         arm();
         const delta = readChunk(chunk);
+        const usage = readUsage(chunk);
+        if (usage) request.onUsage?.(usage);
         if (delta.finish === "content_filter") {
           throw new LlmError(ERROR_TYPES.CONTENT_FILTER, "the provider's content filter stopped the answer");
         }
@@ -88,6 +100,15 @@ export class OpenAiProvider implements LlmProvider {
       request.signal.removeEventListener("abort", onCancel);
     }
   }
+}
+
+/** The token counts a chunk reports, if it is the usage chunk (counts that are not numbers are ignored). */
+function readUsage(chunk: ChunkShape): TokenUsage | undefined {
+  const usage = chunk?.usage;
+  if (!usage || typeof usage !== "object") return undefined;
+  const count = (value: unknown) =>
+    typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : 0;
+  return { prompt_tokens: count(usage.prompt_tokens), completion_tokens: count(usage.completion_tokens) };
 }
 
 /** The text and finish reason of one chunk; a chunk of the wrong shape is `malformed`. */

@@ -2,6 +2,7 @@
  * The one interface every language model sits behind: a stream of text deltas for a chat request.
  * The demo model and the OpenAI-compatible provider both implement it.
  */
+import type { TokenUsage } from "../protocol/events";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -13,6 +14,12 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** Aborting it must stop the stream (and any upstream request) at once. */
   signal: AbortSignal;
+  /** Sampling temperature (0–2); unset: the model's default. */
+  temperature?: number;
+  /** Most tokens of the answer; unset: the model's limit. */
+  maxTokens?: number;
+  /** Told the attempt's token counts when the model reports them (at the end of the stream). */
+  onUsage?(usage: TokenUsage): void;
 }
 
 export interface LlmProvider {

@@ -15,9 +15,10 @@ export const EVENT_TYPES = {
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
-/** The two generation modes, one per chat route. */
+/** The seed's two pipelines (`POST /novachat`, `POST /loomichat`); `GET /pipelines` lists every registered one. */
 export const MODES = { NOVA3: "nova3", LOOMI: "loomi" } as const;
-export type Mode = (typeof MODES)[keyof typeof MODES];
+/** A run's pipeline: the name of a registered pipeline (src/agents/pipelines.ts). */
+export type Mode = string;
 
 /** Terminal states of a run, carried by `run_complete`. `partial` = finished without an optional agent. */
 export const RUN_STATUSES = {
@@ -81,6 +82,19 @@ export const MAX_EVENT_TEXT_CHARS = 64 * 1024;
 /** Agent name used for events that belong to the run rather than one agent. */
 export const SUPERVISOR = "supervisor";
 
+/** Tokens of one or more LLM calls, as the model reported them. */
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+/** A run's tokens: every attempt's, with the failed (retried) attempts' share also given apart. */
+export interface RunUsage extends TokenUsage {
+  total_tokens: number;
+  /** Tokens of attempts that failed and were retried or given up (included in the counts above). */
+  retried: TokenUsage;
+}
+
 /** An agent a run plans to run, as `run_start` announces it: enough for a UI to draw the pipeline. */
 export interface PlannedAgent {
   name: string;
@@ -90,12 +104,20 @@ export interface PlannedAgent {
   uses: string[];
   /** A required agent's failure fails the run; an optional one's makes it partial. */
   required: boolean;
+  /** The model its calls use (before any fallback). */
+  model?: string;
+  /** The sampling temperature its calls send; absent: the model's default. */
+  temperature?: number;
 }
 export interface RunStartPayload {
+  /** The pipeline's name. */
   mode: Mode;
+  /** The run's default model (the request's `model`, else the configured one). */
   model: string;
   /** Every agent the run plans to run, in the order they start. */
   agents: PlannedAgent[];
+  /** The run's options as validated (what the run was asked to use; per-agent results are in `agents`). */
+  options?: Record<string, unknown>;
 }
 export interface AgentStartPayload {
   status: "started";

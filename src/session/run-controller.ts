@@ -8,18 +8,17 @@
 
 import { errorMessage, errorType } from "../agents/failures";
 import { finalAgentStates } from "../agents/final-states";
-import { pipelineFor } from "../agents/pipelines";
+import { isConversational, pipelineFor } from "../agents/pipelines";
 import type { Pipeline, RunContext } from "../agents/run-context";
+import type { ModelDefaults } from "../agents/run-options";
 import type { RunRecord } from "../agents/run-record";
 import type { Config } from "../env";
 import type { LlmProvider } from "../llm/provider";
 import { retryPolicy } from "../llm/retry";
-import { modelFor } from "../llm/select-provider";
 import {
   type AgentSummary,
   EVENT_TYPES,
   type EventDraft,
-  MODES,
   RUN_STATUSES,
   type RunStatus,
   SUPERVISOR,
@@ -54,6 +53,11 @@ export interface RunDeps {
   failWith?: Error;
   /** Runs this instead of the mode's pipeline (the bench's synthetic source). */
   pipeline?: Pipeline;
+}
+
+/** The operator's models (LLM_MODEL through the provider's default, LLM_MODEL_<AGENT>), as runs resolve them. */
+export function modelDefaults(config: Config, llm: LlmProvider): ModelDefaults {
+  return { defaultModel: llm.defaultModel, agentModels: config.llmAgentModels };
 }
 
 export class ActiveRun {
@@ -106,7 +110,7 @@ export class ActiveRun {
       signal: this.#abort.signal,
       llm: deps.llm,
       retry: retryPolicy(deps.config),
-      modelFor: (agent) => modelFor(deps.config, deps.llm, agent),
+      models: modelDefaults(deps.config, deps.llm),
       emit,
       checkpoint: () => this.#commit(() => deps.events.commit(() => deps.store.saveRun(run))),
       history: () => deps.store.newestTurns(),
@@ -158,7 +162,7 @@ export class ActiveRun {
     // The terminal event, the conversation's new turns and the final record: all stored, or none.
     this.#commit(() =>
       deps.events.emitAndCommit(run.run_id, terminal, () => {
-        if (answered && run.mode === MODES.LOOMI) {
+        if (answered && isConversational(run.mode)) {
           deps.store.addTurn(run.run_id, "user", run.message);
           deps.store.addTurn(run.run_id, "assistant", run.content);
         }

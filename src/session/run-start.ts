@@ -3,7 +3,8 @@
  * `run_start`, a new session's metadata, the session's activity) in one transaction. The checks
  * come first, so a refused request writes nothing.
  */
-import { planFor } from "../agents/pipelines";
+import { findPipeline, planFor } from "../agents/pipelines";
+import type { ModelDefaults } from "../agents/run-options";
 import { newRunRecord, type RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
 import { EVENT_TYPES, SUPERVISOR } from "../protocol/events";
@@ -14,14 +15,15 @@ import type { StartInput, Stores } from "./session-types";
 export function refuseStart(input: StartInput, owner: string | undefined, activeRunId?: string): Failure | undefined {
   if (owner === undefined ? !input.create : owner !== input.userId) return failure("not_found", "session not found");
   if (activeRunId !== undefined) return failure("run_active", `run ${activeRunId} is still active in this session`);
+  if (!findPipeline(input.mode)) return failure("not_found", `no pipeline named ${JSON.stringify(input.mode)}`);
   return undefined;
 }
 
 /** What the session lends a run start. */
 export interface RunStartContext {
   now: number;
-  /** Model named in `run_start`. */
-  model: string;
+  /** The operator's models: what the plan's agents run on unless the options say otherwise. */
+  models: ModelDefaults;
   /** Records the session's activity and sets its alarm (session-lifetime.ts), inside the transaction. */
   touch(store: SessionStore): void;
 }
@@ -43,7 +45,12 @@ export function startRunIn(
   const runStart = {
     event_type: EVENT_TYPES.RUN_START,
     agent_source: SUPERVISOR,
-    payload: { mode: input.mode, model: context.model, agents: planFor(input.mode, input.message) },
+    payload: {
+      mode: input.mode,
+      model: typeof input.options.model === "string" ? input.options.model : context.models.defaultModel,
+      agents: planFor(input.mode, input.message, input.options, context.models),
+      options: input.options,
+    },
   };
   writer.emitAndCommit(record.run_id, runStart, () => {
     if (fresh) {

@@ -9,7 +9,7 @@ import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
 import { EventLog } from "./event-log";
 import { EventWriter, type FlushedBatch } from "./event-writer";
-import { ActiveRun } from "./run-controller";
+import { ActiveRun, modelDefaults } from "./run-controller";
 import { prepareResume } from "./run-recovery";
 import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
@@ -119,7 +119,11 @@ export class Session {
     if (refused) return refused;
     const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
     const begin = (stores: Stores) =>
-      startRunIn(stores, input, !existing, { now: this.#now(), model: this.#host.llm.defaultModel, touch });
+      startRunIn(stores, input, !existing, {
+        now: this.#now(),
+        models: modelDefaults(this.#host.config, this.#host.llm),
+        touch,
+      });
     // A new session's tables are created in the same transaction: a start that fails leaves nothing.
     const { stores, record } = existing ? begin(existing) : this.#host.transactionSync(() => begin(this.#openStores()));
     this.#stores = stores;

@@ -1,7 +1,6 @@
 /**
  * The chat body's `options`: bounded in nesting depth and size before anything looks inside, then
- * a strict object of the options the service honours (none yet), so an option is never accepted
- * and silently ignored. A deeply nested value once reached the session object and overflowed the
+ * the pipeline's strict options schema, so an option is never accepted and silently ignored. A deeply nested value once reached the session object and overflowed the
  * stack (500 internal); it is a 400 naming the limit now.
  */
 import { describe, expect, it } from "vitest";
@@ -42,11 +41,11 @@ describe("chat options", () => {
     expect(await refusal(res)).toBe("options: must be at most 4096 bytes of JSON");
   });
 
-  it("names every option the service does not honour instead of ignoring it", async () => {
-    const one = await postChat("novachat", { message: "x", options: { model: "gpt" } }, DETACHED);
-    expect(await refusal(one)).toBe('options: unknown option "model"');
-    const two = await postChat("loomichat", { message: "x", options: { temperature: 0.2, max_tokens: 9 } }, DETACHED);
-    expect(await refusal(two)).toBe('options: unknown options "temperature", "max_tokens"');
+  it("names every option the pipeline does not take instead of ignoring it", async () => {
+    const one = await postChat("novachat", { message: "x", options: { modle: "gpt" } }, DETACHED);
+    expect(await refusal(one)).toBe('options: unknown option "modle"');
+    const two = await postChat("loomichat", { message: "x", options: { temp: 0.2, languages: ["fr"] } }, DETACHED);
+    expect(await refusal(two)).toBe('options: unknown options "temp", "languages"');
     expect(await refusal(await postChat("novachat", { message: "x", options: [] }, DETACHED))).toMatch(/^options: /);
   });
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { OMITTED_NOTE } from "../../src/agents/history-budget";
-import { runLoomi } from "../../src/agents/loomi-concierge";
+import { LOOMI } from "../../src/agents/loomi-concierge";
+import { runPipeline } from "../../src/agents/pipeline-runner";
 import type { RunContext } from "../../src/agents/run-context";
 import { newRunRecord } from "../../src/agents/run-record";
 import { DEFAULTS } from "../../src/env";
@@ -50,7 +51,7 @@ function context(
     signal: new AbortController().signal,
     llm,
     retry: retryPolicy(DEFAULTS),
-    modelFor: () => "test",
+    models: { defaultModel: "test", agentModels: {} },
     emit: () => {},
     checkpoint: () => {},
     history,
@@ -67,7 +68,7 @@ describe("Loomi's history", () => {
     expect(chars(session.rows)).toBe(300_000);
     const llm = new RecordingModel();
     const message = "Write a tagline for the backpack";
-    await runLoomi(context(message, llm, session.newestFirst));
+    await runPipeline(context(message, llm, session.newestFirst), LOOMI);
 
     // The concierge's request: its prompt, the budgeted history, the message.
     const [concierge, specialist] = llm.requests;
@@ -86,7 +87,7 @@ describe("Loomi's history", () => {
   it("sends the current message even when it alone is longer than the budget", async () => {
     const llm = new RecordingModel();
     const message = "m".repeat(DEFAULTS.loomiHistoryChars + 1);
-    await runLoomi(context(message, llm, storedTurns(3).newestFirst));
+    await runPipeline(context(message, llm, storedTurns(3).newestFirst), LOOMI);
     expect(llm.requests[0].at(-1)).toEqual({ role: "user", content: message });
     expect(chars(llm.requests[0].slice(1, -1))).toBe(3000);
   });
