@@ -9,7 +9,8 @@ import { vi } from "vitest";
 /** Who a call acts as. */
 export type Auth = { user?: string; token?: string | null };
 
-export type ChatMode = "novachat" | "loomichat";
+/** A run-starting route: the seed's two, or `runs/<pipeline>`. */
+export type ChatMode = "novachat" | "loomichat" | `runs/${string}`;
 
 /** The 202 answer of a detached run start. */
 export interface Started {
