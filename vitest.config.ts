@@ -59,6 +59,8 @@ export default defineConfig({
                 LLM_MODEL: "fake-main",
                 LLM_MODEL_OPTIMIZATION_AGENT: "fake-polish",
                 LLM_FALLBACK_MODEL: "fake-fallback",
+                // What a request's options may name (test/llm/options.test.ts).
+                LLM_ALLOWED_MODELS: "fake-main,fake-alt,fake-polish",
                 // Small waits so retries run fast; the idle timeout stays well above a loaded machine's hiccups.
                 LLM_RETRY_BASE_MS: "10",
                 LLM_RETRY_MAX_MS: "3000",

@@ -41,15 +41,19 @@ const strictError = (what: string) => ({
 
 /** A model name, from `allowed` when that list is not empty. */
 function modelSchema(allowed: readonly string[]) {
-  if (allowed.length === 0) return z.string().min(1).max(MAX_MODEL_CHARS);
-  const error = `must be one of the allowed models (${allowed.join(", ")})`;
-  return z.enum(allowed as [string, ...string[]], { error });
+  const error = `must be a model name of 1 to ${MAX_MODEL_CHARS} characters`;
+  if (allowed.length === 0) return z.string({ error }).min(1, { error }).max(MAX_MODEL_CHARS, { error });
+  return z.enum(allowed as [string, ...string[]], {
+    error: `must be one of the allowed models (${allowed.join(", ")})`,
+  });
 }
 
 /** The strict options schema of `def`; `allowedModels` is LLM_ALLOWED_MODELS (empty: any model). */
 export function optionsSchema(def: PipelineDefinition, allowedModels: readonly string[]) {
   const model = modelSchema(allowedModels);
-  const temperature = z.number().min(0).max(2);
+  const temperatureError = { error: "must be a number from 0 to 2" };
+  const temperature = z.number(temperatureError).min(0, temperatureError).max(2, temperatureError);
+  const maxTokensError = { error: `must be a whole number from 1 to ${MAX_TOKENS_LIMIT}` };
   const override = z.strictObject(
     { model: model.optional(), temperature: temperature.optional() },
     strictError("option"),
@@ -64,10 +68,10 @@ export function optionsSchema(def: PipelineDefinition, allowedModels: readonly s
     {
       model: model.optional(),
       temperature: temperature.optional(),
-      max_tokens: z.int().min(1).max(MAX_TOKENS_LIMIT).optional(),
+      max_tokens: z.int(maxTokensError).min(1, maxTokensError).max(MAX_TOKENS_LIMIT, maxTokensError).optional(),
       language: LanguageCode.optional(),
       agents: z.strictObject(agentShape, strictError("agent")).optional(),
-      skip: z.array(skippable).optional(),
+      skip: z.array(skippable, { error: "must be a list of agent names" }).optional(),
       ...def.options,
     },
     strictError("option"),

@@ -13,6 +13,10 @@ export interface FakeRequestRecord {
   agent: string;
   model: string;
   messages: { role: string; content: string }[];
+  /** Sampling options as the request sent them (absent when not sent). */
+  temperature?: number;
+  max_tokens?: number;
+  stream_options?: { include_usage?: boolean };
   /** Epoch ms when the request arrived. */
   received_at: number;
   /** completed, status_<code>, cut, malformed, stall, content_filter, client_closed, pending. */

@@ -24,6 +24,14 @@ const CUT_AFTER_MS = 100;
 interface ChatBody {
   model: string;
   messages: { role: string; content: string }[];
+  temperature?: number;
+  max_tokens?: number;
+  stream_options?: { include_usage?: boolean };
+}
+
+/** What the fake reports as a request's prompt tokens: the words of its messages. */
+export function promptWords(messages: ChatBody["messages"]): number {
+  return messages.reduce((sum, m) => sum + (m.content.match(/\S+/g)?.length ?? 0), 0);
 }
 
 function chunk(id: string, model: string, content: string | null, finish: string | null = null): string {
@@ -60,6 +68,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       agent: label,
       model: body.model,
       messages: body.messages,
+      temperature: body.temperature,
+      max_tokens: body.max_tokens,
+      stream_options: body.stream_options,
       received_at: Date.now(),
       outcome: "pending",
       chunks_sent: 0,
@@ -74,7 +85,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         resolve();
       });
     });
-    const tokens = Number(rules.find((r) => r.params.tokens)?.params.tokens ?? DEFAULT_TOKENS);
+    const asked = Number(rules.find((r) => r.params.tokens)?.params.tokens ?? DEFAULT_TOKENS);
+    // A model stops at max_tokens (finish_reason "length").
+    const tokens = Math.min(asked, body.max_tokens ?? Number.POSITIVE_INFINITY);
     const delay = Number(rules.find((r) => r.params.delay)?.params.delay ?? 0);
     const chars = Number(rules.find((r) => r.params.chars)?.params.chars ?? 0);
     const fault = takeFault(rules, scenario, counters);
@@ -126,11 +139,16 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       res.end();
       return;
     }
-    const finish = fault?.filter !== undefined ? "content_filter" : "stop";
+    const finish = fault?.filter !== undefined ? "content_filter" : tokens < asked ? "length" : "stop";
     res.write(chunk(id, body.model, null, finish));
+    if (body.stream_options?.include_usage) {
+      const usage = { prompt_tokens: promptWords(body.messages), completion_tokens: record.chunks_sent };
+      const frame = { id, object: "chat.completion.chunk", created: 0, model: body.model, choices: [], usage };
+      res.write(`data: ${JSON.stringify(frame)}\n\n`);
+    }
     res.write("data: [DONE]\n\n");
     res.end();
-    record.outcome = finish === "stop" ? "completed" : "content_filter";
+    record.outcome = finish === "content_filter" ? "content_filter" : "completed";
   }
 
   const server = createServer((req, res) => {

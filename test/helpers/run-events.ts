@@ -2,13 +2,13 @@
 import { expect } from "vitest";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches, reconstructTexts } from "../../src/protocol/reconstruct";
-import { api, postChat } from "./api";
+import { api, type ChatMode, postChat } from "./api";
 import { idsOf, range } from "./event-lists";
 import { readSse, readSseUntil } from "./sse";
 
 /** Posts a chat and reads its stream to `run_complete`. */
 export async function runChat(
-  mode: "novachat" | "loomichat",
+  mode: ChatMode,
   body: Record<string, unknown>,
 ): Promise<{ events: StreamEvent[]; sessionId: string; complete: StreamEvent<"run_complete"> }> {
   const res = await postChat(mode, body);
