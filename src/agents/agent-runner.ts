@@ -8,11 +8,12 @@
 import { sleep } from "../lib/sleep";
 import type { ChatMessage } from "../llm/provider";
 import { decideRetry } from "../llm/retry";
-import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
+import { ERROR_TYPES, EVENT_TYPES, type TokenUsage } from "../protocol/events";
 import { inlineText, textDigest } from "../protocol/text-digest";
 import { attemptFailed, reportAgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
 import type { AgentState } from "./run-record";
+import { addTokens, estimateTokens, NO_TOKENS } from "./token-usage";
 
 /** Length of the one-line summary in `agent_complete`. */
 const SUMMARY_CHARS = 160;
@@ -48,7 +49,9 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
     agent_source: spec.name,
     payload: { content: "", content_type: "text", is_complete: true },
   });
-  ctx.run.agents[spec.name] = { status: "completed", text, model: state.model };
+  const usage = state.usage ?? NO_TOKENS;
+  const retried = state.retried ?? NO_TOKENS;
+  ctx.run.agents[spec.name] = { ...state, status: "completed", text };
   ctx.emit({
     event_type: EVENT_TYPES.AGENT_COMPLETE,
     agent_source: spec.name,
@@ -61,6 +64,9 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
       chars: text.length,
       digest: textDigest(text),
       model: state.model ?? model,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      retried,
     },
   });
   ctx.checkpoint();
@@ -80,12 +86,25 @@ async function streamWithRetries(
 ): Promise<string> {
   const agent = spec.name;
   const { temperature, max_tokens: maxTokens } = spec.settings;
+  const startedAt = Date.now();
   let model = state.model ?? spec.settings.model;
   let retries = 0;
   let onFallback = false;
   for (;;) {
+    let reported: TokenUsage | undefined;
+    const onUsage = (usage: TokenUsage) => {
+      reported = usage;
+    };
     try {
-      for await (const delta of ctx.llm.stream({ model, messages, signal: ctx.signal, temperature, maxTokens })) {
+      for await (const delta of ctx.llm.stream({
+        model,
+        messages,
+        signal: ctx.signal,
+        temperature,
+        maxTokens,
+        onUsage,
+      })) {
+        state.first_token_ms ??= Date.now() - startedAt;
         state.text += delta;
         ctx.emit({
           event_type: EVENT_TYPES.LLM_CHUNK,
@@ -93,8 +112,12 @@ async function streamWithRetries(
           payload: { content: delta, content_type: "text", is_complete: false },
         });
       }
+      state.usage = reported ?? estimateTokens(messages, state.text);
       return state.text;
     } catch (error) {
+      // An attempt that streamed was paid for; one refused before any text (a 429, a 500) was not.
+      const spent = reported ?? (state.text ? estimateTokens(messages, state.text) : NO_TOKENS);
+      state.retried = addTokens(state.retried ?? NO_TOKENS, spent);
       // A cancel is not the agent's failure: the run ends as cancelled, without an agent error.
       if (ctx.signal.aborted) throw error;
       const decision = decideRetry(ctx.retry, error, retries, onFallback);
@@ -122,9 +145,11 @@ async function streamWithRetries(
         });
         model = decision.model;
         state.model = model;
+        state.fallback = true;
         onFallback = true;
       }
       retries++;
+      state.retries = retries;
       await sleep(decision.delayMs, ctx.signal);
     }
   }

@@ -56,7 +56,8 @@ export function reportAgentFailure(ctx: RunContext, agent: string, error: unknow
   const state = ctx.run.agents[agent];
   if (state?.status === "failed") return;
   const discarded = state?.text.length ?? 0;
-  ctx.run.agents[agent] = { status: "failed", text: "", model: state?.model };
+  // Its token counts and retries stay: they were spent, and the run's totals and metrics count them.
+  ctx.run.agents[agent] = { ...state, status: "failed", text: "" };
   ctx.emit(attemptFailed(agent, error, { retryCount, willRetry: false, discarded, model: state?.model }));
   ctx.checkpoint();
 }

@@ -3,13 +3,23 @@
  * they go (per-agent status and text). Defined here, beside the agents that fill it in; the
  * session stores it (src/session/session-store.ts).
  */
-import type { AgentSummary, Mode, RunState } from "../protocol/events";
+import type { AgentSummary, Mode, RunState, TokenUsage } from "../protocol/events";
 
 /** Per-agent state kept in a run's checkpoint. */
 export interface AgentState {
   status: AgentSummary["status"];
   text: string;
   model?: string;
+  /** Tokens of the attempt that succeeded (as the model reported them, else estimated). */
+  usage?: TokenUsage;
+  /** Tokens of its failed attempts (retried or given up): paid for, counted apart. */
+  retried?: TokenUsage;
+  /** Retries made (a fallback attempt included). */
+  retries?: number;
+  /** Its last attempt ran on LLM_FALLBACK_MODEL. */
+  fallback?: boolean;
+  /** ms from its start to its first token (of any attempt). */
+  first_token_ms?: number;
 }
 
 /** A run as stored. */

@@ -142,6 +142,14 @@ export interface AgentCompletePayload {
   /** `textDigest` (src/protocol/text-digest.ts) of the final text: verifies a rebuilt text without `text`. */
   digest: string;
   model: string;
+  /**
+   * Tokens of the attempt that produced the text, as the model reported them (estimated when it
+   * did not). These three are absent only in events logged before token accounting existed.
+   */
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  /** Tokens of this agent's failed attempts before it (paid for, not in the two counts above). */
+  retried?: TokenUsage;
 }
 export interface ProgressPayload {
   completed_steps: number;
@@ -184,6 +192,8 @@ export interface RunCompletePayload {
   content_chars: number;
   content_digest: string;
   agents: Record<string, AgentSummary>;
+  /** Tokens of every agent's attempts, failed ones included (absent in events logged before token accounting). */
+  usage?: RunUsage;
 }
 
 /** Payload type of each event type. */

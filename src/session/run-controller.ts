@@ -12,6 +12,7 @@ import { isConversational, pipelineFor } from "../agents/pipelines";
 import type { Pipeline, RunContext } from "../agents/run-context";
 import type { ModelDefaults } from "../agents/run-options";
 import type { RunRecord } from "../agents/run-record";
+import { runUsage } from "../agents/token-usage";
 import type { Config } from "../env";
 import type { LlmProvider } from "../llm/provider";
 import { retryPolicy } from "../llm/retry";
@@ -155,6 +156,7 @@ export class ActiveRun {
         content_chars: content.length,
         content_digest: textDigest(content),
         agents,
+        usage: runUsage(run.agents),
       },
     };
     run.status = status;

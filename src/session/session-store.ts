@@ -149,8 +149,8 @@ export class SessionStore {
     const state = JSON.parse(row.state) as StoredState;
     const texts = this.#texts.load(row.run_id, remember);
     const agents: Record<string, AgentState> = {};
-    for (const [name, { status, model, text }] of Object.entries(state.agents)) {
-      agents[name] = { status, text: texts[name] ?? text ?? "", ...(model === undefined ? {} : { model }) };
+    for (const [name, { text, chars: _chars, ...rest }] of Object.entries(state.agents)) {
+      agents[name] = { ...rest, text: texts[name] ?? text ?? "" };
     }
     const content = state.content_of === undefined ? texts[CONTENT_PART] : agents[state.content_of]?.text;
     return {
@@ -181,8 +181,9 @@ function contentOf(run: RunRecord): string | undefined {
 
 function storedState(run: RunRecord): StoredState {
   const agents: StoredState["agents"] = {};
-  for (const [name, { status, model, text }] of Object.entries(run.agents)) {
-    agents[name] = { status, ...(model === undefined ? {} : { model }), chars: text.length };
+  // Everything but the text (stored apart, in chunks): status, model, token counts, retries.
+  for (const [name, { text, ...rest }] of Object.entries(run.agents)) {
+    agents[name] = { ...rest, chars: text.length };
   }
   const state: StoredState = { agents, resumes: run.resumes };
   const of = contentOf(run);

@@ -3,6 +3,8 @@
  * run with its per-agent text (the live record for the active run), and instance facts.
  */
 import type { RunRecord } from "../agents/run-record";
+import { runUsage } from "../agents/token-usage";
+import type { RunUsage } from "../protocol/events";
 import type { Stores } from "./session-types";
 
 export interface Snapshot {
@@ -17,7 +19,8 @@ export interface Snapshot {
   instance_started_at: string;
   created_at: string | undefined;
   updated_at: string | undefined;
-  runs: Pick<
+  /** Each run with its agents (their token counts among their state) and its token totals. */
+  runs: (Pick<
     RunRecord,
     | "run_id"
     | "mode"
@@ -28,7 +31,7 @@ export interface Snapshot {
     | "end_event_id"
     | "content"
     | "agents"
-  >[];
+  > & { usage: RunUsage })[];
 }
 
 export function buildSnapshot(
@@ -57,6 +60,7 @@ export function buildSnapshot(
       end_event_id: run.end_event_id,
       content: run.content,
       agents: run.agents,
+      usage: runUsage(run.agents),
     })),
   };
 }
