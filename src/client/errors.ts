@@ -69,6 +69,8 @@ const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** True when trying again later may succeed. */
 export function isRetryable(error: ClientError): boolean {
+  // A daily token quota frees only at the next UTC midnight: no client should wait that out.
+  if (error instanceof HttpError && error.apiCode === "quota_exceeded") return false;
   if (error instanceof HttpError) return RETRYABLE_STATUS.has(error.status);
   // A protocol error would come back identically on replay, so it is final.
   return error.code === "network";

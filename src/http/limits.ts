@@ -22,6 +22,7 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   [LIMITS.RUN_RATE]: "run starts in a short time for this user",
   [LIMITS.SESSIONS_PER_USER]: "live sessions for this user",
   [LIMITS.LOG_BYTES_PER_SESSION]: "bytes stored in this session",
+  [LIMITS.TOKENS_PER_DAY]: "tokens used today (UTC) by this user's runs",
 };
 
 /** Runs `work` past the response when the platform allows (waitUntil), logging any failure. */
@@ -37,6 +38,13 @@ function background(c: Context<AppEnv>, work: Promise<unknown>): void {
 /** Audits a refusal and throws the 429. */
 export function refuse(c: Context<AppEnv>, refusal: Exclude<Admission, { ok: true }>, sessionId?: string): never {
   audit(AUDIT_EVENTS.LIMIT_HIT, { user_id: c.get("userId"), session_id: sessionId, limit: refusal.limit });
+  if (refusal.limit === LIMITS.TOKENS_PER_DAY) {
+    throw new ApiError(
+      "quota_exceeded",
+      `daily token quota used up (${refusal.max} ${DESCRIPTIONS[refusal.limit]}); it resets at the next UTC midnight, in ${refusal.retryAfterSeconds} s`,
+      { "Retry-After": String(refusal.retryAfterSeconds) },
+    );
+  }
   throw new ApiError(
     "rate_limited",
     `too many ${DESCRIPTIONS[refusal.limit]} (limit ${refusal.max}); retry after ${refusal.retryAfterSeconds} s`,
@@ -70,6 +78,7 @@ export async function admitRun(
     ttlMs: RUN_LEASE_MS,
     rate: { perMinute: config.runRatePerMinute, burst: config.runBurst },
     newSession: newSessionId === undefined ? undefined : newSessionLease(config, newSessionId),
+    maxTokensPerDay: config.maxTokensPerUserPerDay,
   });
   if (!admission.ok) refuse(c, admission, sessionId);
 }

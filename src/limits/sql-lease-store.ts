@@ -1,4 +1,5 @@
-/** The LimitsStore in the user object's SQLite storage: one row per lease, one for the bucket. */
+/** The LimitsStore in the user object's SQLite storage: one row per lease, one for the bucket, one for today's tokens. */
+import type { DayTokens } from "./daily-tokens";
 import type { Bucket } from "./token-bucket";
 import type { Lease, LeaseKind, LimitsStore } from "./user-limits";
 
@@ -20,6 +21,9 @@ export class SqlLeaseStore implements LimitsStore {
       sql.exec("ALTER TABLE leases ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0");
     }
     sql.exec("CREATE TABLE IF NOT EXISTS bucket (k INTEGER PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS day_tokens (k INTEGER PRIMARY KEY, day TEXT NOT NULL, tokens INTEGER NOT NULL)",
+    );
   }
 
   purge(now: number): void {
@@ -63,5 +67,16 @@ export class SqlLeaseStore implements LimitsStore {
 
   setBucket(bucket: Bucket): void {
     this.#sql.exec("INSERT OR REPLACE INTO bucket (k, tokens, at) VALUES (0, ?, ?)", bucket.tokens, bucket.at);
+  }
+
+  getDayTokens(): DayTokens | undefined {
+    const row = this.#sql
+      .exec<{ day: string; tokens: number }>("SELECT day, tokens FROM day_tokens WHERE k = 0")
+      .toArray()[0];
+    return row ? { day: row.day, tokens: row.tokens } : undefined;
+  }
+
+  setDayTokens(counted: DayTokens): void {
+    this.#sql.exec("INSERT OR REPLACE INTO day_tokens (k, day, tokens) VALUES (0, ?, ?)", counted.day, counted.tokens);
   }
 }

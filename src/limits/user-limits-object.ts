@@ -56,6 +56,17 @@ export class UserLimitsObject extends DurableObject<Env> {
     return this.#limits.counts();
   }
 
+  /** Counts a finished run's tokens against today's quota. */
+  addTokens(tokens: number): void {
+    this.#scheduleCleanup();
+    this.#limits.addTokens(tokens);
+  }
+
+  /** Tokens the user's runs used today, UTC (GET /usage). */
+  tokensToday(): number {
+    return this.#limits.tokensToday();
+  }
+
   /** Live sessions with their stored bytes as last reported (GET /usage). */
   sessions(): SessionUsage[] {
     return this.#limits.sessions();

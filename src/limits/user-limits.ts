@@ -5,6 +5,7 @@
  * starts also draw on a token bucket. Plain class over a LimitsStore: tested under Node with an
  * in-memory store.
  */
+import { addDayTokens, type DayTokens, secondsToNextUtcMidnight, tokensToday } from "./daily-tokens";
 import { type Bucket, type Rate, takeToken } from "./token-bucket";
 
 export type LeaseKind = "stream" | "run" | "session";
@@ -33,6 +34,9 @@ export interface LimitsStore {
   delete(id: string): void;
   getBucket(): Bucket | undefined;
   setBucket(bucket: Bucket): void;
+  /** The tokens counted for the user's current (or last active) UTC day. */
+  getDayTokens(): DayTokens | undefined;
+  setDayTokens(counted: DayTokens): void;
 }
 
 /** Names of the limits, as they appear in 429 answers and the audit log. */
@@ -42,6 +46,8 @@ export const LIMITS = {
   RUNS_PER_USER: "runs_per_user",
   RUN_RATE: "run_rate",
   SESSIONS_PER_USER: "sessions_per_user",
+  /** The daily token quota (MAX_TOKENS_PER_USER_PER_DAY): refused as `quota_exceeded`, not `rate_limited`. */
+  TOKENS_PER_DAY: "tokens_per_day",
   /** Counted by the session object itself (src/session/storage-cap.ts), not here. */
   LOG_BYTES_PER_SESSION: "log_bytes_per_session",
 } as const;
@@ -73,6 +79,8 @@ export interface RunRequest {
   rate: Rate;
   /** The lease of the session this start creates (a start without `session_id`), named by its id. */
   newSession?: { id: string; max: number; ttlMs: number };
+  /** MAX_TOKENS_PER_USER_PER_DAY; undefined: no quota. */
+  maxTokensPerDay?: number;
 }
 
 /** A live session as the user's object knows it. */
@@ -142,6 +150,11 @@ export class UserLimits {
    */
   startRun(request: RunRequest): Admission {
     const now = this.#now();
+    // Checked first: a user out of quota for the day does not also drain the request bucket.
+    const quota = request.maxTokensPerDay;
+    if (quota !== undefined && tokensToday(this.#store.getDayTokens(), now) >= quota) {
+      return { ok: false, limit: LIMITS.TOKENS_PER_DAY, max: quota, retryAfterSeconds: secondsToNextUtcMidnight(now) };
+    }
     const take = takeToken(this.#store.getBucket(), now, request.rate);
     this.#store.setBucket(take.bucket);
     if (!take.ok) {
@@ -162,6 +175,16 @@ export class UserLimits {
     return admitted;
   }
 
+  /** Counts `tokens` more used today (a run's total, when it ends). */
+  addTokens(tokens: number): void {
+    this.#store.setDayTokens(addDayTokens(this.#store.getDayTokens(), tokens, this.#now()));
+  }
+
+  /** Tokens the user's runs used today (UTC). */
+  tokensToday(): number {
+    return tokensToday(this.#store.getDayTokens(), this.#now());
+  }
+
   /**
    * True when forgetting everything changes nothing: no live lease and a bucket that has had time
    * to refill (`refillMs`, the time a full refill takes at the slowest configured rate).
@@ -170,6 +193,8 @@ export class UserLimits {
     const now = this.#now();
     this.#store.purge(now);
     if (LEASE_KINDS.some((kind) => this.#store.list(kind).length > 0)) return false;
+    // Today's token count is what the quota stands on: it is kept until the day is over.
+    if (tokensToday(this.#store.getDayTokens(), now) > 0) return false;
     const bucket = this.#store.getBucket();
     return !bucket || now - bucket.at >= refillMs;
   }

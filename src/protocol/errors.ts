@@ -19,6 +19,8 @@ export const ERRORS = {
   unsupported_media_type: 415,
   upgrade_required: 426,
   rate_limited: 429,
+  /** The user's runs have used MAX_TOKENS_PER_USER_PER_DAY today; `Retry-After` says until the next UTC midnight. */
+  quota_exceeded: 429,
   not_configured: 503,
   /** A development-only configuration (the published dev secret, DEV_TOKENS) asked to serve another machine. */
   insecure_config: 503,

@@ -4,10 +4,13 @@
  * src/limits/session-leases.ts) and audit. Only the session object sees a detached run end, so
  * "run finished" is audited here.
  */
+import { runUsage } from "../agents/token-usage";
 import { AUDIT_EVENTS, audit } from "../audit";
 import { loadConfig } from "../env";
 import { runLease } from "../limits/leases";
 import { sessionLease } from "../limits/session-leases";
+import { userLimitsStub } from "../limits/user-limits-object";
+import { logFailure } from "../log";
 import type { SessionHost } from "./session-types";
 import { storedBytes } from "./storage-cap";
 
@@ -36,6 +39,11 @@ export function runHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" 
         status: run.status,
       });
       if (owner.userId) runLease(env, owner.userId, run.run_id).release();
+      // Counted once the run is over, so a run that crosses the quota mid-way finishes.
+      const tokens = runUsage(run.agents).total_tokens;
+      if (owner.userId && tokens > 0) {
+        userLimitsStub(env, owner.userId).addTokens(tokens).catch(logFailure("token count failed"));
+      }
     },
     onRunAlive(run, owner) {
       if (owner.userId) runLease(env, owner.userId, run.run_id).renew();

@@ -1,10 +1,12 @@
 /** An in-memory LimitsStore, for testing UserLimits under Node. */
+import type { DayTokens } from "../../src/limits/daily-tokens";
 import type { Bucket } from "../../src/limits/token-bucket";
 import type { Lease, LeaseKind, LimitsStore } from "../../src/limits/user-limits";
 
 export class MemoryLeaseStore implements LimitsStore {
   leases = new Map<string, Lease>();
   bucket: Bucket | undefined;
+  dayTokens: DayTokens | undefined;
 
   purge(now: number): void {
     for (const [id, lease] of this.leases) if (lease.expiresAt <= now) this.leases.delete(id);
@@ -26,5 +28,11 @@ export class MemoryLeaseStore implements LimitsStore {
   }
   setBucket(bucket: Bucket): void {
     this.bucket = { ...bucket };
+  }
+  getDayTokens(): DayTokens | undefined {
+    return this.dayTokens;
+  }
+  setDayTokens(counted: DayTokens): void {
+    this.dayTokens = { ...counted };
   }
 }

@@ -206,3 +206,50 @@ describe("takeToken", () => {
     expect(take).toMatchObject({ ok: false, retryAfterMs: 60_000 });
   });
 });
+
+describe("UserLimits daily tokens", () => {
+  const DAY = 86_400_000;
+  const noon = Date.UTC(2026, 11, 2, 12, 0, 0);
+  const run = (runId: string, maxTokensPerDay?: number) => ({
+    runId,
+    maxRuns: 10,
+    ttlMs: 60_000,
+    rate: { perMinute: 600, burst: 100 },
+    maxTokensPerDay,
+  });
+
+  it("admits starts while today's tokens are under the quota, then refuses until the next UTC midnight", () => {
+    let now = noon;
+    const limits = new UserLimits(new MemoryLeaseStore(), () => now);
+    expect(limits.startRun(run("r1", 100))).toEqual({ ok: true });
+    limits.addTokens(60);
+    expect(limits.startRun(run("r2", 100))).toEqual({ ok: true });
+    // The second run crossed the quota: it was admitted, and its tokens all count.
+    limits.addTokens(70);
+    expect(limits.tokensToday()).toBe(130);
+    expect(limits.startRun(run("r3", 100))).toEqual({
+      ok: false,
+      limit: LIMITS.TOKENS_PER_DAY,
+      max: 100,
+      retryAfterSeconds: 12 * 3600,
+    });
+    // Unset quota: no limit. Exactly at the quota: refused.
+    expect(limits.startRun(run("r4"))).toEqual({ ok: true });
+    now = noon + 11 * 3600 * 1000 + 59 * 60 * 1000;
+    expect(limits.startRun(run("r5", 130))).toMatchObject({ ok: false, retryAfterSeconds: 60 });
+    // A new UTC day starts from zero.
+    now = noon + DAY / 2;
+    expect(limits.tokensToday()).toBe(0);
+    expect(limits.startRun(run("r6", 100))).toEqual({ ok: true });
+  });
+
+  it("is not idle while today's tokens are counted: the cleanup must not forget them", () => {
+    let now = noon;
+    const limits = new UserLimits(new MemoryLeaseStore(), () => now);
+    limits.addTokens(5);
+    now += 60 * 60_000;
+    expect(limits.isIdle()).toBe(false);
+    now = noon + DAY;
+    expect(limits.isIdle()).toBe(true);
+  });
+});
