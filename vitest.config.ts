@@ -42,6 +42,8 @@ export default defineConfig({
                 AUTH_SECRET,
                 ...RAISED_LIMITS,
               },
+              // The METRICS binding wrangler.toml leaves commented out (docs/observability.md).
+              analyticsEngineDatasets: { METRICS: { dataset: "edge_stream_runs" } },
             },
           }),
         ],

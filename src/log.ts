@@ -13,3 +13,8 @@ export function logError(msg: string, error: unknown): void {
 export function logFailure(msg: string): (error: unknown) => void {
   return (error) => logError(msg, error);
 }
+
+/** Logs a measurement: one JSON line `{"level":"info","msg":<msg>, ...fields}` (Workers Logs can query its fields). */
+export function logMetrics(msg: string, fields: Record<string, unknown>): void {
+  console.log(JSON.stringify({ level: "info", msg, ...fields }));
+}

@@ -1,8 +1,8 @@
 /**
  * What the session object does when a run ends, stays alive, stalls or its session is extended or
  * expires: keep the run's lease and the session's lease in step with them (src/limits/leases.ts,
- * src/limits/session-leases.ts) and audit. Only the session object sees a detached run end, so
- * "run finished" is audited here.
+ * src/limits/session-leases.ts), count a finished run's tokens and record its metrics, and audit.
+ * Only the session object sees a detached run end, so "run finished" is audited here.
  */
 import { runUsage } from "../agents/token-usage";
 import { AUDIT_EVENTS, audit } from "../audit";
@@ -11,11 +11,15 @@ import { runLease } from "../limits/leases";
 import { sessionLease } from "../limits/session-leases";
 import { userLimitsStub } from "../limits/user-limits-object";
 import { logFailure } from "../log";
+import { type MetricsBindings, recordRunMetrics } from "./run-metrics-sink";
 import type { SessionHost } from "./session-types";
 import { storedBytes } from "./storage-cap";
 
 /** The SessionHost hooks of the production object. */
-export function runHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired" | "onRunStalled"> {
+export function runHooks(
+  env: Env & MetricsBindings,
+  defaultModel: string,
+): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired" | "onRunStalled"> {
   return {
     onRunStalled(run, owner, silentMs) {
       audit(AUDIT_EVENTS.RUN_STALLED, {
@@ -39,6 +43,7 @@ export function runHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" 
         status: run.status,
       });
       if (owner.userId) runLease(env, owner.userId, run.run_id).release();
+      recordRunMetrics(env, run, owner, defaultModel);
       // Counted once the run is over, so a run that crosses the quota mid-way finishes.
       const tokens = runUsage(run.agents).total_tokens;
       if (owner.userId && tokens > 0) {

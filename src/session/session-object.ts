@@ -40,11 +40,12 @@ export class SessionObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = loadConfig(env);
+    const llm = selectProvider(env, config);
     this.session = new Session({
       sql: ctx.storage.sql,
       transactionSync: (fn) => ctx.storage.transactionSync(fn),
       config,
-      llm: selectProvider(env, config),
+      llm,
       setAlarm: (at) => void ctx.storage.setAlarm(at),
       deleteAll: async () => {
         await ctx.storage.deleteAlarm();
@@ -53,7 +54,7 @@ export class SessionObject extends DurableObject<Env> {
       sockets: () => ctx.getWebSockets(),
       leases: streamLeaseCalls(env),
       restart: (reason) => restartObject(ctx, reason),
-      ...runHooks(env),
+      ...runHooks(env, llm.defaultModel),
       ...sessionHooks(env, ctx.storage.sql),
     });
     // Heartbeats are answered by the runtime, so an idle socket never wakes the object.
