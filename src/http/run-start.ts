@@ -1,0 +1,54 @@
+/**
+ * Starting a run for a route: the user's run admission (rate and run lease), then `startRun` in the
+ * session's object. Shared by the chat routes (/novachat, /loomichat) and the AI SDK routes (/ai),
+ * so both admit runs the same way and give back every lease they took when anything fails.
+ */
+import type { Context } from "hono";
+import { loadConfig } from "../env";
+import type { Mode } from "../protocol/events";
+import type { AppEnv } from "./app-env";
+import { ApiError } from "./errors";
+import { admitRun, releaseLease } from "./limits";
+import { sessionStub } from "./session-client";
+
+/** What run to start, and where. */
+export interface RunRequest {
+  mode: Mode;
+  sessionId: string;
+  message: string;
+  options: Record<string, unknown>;
+  /** Create the session if it does not exist yet (otherwise it must exist and be the user's). */
+  create: boolean;
+}
+
+/** Admits and starts the run; on any failure gives back every lease it took (the stream lease too). */
+export async function startRun(c: Context<AppEnv>, request: RunRequest, streamLease?: string) {
+  const config = loadConfig(c.env);
+  const runId = crypto.randomUUID();
+  try {
+    await admitRun(c, config, runId, request.create ? undefined : request.sessionId);
+  } catch (error) {
+    if (streamLease) releaseLease(c, streamLease);
+    throw error;
+  }
+  const stub = sessionStub(c.env, request.sessionId);
+  let started: Awaited<ReturnType<typeof stub.startRun>> | undefined;
+  try {
+    started = await stub.startRun({
+      sessionId: request.sessionId,
+      userId: c.get("userId"),
+      mode: request.mode,
+      message: request.message,
+      options: request.options,
+      create: request.create,
+      runId,
+    });
+  } finally {
+    if (!started?.ok) {
+      releaseLease(c, runId);
+      if (streamLease) releaseLease(c, streamLease);
+    }
+  }
+  if (!started.ok) throw new ApiError(started.code, started.message);
+  return { stub, runId, firstEventId: started.first_event_id };
+}
