@@ -51,11 +51,13 @@ function pipelineRoutes(mode: Mode) {
       const userId = c.get("userId");
       const sessionId = await chatSessionId(c.get("authSecret"), userId, chatId);
       const stub = sessionStub(c.env, sessionId);
-      // No such chat (for this user) and no active run look the same: nothing to resume.
+      // No such chat (for this user) and no active run look the same: nothing to resume. With
+      // `?message_id=` the client names the run whose message it holds unfinished: that run is
+      // replayed even if it has just ended (a reload that lost the race with the run's end).
       const snapshot = await stub.snapshot(userId);
-      if (!snapshot.ok || snapshot.active_run_id === null) return c.body(null, 204);
-      const run = snapshot.runs.find((r) => r.run_id === snapshot.active_run_id);
-      if (!run) return c.body(null, 204);
+      const runId = c.req.query("message_id") ?? (snapshot.ok ? snapshot.active_run_id : null);
+      const run = snapshot.ok ? snapshot.runs.find((r) => r.run_id === runId) : undefined;
+      if (!snapshot.ok || !run) return c.body(null, 204);
       // What was stored when the snapshot was taken is folded into one compact replay: exact, since
       // the log below that id never changes; everything after it is streamed as it comes.
       const head = snapshot.last_event_id;

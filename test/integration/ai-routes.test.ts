@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { chatBody, postAi, readUi } from "../helpers/ai-chat";
 import { api } from "../helpers/api";
+import { rebuild } from "../helpers/ui-messages";
 
 const MAX_MESSAGE_CHARS = 32_000;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -91,6 +92,22 @@ describe("resume and stop with nothing to resume or stop", () => {
     await readUi(await postAi("nova3", chatBody(chatId, "finish first")));
     const idle = await api(`/ai/nova3/${chatId}/stream`);
     expect(idle.status).toBe(204);
+  });
+
+  it("resume with ?message_id= replays that run, ended or not, compactly; an unknown id is 204", async () => {
+    const chatId = `named-${crypto.randomUUID()}`;
+    const res = await postAi("nova3", chatBody(chatId, "finish, then be replayed"));
+    const live = await readUi(res);
+    const runId = res.headers.get("X-Run-Id") ?? "";
+    const replay = await api(`/ai/nova3/${chatId}/stream?message_id=${runId}`);
+    expect(replay.status).toBe(200);
+    const compact = await readUi(replay);
+    expect(compact.done).toBe(true);
+    expect(compact.chunks.length).toBeLessThan(live.chunks.length);
+    expect((await rebuild(compact.chunks)).message).toEqual((await rebuild(live.chunks)).message);
+    expect((await api(`/ai/nova3/${chatId}/stream?message_id=${crypto.randomUUID()}`)).status).toBe(204);
+    const otherUser = await api(`/ai/nova3/${chatId}/stream?message_id=${runId}`, {}, { user: "someone-else" });
+    expect(otherUser.status).toBe(204);
   });
 
   it("stop: 404 JSON for a chat that does not exist and for an idle one", async () => {
