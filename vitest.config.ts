@@ -21,6 +21,7 @@ const RAISED_LIMITS = {
   MAX_RUNS_PER_USER: "50",
   RUN_RATE_PER_MINUTE: "6000",
   RUN_BURST: "500",
+  MAX_SESSIONS_PER_USER: "100000",
 };
 
 export default defineConfig({
@@ -30,7 +31,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.jsonc" },
+            wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // Fast, deterministic runs: 1 ms a token, short answers, merging on.
               bindings: {
@@ -49,7 +50,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.jsonc" },
+            wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
                 LLM_PROVIDER: "openai",
@@ -80,7 +81,7 @@ export default defineConfig({
       {
         plugins: [
           cloudflareTest({
-            wrangler: { configPath: "./wrangler.jsonc" },
+            wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               // Runs last several seconds (50 ms a token); limits small enough to reach in a test.
               bindings: {
@@ -94,7 +95,12 @@ export default defineConfig({
                 MAX_RUNS_PER_USER: "2",
                 RUN_RATE_PER_MINUTE: "6",
                 RUN_BURST: "6",
+                MAX_SESSIONS_PER_USER: "3",
+                // About two runs with a 62 KB message each (test/limits/session-caps.test.ts).
+                MAX_LOG_BYTES_PER_SESSION: "262144",
                 STREAM_LEASE_SECONDS: "2",
+                // Short leases need frequent heartbeats: an idle stream renews only when it wakes.
+                HEARTBEAT_MS: "500",
               },
             },
           }),

@@ -15,26 +15,11 @@ import { authorizeFetch } from "./lib/auth.mjs";
 import { cleanupAll } from "./lib/cleanup.mjs";
 import { machineInfo } from "./lib/machine.mjs";
 import { printTable, row, writeResults } from "./lib/report.mjs";
+import { INSTANCES } from "./lib/instances.mjs";
 import { bundleWorker, startServer } from "./lib/server.mjs";
 
 authorizeFetch();
 
-/** Variables of the three instances; everything else comes from wrangler.jsonc and src/env.ts. */
-export const INSTANCES = {
-  // The design as it ships, fed by the synthetic source: zero model delay, and chunk merging off
-  // so every synthetic event is stored and sent as one event (the bench counts events).
-  real: { DEMO_TOKEN_DELAY_MS: "0", CHUNK_WINDOW_MS: "0" },
-  // The naive design: the same service with its coalescing off: one storage write and one write
-  // to each reader per event, and replay one row at a time.
-  naive: {
-    DEMO_TOKEN_DELAY_MS: "0",
-    CHUNK_WINDOW_MS: "0",
-    WRITE_BATCH_MAX_EVENTS: "1",
-    REPLAY_PAGE_ROWS: "1",
-  },
-  // Default settings (wrangler.jsonc: 25 ms a token, 30 ms merge window) for rows per answer.
-  defaults: { DEMO_TOKENS: "1000" },
-};
 
 /** Scenario name -> module under scenarios/ exporting `run(context)`, in the order they run. */
 const SCENARIOS = ["replay", "live", "fanout", "ttfe", "rows", "memory", "peer"];

@@ -1,37 +1,55 @@
 /**
- * Bundles the demo pages' scripts with esbuild: src/demo/main.ts (and the client library it
- * imports) into public/app.js, and the AI SDK page, src/demo-ai/main.ts (with the `ai` package's
- * Chat machinery), into public/ai.js. wrangler runs it (wrangler.jsonc `build.command`) before
- * `wrangler dev` and `wrangler deploy`, so the bundles are built, never committed. Each file is
- * replaced atomically (write, then rename), so a server reading it never sees half a bundle.
+ * Bundles the demo pages' scripts with esbuild, so the bundles are built, never committed:
+ * src/demo/main.ts (and the client library it imports) into public/app.js, and the AI SDK page,
+ * src/demo-ai/main.ts (with the `ai` package's Chat machinery), into public/ai.js. `npm run dev`
+ * builds them and rebuilds them as their sources change (scripts/dev.mjs), `npm run deploy` builds
+ * them before uploading, `npm run build:demo` (this file run directly) builds them once. Each file
+ * is replaced atomically (write, then rename), so a server reading it never sees half a bundle, and
+ * only when it changed, so a running server's asset watcher sees no change that is none.
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-/** Entry point -> bundle, relative to the project root. */
-const BUNDLES = {
-  "src/demo/main.ts": "public/app.js",
-  "src/demo-ai/main.ts": "public/ai.js",
+
+/**
+ * The esbuild options of both bundles, one build with an entry point per page (no code splitting,
+ * so each bundle stands alone); `write: false`: writeBundles writes them. The keys name the files
+ * in public/.
+ */
+export const DEMO_BUILD = {
+  absWorkingDir: root,
+  entryPoints: { app: "src/demo/main.ts", ai: "src/demo-ai/main.ts" },
+  outdir: `${root}public`,
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  write: false,
 };
 
-for (const [entry, output] of Object.entries(BUNDLES)) {
-  const outfile = `${root}${output}`;
-  const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    logLevel: "warning",
-    write: false,
-  });
-  const temporary = `${outfile}.${process.pid}.tmp`;
-  writeFileSync(temporary, result.outputFiles[0].contents);
-  renameSync(temporary, outfile);
+/** Replaces `path` with `contents` unless it already holds them; returns whether it wrote. */
+function writeBundle(path, contents) {
+  if (existsSync(path) && Buffer.from(contents).equals(readFileSync(path))) return false;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+  return true;
 }
+
+/** Writes a build's output files (esbuild's `outputFiles`); returns the paths it changed. */
+export function writeBundles(outputFiles) {
+  return outputFiles.filter((file) => writeBundle(file.path, file.contents)).map((file) => file.path);
+}
+
+/** Builds the bundles once. */
+export async function buildDemo() {
+  const result = await build(DEMO_BUILD);
+  writeBundles(result.outputFiles);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDemo();

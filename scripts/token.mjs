@@ -8,17 +8,10 @@
  * "dev" script in package.json so it is written down in exactly one place. AUTH_ISSUER and
  * AUTH_AUDIENCE from the environment become `iss` / `aud` when set.
  */
-import { readFileSync } from "node:fs";
 import { sign } from "hono/jwt";
+import { devSecret } from "./dev-config.mjs";
 
 const DEFAULT_TTL_SECONDS = 12 * 3600;
-
-function devSecret() {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-  const match = /--var AUTH_SECRET:(\S+)/.exec(pkg.scripts?.dev ?? "");
-  if (!match) throw new Error('no "--var AUTH_SECRET:<secret>" in the "dev" script of package.json');
-  return match[1];
-}
 
 const [user, ttlArg] = process.argv.slice(2);
 if (!user || !/^[\w.@-]{1,128}$/.test(user)) {

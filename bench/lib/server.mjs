@@ -1,6 +1,6 @@
 /**
  * Starts the service for the bench: the Worker bundled by wrangler, run by Miniflare directly on
- * loopback (one workerd process, no dev proxy in front), configured from wrangler.jsonc with the
+ * loopback (one workerd process, no dev proxy in front), configured from wrangler.toml with the
  * bench's variable overrides, its Durable Object storage in a fresh temporary folder on disk.
  */
 import { execFile } from "node:child_process";
@@ -57,13 +57,13 @@ export async function rssOf(pids) {
 }
 
 /**
- * Starts one instance. `vars` override wrangler.jsonc vars (strings); its storage goes in a new
+ * Starts one instance. `vars` override wrangler.toml vars (strings); its storage goes in a new
  * folder under `storageRoot` (on disk by default, as `wrangler dev`). Returns its base URL, its
  * workerd pids, `rss()`, `restart()` (a new runtime on the same storage, as after a crash or a
  * deploy) and `stop()`.
  */
 export async function startServer(scriptPath, vars, { inspectorPort, storageRoot = tmpdir() } = {}) {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.jsonc"));
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   const persist = await mkdtemp(join(storageRoot, "edge-stream-bench-state-"));
   removeAtExit(persist);
   const options = {

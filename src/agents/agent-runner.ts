@@ -1,14 +1,15 @@
 /**
- * Runs one agent: `agent_start`, its tokens as `llm_chunk`s, `agent_complete` with the whole text,
- * then a checkpoint. Failed attempts are retried here (see src/llm/retry.ts), each one visible as
- * an `error` event that discards what the attempt streamed. An agent already completed in the
- * run's checkpoint is not run again.
+ * Runs one agent: `agent_start`, its tokens as `llm_chunk`s, `agent_complete` with the whole text
+ * (a long one only by its length and digest), then a checkpoint. Failed attempts are retried here
+ * (see src/llm/retry.ts), each one visible as an `error` event that discards what the attempt
+ * streamed. An agent already completed in the run's checkpoint is not run again.
  */
 
 import { sleep } from "../lib/sleep";
 import type { ChatMessage } from "../llm/provider";
 import { decideRetry } from "../llm/retry";
 import { ERROR_TYPES, EVENT_TYPES } from "../protocol/events";
+import { inlineText, textDigest } from "../protocol/text-digest";
 import { attemptFailed, reportAgentFailure } from "./failures";
 import type { AgentSpec, RunContext } from "./run-context";
 import type { AgentState } from "./run-record";
@@ -51,7 +52,16 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
   ctx.emit({
     event_type: EVENT_TYPES.AGENT_COMPLETE,
     agent_source: spec.name,
-    payload: { status: "completed", summary: summarize(text), text, model: state.model ?? model },
+    payload: {
+      status: "completed",
+      summary: summarize(text),
+      // A long text is not repeated here (no event row grows with an answer): the chunks carry
+      // it, its length and digest vouch for it.
+      text: inlineText(text),
+      chars: text.length,
+      digest: textDigest(text),
+      model: state.model ?? model,
+    },
   });
   ctx.checkpoint();
   return text;

@@ -6,19 +6,37 @@
 import { ERROR_TYPES, EVENT_TYPES, type EventDraft } from "../protocol/events";
 import type { RunContext } from "./run-context";
 
-/** Thrown when a required agent failed for good: the run fails. */
+/**
+ * Thrown when a required agent failed for good: the run fails, classified as the agent's failure
+ * was (a wrong URL fails the run as `config_error`, not as an unclassified `agent_error`).
+ */
 export class AgentFailure extends Error {
+  readonly errorType: string;
   constructor(
     readonly agent: string,
     readonly reason: unknown,
   ) {
     super(`required agent ${agent} failed: ${errorMessage(reason)}`);
     this.name = "AgentFailure";
+    this.errorType = errorType(reason);
   }
 }
 
+/**
+ * Longest error message an `error` event carries: an upstream failure may quote a whole response
+ * body, and no event may grow without bound (each is one storage row).
+ */
+export const MAX_ERROR_MESSAGE_CHARS = 2000;
+
+/** An error's message, cut to MAX_ERROR_MESSAGE_CHARS. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.length <= MAX_ERROR_MESSAGE_CHARS) return message;
+  let cut = MAX_ERROR_MESSAGE_CHARS - 1;
+  const last = message.charCodeAt(cut - 1);
+  // Not between the two halves of a surrogate pair.
+  if (last >= 0xd800 && last <= 0xdbff) cut--;
+  return `${message.slice(0, cut)}…`;
 }
 
 /** A short machine-readable kind for an error (`error_type` in events). */

@@ -1,13 +1,14 @@
 /**
- * Loomi: a conversational concierge. Each turn sees the session's earlier turns, answers in a
- * streamed reply and, when the user asks for content, hands the request to a specialist agent
- * whose events carry its own name.
+ * Loomi: a conversational concierge. Each turn sees the session's newest earlier turns (as many as
+ * fit LOOMI_HISTORY_CHARS; see history-budget.ts), answers in a streamed reply and, when the user
+ * asks for content, hands the request to a specialist agent whose events carry its own name.
  */
 
 import type { ChatMessage } from "../llm/provider";
 import { EVENT_TYPES, type PlannedAgent, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
 import { runAgent } from "./agent-runner";
 import { AgentFailure } from "./failures";
+import { budgetHistory } from "./history-budget";
 import type { AgentSpec, RunContext } from "./run-context";
 
 export const CONCIERGE: AgentSpec = {
@@ -58,7 +59,8 @@ async function required(ctx: RunContext, spec: AgentSpec, messages: ChatMessage[
 
 /** Runs one conversational turn; returns the run's status and the reply. */
 export async function runLoomi(ctx: RunContext): Promise<{ status: RunStatus; content: string }> {
-  const history = ctx.history();
+  // The newest exchanges that fit the budget: a long session must not send its whole past each turn.
+  const history = budgetHistory(ctx.history(), ctx.historyChars);
   const handoff = wantsSpecialist(ctx.run.message);
   const total = handoff ? 2 : 1;
   const conversation = [...history, { role: "user" as const, content: ctx.run.message }];

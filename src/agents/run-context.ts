@@ -6,6 +6,7 @@
 import type { LlmProvider } from "../llm/provider";
 import type { RetryPolicy } from "../llm/retry";
 import type { EventDraft, RunStatus } from "../protocol/events";
+import type { ChatTurn } from "./history-budget";
 import type { RunRecord } from "./run-record";
 
 export interface RunContext {
@@ -22,8 +23,13 @@ export interface RunContext {
    * events emitted so far in the same storage batch, so the log never lags the checkpoint.
    */
   checkpoint(): void;
-  /** Earlier Loomi turns of the session, oldest first. */
-  history(): { role: "user" | "assistant"; content: string }[];
+  /**
+   * Earlier Loomi turns of the session, newest first, read lazily: a caller that stops early
+   * reads no older ones (see history-budget.ts).
+   */
+  history(): Iterable<ChatTurn>;
+  /** Most characters of earlier turns one upstream request may carry (LOOMI_HISTORY_CHARS). */
+  readonly historyChars: number;
 }
 
 /** A role in a pipeline: one LLM call with its own prompt. */

@@ -16,12 +16,19 @@ export const MIN_SECRET_CHARS = 32;
 /** Private claim naming the one session a read token may read. */
 export const READ_CLAIM = "read_session";
 
-/** A user id: the `sub` claim. Printable, bounded: it names a Durable Object and appears in logs. */
+/**
+ * A user id: the `sub` claim. It names a Durable Object, a session's owner and audit lines, and
+ * is stored as UTF-8 (SQLite), so it must be well-formed Unicode: a lone surrogate does not
+ * survive storage (`"\ud800x"` and `"\udc00x"` both read back as `"\ufffd\ufffd\ufffdx"`, a third
+ * user's id). Control characters (Cc) and format characters (Cf: zero-width, bidi overrides) are
+ * refused too: they forge log lines or make two ids look alike. 1 to 128 UTF-16 code units.
+ */
 export const UserId = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[^\p{Cc}]+$/u, "must not contain control characters");
+  // With the u flag, a lone surrogate is a code point of category Cs; a proper pair is one astral code point.
+  .regex(/^[^\p{Cc}\p{Cf}\p{Cs}]+$/u, "must be well-formed Unicode without control or format characters");
 
 export type TokenCheck = { ok: true; userId: string } | { ok: false; reason: string };
 

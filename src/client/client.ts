@@ -13,7 +13,7 @@ import type { Transport } from "./transport";
 import { type WebSocketConstructor, webSocketTransport } from "./websocket-transport";
 
 export interface ClientOptions {
-  /** Service URL; defaults to the page's origin in a browser. */
+  /** Service URL; defaults to the page's origin in a browser. Its path, if any, prefixes every route. */
   baseUrl?: string;
   /** Bearer token (or a function returning the current one), sent as `Authorization` on every fetch. */
   token?: TokenSource;
@@ -41,7 +41,7 @@ export interface ClientOptions {
 export interface RunOptions {
   /** Continue this session (a Loomi conversation, or another Nova3 run in it). */
   sessionId?: string;
-  /** Passed to the server as the body's `options`. */
+  /** Passed to the server as the body's `options`. The service honours none yet: any key is a 400 (`unknown option`). */
   options?: Record<string, unknown>;
   /** Handlers registered before the run starts, e.g. `{ llm_chunk(e) {...} }`. */
   handlers?: Partial<ClientHandlers>;

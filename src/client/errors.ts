@@ -50,7 +50,7 @@ export interface IntegrityMismatch {
   /** The agent concerned, or undefined for the run's final content. */
   agent?: string;
   /** What was compared. */
-  check: "agent_complete_text" | "summary_chars" | "run_content";
+  check: "agent_complete_text" | "agent_complete_digest" | "summary_chars" | "run_content";
   expected: string | number;
   actual: string | number;
 }

@@ -13,7 +13,7 @@ import { parseEventData } from "./wire";
 export interface EventSourceLike {
   readonly readyState: number;
   onopen: ((event: Event) => void) | null;
-  onmessage: ((event: MessageEvent<string>) => void) | null;
+  onmessage: ((event: MessageEvent & { readonly data: string }) => void) | null;
   onerror: ((event: Event) => void) | null;
   close(): void;
 }

@@ -5,7 +5,7 @@
  */
 import { createParser } from "eventsource-parser";
 import { ClientError } from "./errors";
-import { type FetchFn, httpError, withAuth } from "./http";
+import { type FetchFn, httpError, serviceUrl, withAuth } from "./http";
 import type { ConnectionEnd, ConnectRequest, StartRequest, StartSink, Transport, TransportSink } from "./transport";
 import { parseEventData } from "./wire";
 
@@ -21,7 +21,9 @@ export interface FetchTransportOptions {
 
 /** The events URL of a request, with the resume point also in the query (the header wins on the server). */
 export function eventsUrlFor(request: ConnectRequest): string {
-  const url = new URL(request.eventsUrl ?? `sessions/${request.sessionId}/events`, request.baseUrl);
+  const url = new URL(
+    request.eventsUrl ?? serviceUrl(request.baseUrl, `/sessions/${encodeURIComponent(request.sessionId)}/events`),
+  );
   url.searchParams.set("last_event_id", String(request.afterId));
   return url.toString();
 }

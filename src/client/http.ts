@@ -1,4 +1,4 @@
-/** HTTP plumbing shared by the client and its transports: URLs, the bearer token, error bodies. */
+/** HTTP plumbing shared by the client and its transports: service URLs, the bearer token, error bodies. */
 import { parseRetryAfter } from "../lib/retry-after";
 import { HttpError } from "./errors";
 
@@ -16,9 +16,23 @@ export function resolveBaseUrl(baseUrl: string | undefined): string {
   return new URL(base, origin).toString();
 }
 
-/** An absolute URL for `path` (absolute or relative) against `baseUrl`. */
-export function absoluteUrl(baseUrl: string, path: string): string {
-  return new URL(path, baseUrl).toString();
+/**
+ * The URL of a service path under `baseUrl`: the one way the client builds a URL. The base's path
+ * is a prefix, whether or not it ends in `/` (a service at `https://example.com/api/stream` serves
+ * `/novachat` at `https://example.com/api/stream/novachat`), which URL resolution would not do:
+ * `/novachat` would go to the root and `novachat` would replace the base's last segment.
+ * `path` starts with `/` and may carry a query (the server's `events_url` is such a path, since the
+ * server cannot know where a gateway mounted it); an absolute URL is taken as the server gave it.
+ */
+export function serviceUrl(baseUrl: string, path: string): string {
+  if (/^[a-z][a-z\d+.-]*:/i.test(path)) return new URL(path).toString();
+  if (!path.startsWith("/")) throw new TypeError(`a service path starts with "/": ${path}`);
+  const url = new URL(baseUrl);
+  const query = path.search(/[?#]/);
+  url.pathname = url.pathname.replace(/\/+$/, "") + (query === -1 ? path : path.slice(0, query));
+  url.search = query === -1 ? "" : path.slice(query).replace(/#.*$/, "");
+  url.hash = "";
+  return url.toString();
 }
 
 export async function resolveToken(source: TokenSource): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 /**
  * Browser client for the edge-stream API: start Nova3/Loomi runs and follow their events with
  * exactly-once, in-order delivery across reconnects, a reconstructed view of every agent's text,
- * and an integrity check at the end. Runs in browsers, Node 18+ and workers (fetch + streams).
+ * and an integrity check at the end. Runs in browsers, Node (the versions in package.json `engines`) and workers (fetch + streams).
  *
  *   const client = createClient({ token: () => getToken() });
  *   const run = client.novachat("Launch post for a solar backpack");

@@ -1,10 +1,12 @@
 /**
  * The integrity check: what the client rebuilt from the stream must equal what the server says
- * is final. Each agent's text is compared when its `agent_complete` arrives; at `run_complete`
- * the agent summaries' lengths and the run's content are compared too.
+ * is final. Each agent's text is compared when its `agent_complete` arrives (with its `text`, or
+ * for a long text its length and digest); at `run_complete` the agent summaries' lengths and the
+ * run's content are compared too, and a content too long to be sent is rebuilt here.
  */
 import type { AgentCompletePayload, RunCompletePayload } from "../protocol/events";
 import type { AgentTexts } from "../protocol/reconstruct";
+import { type AnnouncedText, isAnnouncedText, textDigest } from "../protocol/text-digest";
 import type { IntegrityMismatch } from "./errors";
 
 /**
@@ -22,8 +24,12 @@ export class IntegrityChecker {
   /** Compares an agent's reconstructed text with the text its `agent_complete` announces. */
   agentComplete(agent: string, payload: AgentCompletePayload, texts: Readonly<AgentTexts>): void {
     const actual = texts[agent] ?? "";
-    if (actual !== payload.text) {
-      this.#mismatches.push({ agent, check: "agent_complete_text", expected: payload.text, actual });
+    if (!isAnnouncedText(actual, payload)) {
+      this.#mismatches.push(
+        payload.text === undefined
+          ? { agent, check: "agent_complete_digest", expected: payload.digest, actual: textDigest(actual) }
+          : { agent, check: "agent_complete_text", expected: payload.text, actual },
+      );
     }
     this.#completed = [...this.#completed.filter((name) => name !== agent), agent];
   }
@@ -36,19 +42,34 @@ export class IntegrityChecker {
         this.#mismatches.push({ agent, check: "summary_chars", expected: summary.chars, actual });
       }
     }
-    if (payload.content !== "" && !this.#contentMatches(payload.content, texts)) {
+    if (payload.content !== "" && this.contentOf(payload, texts) === undefined) {
       const last = this.#completed[this.#completed.length - 1];
       const actual = last === undefined ? "" : (texts[last] ?? "");
-      this.#mismatches.push({ check: "run_content", expected: payload.content, actual });
+      this.#mismatches.push(
+        payload.content === undefined
+          ? { check: "run_content", expected: payload.content_digest, actual: textDigest(actual) }
+          : { check: "run_content", expected: payload.content, actual },
+      );
     }
     return [...this.#mismatches];
   }
 
-  #contentMatches(content: string, texts: Readonly<AgentTexts>): boolean {
+  /**
+   * The run's content: `payload.content` when the event carries it and the texts agree, else the
+   * join of the last completed agents' texts that the announced length and digest identify;
+   * undefined when no join matches.
+   */
+  contentOf(payload: RunCompletePayload, texts: Readonly<AgentTexts>): string | undefined {
+    const announced: AnnouncedText = {
+      text: payload.content,
+      chars: payload.content_chars,
+      digest: payload.content_digest,
+    };
     const parts = this.#completed.map((name) => texts[name] ?? "");
     for (let from = parts.length - 1; from >= 0; from--) {
-      if (parts.slice(from).join(CONTENT_SEPARATOR) === content) return true;
+      const joined = parts.slice(from).join(CONTENT_SEPARATOR);
+      if (isAnnouncedText(joined, announced)) return joined;
     }
-    return false;
+    return undefined;
   }
 }

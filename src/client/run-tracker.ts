@@ -96,7 +96,10 @@ export class RunTracker {
       this.#checker.agentComplete(event.agent_source, event.payload, texts);
     } else if (event.event_type === EVENT_TYPES.RUN_COMPLETE) {
       const mismatches = this.#checker.runComplete(event.payload, texts);
-      const { status, content } = event.payload;
+      const { status } = event.payload;
+      // A content too long to be sent is rebuilt from the texts it was checked against.
+      const content = event.payload.content ?? this.#checker.contentOf(event.payload, texts) ?? "";
+      this.view.content = content;
       this.#final = mismatches.length
         ? { error: new IntegrityError(mismatches) }
         : { result: { ...ids, status, content, texts: { ...texts }, view: this.view } };

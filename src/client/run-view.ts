@@ -43,7 +43,7 @@ export interface RunView {
   order: string[];
   /** Run-level errors (agent_source `supervisor`). */
   errors: ErrorPayload[];
-  /** The run's final content, from `run_complete`. */
+  /** The run's final content, from `run_complete` (rebuilt from the agents' texts when it was too long to send). */
   content: string;
   /** Id of the last event applied. */
   lastEventId: number;
@@ -108,7 +108,8 @@ export class RunViewBuilder {
         break;
       case EVENT_TYPES.RUN_COMPLETE:
         view.status = event.payload.status;
-        view.content = event.payload.content;
+        // Absent when too long to send: RunTracker fills it in from the verified texts.
+        view.content = event.payload.content ?? "";
         for (const [name, summary] of Object.entries(event.payload.agents)) {
           this.#agent(name).status = summary.status;
         }

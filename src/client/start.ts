@@ -4,7 +4,7 @@
  * retried: if the request fails the run may or may not exist, and a second POST could start two.
  */
 import { ClientError } from "./errors";
-import { absoluteUrl, type FetchFn, httpError, withAuth } from "./http";
+import { type FetchFn, httpError, serviceUrl, withAuth } from "./http";
 import type { ConnectionEnd, RunIds, StartRequest, StartSink } from "./transport";
 
 /** The JSON body of POST /novachat and /loomichat. */
@@ -15,7 +15,7 @@ export interface ChatRequestBody {
 }
 
 export interface StartConfig {
-  /** Absolute base URL of the service. */
+  /** Absolute base URL of the service; its path is a prefix of every route (see serviceUrl). */
   baseUrl: string;
   /** `/novachat` or `/loomichat`. */
   route: string;
@@ -40,14 +40,14 @@ export async function startStreaming(
   sink: StartSink,
 ): Promise<ConnectionEnd> {
   const token = await config.token();
-  const url = absoluteUrl(config.baseUrl, config.route);
+  const url = serviceUrl(config.baseUrl, config.route);
   return start({ url, body: JSON.stringify(config.body), token, signal }, sink);
 }
 
 export async function startDetached(config: StartConfig, signal: AbortSignal): Promise<DetachedStart> {
   const token = await config.token();
   const headers = withAuth({ Accept: "application/json", "Content-Type": "application/json" }, token);
-  const response = await config.fetch(absoluteUrl(config.baseUrl, config.route), {
+  const response = await config.fetch(serviceUrl(config.baseUrl, config.route), {
     method: "POST",
     headers,
     body: JSON.stringify(config.body),
@@ -58,7 +58,7 @@ export async function startDetached(config: StartConfig, signal: AbortSignal): P
   if (typeof body.session_id !== "string" || typeof body.run_id !== "string" || typeof body.events_url !== "string") {
     throw new ClientError("protocol", "202 answer without session_id, run_id and events_url");
   }
-  const eventsUrl = absoluteUrl(config.baseUrl, body.events_url);
+  const eventsUrl = serviceUrl(config.baseUrl, body.events_url);
   const from = Number(new URL(eventsUrl).searchParams.get("last_event_id") ?? config.afterId);
   const afterId = Number.isSafeInteger(from) && from >= 0 ? from : config.afterId;
   return { sessionId: body.session_id, runId: body.run_id, eventsUrl, afterId };
@@ -70,7 +70,7 @@ export async function requestCancel(
   sessionId: string,
 ): Promise<boolean> {
   const token = await config.token();
-  const url = absoluteUrl(config.baseUrl, `/sessions/${encodeURIComponent(sessionId)}/cancel`);
+  const url = serviceUrl(config.baseUrl, `/sessions/${encodeURIComponent(sessionId)}/cancel`);
   const response = await config.fetch(url, {
     method: "POST",
     headers: withAuth({ Accept: "application/json" }, token),

@@ -7,7 +7,7 @@ import type { StreamEvent } from "../protocol/events";
 
 /** Where to read: a session's events after `afterId`. */
 export interface ConnectRequest {
-  /** Absolute base URL of the service. */
+  /** Absolute base URL of the service; build every URL from it with serviceUrl (its path is a prefix). */
   baseUrl: string;
   sessionId: string;
   /** Resume point: deliver events with greater ids. */

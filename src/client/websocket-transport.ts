@@ -5,11 +5,14 @@
  * token, as with every transport) and each new socket names its resume point in the URL
  * (`last_event_id`). The server sends one JSON array of envelopes per flush. Heartbeats are the
  * text `ping`, answered `pong` by the runtime without waking a hibernated session object; a
- * socket that stays silent past the idle timeout is presumed dead and closed.
+ * socket that stays silent past the idle timeout is presumed dead and closed. The transport
+ * acknowledges what it has read (`ack`, WS_FLOW), without which the server stops sending once its
+ * window is full; a socket the server closes as behind (4008) is resumed on a new one.
  */
-import { WS_CLOSE, WS_PING, WS_PONG } from "../protocol/ws";
+import { WS_CLIENT_TYPES, WS_CLOSE, WS_FLOW, WS_PING, WS_PONG } from "../protocol/ws";
 import { ClientError } from "./errors";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./fetch-transport";
+import { serviceUrl } from "./http";
 import type { ConnectionEnd, ConnectRequest, Transport, TransportSink } from "./transport";
 import { parseSocketMessage } from "./wire";
 
@@ -39,6 +42,8 @@ export interface WebSocketTransportOptions {
   pingIntervalMs?: number;
   /** No message at all (not even a pong) for this long = dead socket; see DEFAULT_IDLE_TIMEOUT_MS; 0 turns heartbeats off. */
   idleTimeoutMs?: number;
+  /** Acknowledge once this many characters are unacknowledged; default (and most) WS_FLOW.ACK_EVERY_CHARS. */
+  ackEveryChars?: number;
 }
 
 /** WebSocket.CONNECTING and OPEN: states in which the transport still has to close the socket itself. */
@@ -47,7 +52,7 @@ const OPEN = 1;
 
 /** The socket URL of a request: `/sessions/:id/ws` with the resume point and the read token of `events_url`. */
 export function socketUrlFor(request: ConnectRequest): string {
-  const url = new URL(`sessions/${encodeURIComponent(request.sessionId)}/ws`, request.baseUrl);
+  const url = new URL(serviceUrl(request.baseUrl, `/sessions/${encodeURIComponent(request.sessionId)}/ws`));
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   url.searchParams.set("last_event_id", String(request.afterId));
   const token = request.eventsUrl ? new URL(request.eventsUrl).searchParams.get("token") : null;
@@ -65,6 +70,9 @@ function onServerClose(opened: boolean, code: number, reason: string): Connectio
   // A refused upgrade (401, 404, 429) looks like a network failure to a browser (1006): it is retried.
   if (!opened) return new ClientError("network", `WebSocket refused or unreachable (${said})`);
   if (code === WS_CLOSE.NORMAL || code === WS_CLOSE.GOING_AWAY) return "ended";
+  // The server gave up on a socket that read too slowly: a new one resumes from the last event delivered.
+  if (code === WS_CLOSE.BEHIND)
+    return new ClientError("network", `the server closed a socket that fell behind (${said})`);
   return new ClientError("network", `WebSocket lost (${said})`);
 }
 
@@ -77,10 +85,11 @@ function textOf(data: unknown): string {
 export function webSocketTransport(options: WebSocketTransportOptions = {}): Transport {
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const pingIntervalMs = options.pingIntervalMs ?? Math.min(DEFAULT_PING_INTERVAL_MS, idleTimeoutMs / 3);
+  const ackEveryChars = Math.min(options.ackEveryChars ?? WS_FLOW.ACK_EVERY_CHARS, WS_FLOW.ACK_EVERY_CHARS);
   return {
     name: "websocket",
     connect(request: ConnectRequest, sink: TransportSink): Promise<ConnectionEnd> {
-      const Impl = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      const Impl = options.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketConstructor }).WebSocket;
       if (!Impl) return Promise.reject(new ClientError("protocol", "WebSocket is not available here"));
       return new Promise<ConnectionEnd>((resolve, reject) => {
         if (request.signal.aborted) return reject(request.signal.reason);
@@ -90,6 +99,9 @@ export function webSocketTransport(options: WebSocketTransportOptions = {}): Tra
         let settled = false;
         let watchdog: ReturnType<typeof setTimeout> | undefined;
         let pinger: ReturnType<typeof setInterval> | undefined;
+        // Characters of every server message but pong, and as many as last acknowledged (WS_FLOW).
+        let received = 0;
+        let acked = 0;
 
         // A ConnectionEnd resolves; anything else (a ClientError, the abort reason) rejects.
         const finish = (outcome: unknown) => {
@@ -130,6 +142,11 @@ export function webSocketTransport(options: WebSocketTransportOptions = {}): Tra
           try {
             const text = textOf(message.data);
             if (text === WS_PONG) return;
+            received += text.length;
+            if (received - acked >= ackEveryChars && socket.readyState === OPEN) {
+              socket.send(JSON.stringify({ type: WS_CLIENT_TYPES.ACK, received }));
+              acked = received;
+            }
             const parsed = parseSocketMessage(text);
             if (parsed.kind === "control") {
               // The transport sends nothing but pings, so any error the server reports is a bug, not a network hiccup.

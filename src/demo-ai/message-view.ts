@@ -4,7 +4,8 @@
  * service discarded (a failed attempt, see docs/ai-sdk.md) is shown struck through and apart, so
  * the panel's text is exactly the agent's final text.
  */
-import { el, humanize } from "../demo/dom";
+import { el } from "../demo/dom";
+import { agentLabel } from "../demo/labels";
 import { PROVIDER_KEY, type TextPartMetadata } from "../protocol/ui-message-stream";
 import type { EdgeMessage } from "./page-chat";
 
@@ -41,7 +42,7 @@ function agentPanel(message: EdgeMessage, part: Extract<Part, { type: "data-agen
     el(
       "header",
       {},
-      el("strong", {}, humanize(agent.name)),
+      el("strong", {}, agentLabel(agent.name)),
       el("span", { class: "badge" }, `${agent.status}${retries}`),
     ),
     el("p", { class: "task" }, agent.task),

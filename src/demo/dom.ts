@@ -1,4 +1,4 @@
-/** Two DOM helpers for the demo page: look up a required element, and build one. */
+/** DOM helpers for the demo page: look up a required element, build one, render once per frame. */
 
 /** The element with this id; throws when the page lacks it (a broken page should say so at once). */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -17,12 +17,6 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.append(...children);
   return element;
-}
-
-/** "requirement_analyzer" -> "Requirement analyzer". */
-export function humanize(name: string): string {
-  const words = name.replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** Wraps `render` so that many calls within one animation frame render once. */

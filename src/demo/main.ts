@@ -9,6 +9,8 @@ import { ConversationView } from "./conversation-view";
 import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
 import { RunPanel } from "./run-panel";
+import { runSummary } from "./run-summary";
+import { TimelineView } from "./timeline-view";
 
 type Mode = "nova3" | "loomi";
 type TransportChoice = "fetch" | "eventsource" | "websocket";
@@ -30,6 +32,7 @@ const announce = byId("announce");
 
 const connection = new ConnectionView();
 const panel = new RunPanel();
+const timeline = new TimelineView();
 const conversation = new ConversationView();
 const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
@@ -78,6 +81,7 @@ function start(): void {
     delivered++;
   });
   panel.attach(run);
+  timeline.attach(run);
   connection.attach(run);
   if (loomi) {
     conversation.addTurn(text, run);
@@ -91,12 +95,10 @@ function start(): void {
   });
   run.done
     .then((result) => {
-      const agents = Object.keys(result.texts).length;
       const chars = Object.values(result.texts).reduce((n, t) => n + t.length, 0);
-      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-      const summary = `Run ${result.status}: ${plural(delivered, "event")} delivered once each, ${plural(agents, "agent")}, ${plural(chars, "character")} verified against the server.`;
-      connection.log(summary, "ok");
-      announce.textContent = summary;
+      const summary = runSummary(result.view, { delivered, chars });
+      connection.log(summary.text, summary.kind);
+      announce.textContent = summary.text;
     })
     .catch((error: Error) => {
       announce.textContent = `Run failed: ${error.message}`;
@@ -128,8 +130,14 @@ drop.addEventListener("click", () => {
   if (current.dropConnection()) connection.log(`You dropped the connection after event ${at}`, "warn");
 });
 cancel.addEventListener("click", () => {
-  current?.cancel().then(
-    (accepted) => connection.log(accepted ? "Cancel requested" : "Nothing to cancel: the run had ended"),
+  const run = current;
+  if (!run) return;
+  // Logged when sent: the run's own end ("Run cancelled") can arrive before the answer to the request.
+  connection.log("Cancel requested");
+  run.cancel().then(
+    (accepted) => {
+      if (!accepted) connection.log("Nothing to cancel: the run had ended");
+    },
     (error: Error) => connection.log(`Cancel failed: ${error.message}`, "error"),
   );
 });

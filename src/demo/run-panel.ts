@@ -1,20 +1,16 @@
 /**
- * Renders a run's reconstructed view: status, progress bar, and one panel per agent whose text
- * fills in live, with its status badge and its errors and retries shown in place. Rendering is
- * batched to one pass per animation frame, however many events arrive in between.
+ * Renders a run's reconstructed view: its status (word and tone), the integrity badge, a progress
+ * bar driven by the plan and the agents' progress, run-level errors in words, the final content,
+ * and one panel per planned agent, drawn from `run_start` in the plan's order and filled in live.
+ * Rendering is batched to one pass per animation frame, however many events arrive in between.
  */
-import type { AgentView, RunStream } from "edge-stream/client";
-import { byId, el, humanize, perFrame } from "./dom";
-
-interface AgentPanel {
-  root: HTMLElement;
-  badge: HTMLElement;
-  task: HTMLElement;
-  notes: HTMLOListElement;
-  text: HTMLElement;
-  meta: HTMLElement;
-  notesShown: number;
-}
+import type { RunStream } from "edge-stream/client";
+import type { PlannedAgent } from "../protocol/events";
+import { AgentPanel, errorNote } from "./agent-panel";
+import { byId, perFrame } from "./dom";
+import { describeRunError } from "./error-text";
+import { panelStatus, toneOf } from "./labels";
+import { runProgress } from "./run-progress";
 
 export class RunPanel {
   #agents = byId("agents");
@@ -27,6 +23,7 @@ export class RunPanel {
   #result = byId("result");
   #finalContent = byId("final-content");
   #panels = new Map<string, AgentPanel>();
+  #plan: PlannedAgent[] = [];
   #stats = { events: byId("stat-events"), lastId: byId("stat-last-id"), reconnects: byId("stat-reconnects") };
   #delivered = 0;
   #reconnects = 0;
@@ -37,10 +34,15 @@ export class RunPanel {
   attach(run: RunStream): void {
     this.#run = run;
     this.#panels.clear();
+    this.#plan = [];
     this.#agents.replaceChildren();
     this.#runErrors.replaceChildren();
     this.#delivered = 0;
     this.#reconnects = 0;
+    run.on("run_start", (event) => {
+      this.#plan = event.payload.agents;
+      for (const planned of this.#plan) this.#panel(planned.name, planned);
+    });
     run.on("event", () => {
       this.#delivered++;
       this.#schedule();
@@ -57,70 +59,59 @@ export class RunPanel {
     const run = this.#run;
     if (!run) return;
     const view = run.view;
+    const ended = view.status !== "starting" && view.status !== "running";
     this.#status.textContent = view.status;
     this.#status.dataset.status = view.status;
+    this.#status.dataset.tone = toneOf(view.status);
     document.body.dataset.runStatus = view.status;
     document.body.dataset.integrity = run.integrity;
     document.body.dataset.lastEventId = String(run.lastEventId);
     this.#stats.events.textContent = String(this.#delivered);
     this.#stats.lastId.textContent = String(run.lastEventId);
     this.#stats.reconnects.textContent = String(this.#reconnects);
-    const percent = view.progress?.percent ?? 0;
-    this.#progress.value = percent;
-    this.#progressLabel.textContent = `${percent}%`;
-    this.#stage.textContent = view.progress
-      ? `Step ${view.progress.completed_steps} of ${view.progress.total_steps} done · ${view.progress.stage.replace(/_/g, " ").replace(/\+/g, " + ")}`
-      : view.status === "starting"
-        ? "Starting…"
-        : "";
-    this.#integrity.dataset.integrity = run.integrity;
-    this.#integrity.textContent =
-      run.integrity === "verified" ? "✓ verified" : run.integrity === "failed" ? "✗ integrity error" : "";
+    const progress = runProgress(
+      view,
+      this.#plan.map((p) => p.name),
+    );
+    this.#progress.value = progress.percent;
+    this.#progress.dataset.tone = toneOf(view.status);
+    this.#progressLabel.textContent = `${progress.percent}%`;
+    this.#stage.textContent = progress.caption;
+    this.#renderIntegrity(run.integrity, view.status);
+    const failedRequired = this.#plan.find((p) => p.required && view.agents[p.name]?.status === "failed")?.name;
     for (const error of view.errors.slice(this.#runErrors.children.length)) {
-      this.#runErrors.append(el("li", {}, `${error.error_type}: ${error.error}`));
+      this.#runErrors.append(errorNote(describeRunError(error, failedRequired), error));
     }
     this.#result.hidden = view.content === "";
+    this.#result.dataset.tone = toneOf(view.status);
     this.#finalContent.textContent = view.content;
-    for (const name of view.order) this.#renderAgent(view.agents[name]);
+    for (const name of view.order) this.#panel(name);
+    for (const [name, panel] of this.#panels) panel.update(view.agents[name], panelStatus(view.agents[name], ended));
   }
 
-  #renderAgent(agent: AgentView): void {
-    let panel = this.#panels.get(agent.name);
+  /** Only a completed run's verified badge is green: verified says the stream is intact, not that the run succeeded. */
+  #renderIntegrity(integrity: RunStream["integrity"], status: string): void {
+    this.#integrity.dataset.integrity = integrity;
+    if (integrity === "verified") {
+      this.#integrity.textContent = "✓ verified";
+      this.#integrity.dataset.tone = status === "completed" ? "ok" : "idle";
+      this.#integrity.title = "Every event arrived once, in order, and the texts match the server's";
+    } else if (integrity === "failed") {
+      this.#integrity.textContent = "✗ integrity error";
+      this.#integrity.dataset.tone = "bad";
+    } else {
+      this.#integrity.textContent = "";
+    }
+  }
+
+  /** The agent's panel, created (and placed after the others) the first time it is asked for. */
+  #panel(name: string, planned?: PlannedAgent): AgentPanel {
+    let panel = this.#panels.get(name);
     if (!panel) {
-      panel = this.#createPanel(agent.name);
-      this.#panels.set(agent.name, panel);
+      panel = new AgentPanel(name, planned);
+      this.#panels.set(name, panel);
       this.#agents.append(panel.root);
     }
-    panel.root.dataset.status = agent.status;
-    panel.badge.textContent = agent.status;
-    panel.task.textContent = agent.task;
-    if (panel.text.textContent !== agent.text) panel.text.textContent = agent.text;
-    panel.meta.textContent = `${agent.model || "—"} · ${agent.text.length} chars`;
-    for (const error of agent.errors.slice(panel.notesShown)) {
-      const discarded = error.discarded_chars ? `, ${error.discarded_chars} streamed characters discarded` : "";
-      const next = error.will_retry ? `retrying (attempt ${error.retry_count + 1})` : "gave up";
-      panel.notes.append(el("li", {}, `${error.error_type}: ${error.error} — ${next}${discarded}`));
-    }
-    panel.notesShown = agent.errors.length;
-  }
-
-  #createPanel(name: string): AgentPanel {
-    const titleId = `agent-${name}-title`;
-    const badge = el("span", { class: "badge" });
-    const task = el("p", { class: "task" });
-    const notes = el("ol", { class: "notes", "aria-label": "Errors and retries" });
-    const text = el("p", { class: "text", "data-agent-text": name });
-    const meta = el("p", { class: "meta" });
-    const header = el("header", {}, el("h3", { id: titleId }, humanize(name)), badge);
-    const root = el(
-      "article",
-      { class: "agent", "data-agent": name, "aria-labelledby": titleId },
-      header,
-      task,
-      notes,
-      text,
-      meta,
-    );
-    return { root, badge, task, notes, text, meta, notesShown: 0 };
+    return panel;
   }
 }

@@ -39,7 +39,7 @@ function pipelineRoutes(mode: Mode) {
       const { stub, runId, firstEventId } = await startRun(c, request, streamLease);
       if (firstEventId === 1) audit(AUDIT_EVENTS.SESSION_CREATED, { user_id: userId, session_id: sessionId });
       audit(AUDIT_EVENTS.RUN_STARTED, { user_id: userId, session_id: sessionId, run_id: runId });
-      const upstream = await openLeasedStream(c, config, streamLease, (lease) =>
+      const upstream = await openLeasedStream(c, streamLease, (lease) =>
         openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }),
       );
       const window = { knownThrough: 0, compactThrough: 0 };
@@ -67,7 +67,7 @@ function pipelineRoutes(mode: Mode) {
       }
       const config = loadConfig(c.env);
       const streamLease = await admitStream(c, config, sessionId);
-      const upstream = await openLeasedStream(c, config, streamLease, (lease) => {
+      const upstream = await openLeasedStream(c, streamLease, (lease) => {
         const params = { userId, afterId: run.first_event_id - 1, runId: run.run_id, lease };
         return openEventStream(stub, { ...params, maxReaders: config.maxStreamsPerSession });
       });

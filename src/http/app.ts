@@ -1,7 +1,7 @@
 /**
  * The Hono application: CORS first (preflights carry no credentials), the public /health and the
- * dev-only token route, then authentication and the body limit in front of every API route, the
- * error mapping and the 404 answer.
+ * dev-only token route, then the development-configuration guard, authentication and the body
+ * limit in front of every API route, the error mapping and the 404 answer.
  */
 import { Hono } from "hono";
 import { errorBody } from "../protocol/errors";
@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-env";
 import { authenticate } from "./auth";
 import { chatRoutes } from "./chat-routes";
 import { corsFromConfig } from "./cors";
+import { refuseDevelopmentConfig } from "./dev-guard";
 import { devRoutes } from "./dev-routes";
 import { onError } from "./errors";
 import { limitBody } from "./middleware";
@@ -21,6 +22,7 @@ export function createApp() {
   app.use("*", corsFromConfig);
   app.get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() }));
   app.route("/dev", devRoutes);
+  app.use("*", refuseDevelopmentConfig);
   app.use("*", authenticate);
   app.use("*", limitBody);
   app.route("/", chatRoutes);

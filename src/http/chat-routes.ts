@@ -1,7 +1,8 @@
 /**
  * `POST /novachat` and `POST /loomichat`: start a run in a session (a new one without
  * `session_id`) and stream its events, or answer 202 with where to read them. Before anything
- * starts, the user's limits admit the stream (when streaming) and the run (rate and concurrency).
+ * starts, the user's limits admit the stream (when streaming), the new session (when it creates
+ * one) and the run (rate and concurrency).
  */
 import { Hono } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
@@ -45,7 +46,7 @@ function chatRoute(mode: Mode) {
       const events_url = eventsUrl(sessionId, firstEventId, readToken);
       return c.json({ session_id: sessionId, run_id: runId, events_url, read_token: readToken }, 202, headers);
     }
-    return openLeasedStream(c, config, streamLease, (lease) =>
+    return openLeasedStream(c, streamLease, (lease) =>
       openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }, headers),
     );
   });

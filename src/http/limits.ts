@@ -1,8 +1,8 @@
 /**
  * The Worker's side of the per-user limits: admission at the user's object (429 with Retry-After
- * when refused), and stream leases kept in step with the response body: renewed every third of
- * their lifetime while the body is open, released when it ends or the client goes away. If even
- * the release is lost (the isolate died), the lease expires on its own.
+ * when refused). A stream lease (an SSE stream or a WebSocket) is then handed to the session
+ * object, which holds it while the connection lives (src/session/lease-registry.ts) and releases
+ * it when it ends; if even the release is lost (the isolate died), the lease expires on its own.
  */
 import type { Context } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
@@ -13,12 +13,15 @@ import { userLimitsStub } from "../limits/user-limits-object";
 import { logFailure } from "../log";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
+import { newSessionLease } from "./session-caps";
 
 const DESCRIPTIONS: Record<LimitName, string> = {
   [LIMITS.STREAMS_PER_USER]: "open event streams for this user",
   [LIMITS.STREAMS_PER_SESSION]: "open event streams on this session",
   [LIMITS.RUNS_PER_USER]: "active runs for this user",
   [LIMITS.RUN_RATE]: "run starts in a short time for this user",
+  [LIMITS.SESSIONS_PER_USER]: "live sessions for this user",
+  [LIMITS.LOG_BYTES_PER_SESSION]: "bytes stored in this session",
 };
 
 /** Runs `work` past the response when the platform allows (waitUntil), logging any failure. */
@@ -50,13 +53,23 @@ export async function admitStream(c: Context<AppEnv>, config: Config, sessionId?
   return leaseId;
 }
 
-/** Rate check and run lease (named `runId`) for the user, or throws 429. */
-export async function admitRun(c: Context<AppEnv>, config: Config, runId: string, sessionId?: string): Promise<void> {
+/**
+ * Rate check, then the lease of the session the start creates (`newSessionId`, when it creates
+ * one), then the run lease (named `runId`) for the user, or throws 429.
+ */
+export async function admitRun(
+  c: Context<AppEnv>,
+  config: Config,
+  runId: string,
+  sessionId?: string,
+  newSessionId?: string,
+): Promise<void> {
   const admission = await userLimitsStub(c.env, c.get("userId")).startRun({
     runId,
     maxRuns: config.maxRunsPerUser,
     ttlMs: RUN_LEASE_MS,
     rate: { perMinute: config.runRatePerMinute, burst: config.runBurst },
+    newSession: newSessionId === undefined ? undefined : newSessionLease(config, newSessionId),
   });
   if (!admission.ok) refuse(c, admission, sessionId);
 }
@@ -67,18 +80,17 @@ export function releaseLease(c: Context<AppEnv>, leaseId: string): void {
 }
 
 /**
- * Opens an event stream under the stream lease `leaseId`. The session object owns the lease once
- * it has the request (it alone reliably sees the stream end); the Worker gives it back only when
- * the object could not be reached at all.
+ * Opens an event stream or a WebSocket under the stream lease `leaseId`. The session object owns
+ * the lease once it has the request (it alone reliably sees the connection end); the Worker gives
+ * it back only when the object could not be reached at all.
  */
 export async function openLeasedStream(
   c: Context<AppEnv>,
-  config: Config,
   leaseId: string,
-  open: (lease: { id: string; ttlMs: number }) => Promise<Response>,
+  open: (leaseId: string) => Promise<Response>,
 ): Promise<Response> {
   try {
-    return await open({ id: leaseId, ttlMs: config.streamLeaseSeconds * 1000 });
+    return await open(leaseId);
   } catch (error) {
     releaseLease(c, leaseId);
     throw error;

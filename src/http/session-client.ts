@@ -18,9 +18,10 @@ export function sessionStub(env: Env, sessionId: string): DurableObjectStub<Sess
 
 /**
  * Opens the session's log as SSE after `afterId` (until `runId` ends, when given; refused with 429
- * when the session already has `maxReaders` open streams). Passes the object's 204 and JSON errors
- * through unchanged. A stream lease passed here belongs to the session object from then on: it
- * renews it while the stream is open and releases it when the stream ends or is refused.
+ * when the session already has `maxReaders` open streams and sockets). Passes the object's 204 and
+ * JSON errors through unchanged. A stream lease (its id) passed here belongs to the session object
+ * from then on: it renews it while the stream is open and releases it when the stream ends or is
+ * refused.
  */
 export async function openEventStream(
   stub: DurableObjectStub<SessionObject>,
@@ -29,7 +30,7 @@ export async function openEventStream(
     afterId: number;
     runId?: string;
     maxReaders?: number;
-    lease?: { id: string; ttlMs: number };
+    lease?: string;
   },
   headers: Record<string, string> = {},
 ): Promise<Response> {
@@ -38,10 +39,7 @@ export async function openEventStream(
   url.searchParams.set("after", String(params.afterId));
   if (params.runId) url.searchParams.set("run", params.runId);
   if (params.maxReaders !== undefined) url.searchParams.set("max", String(params.maxReaders));
-  if (params.lease) {
-    url.searchParams.set("lease", params.lease.id);
-    url.searchParams.set("lease_ms", String(params.lease.ttlMs));
-  }
+  if (params.lease) url.searchParams.set("lease", params.lease);
   const response = await stub.fetch(url);
   if (response.status !== 200) return response;
   return new Response(response.body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
@@ -56,13 +54,18 @@ export function eventsUrl(sessionId: string, firstEventId: number, readToken?: s
   return readToken === undefined ? url : `${url}&token=${encodeURIComponent(readToken)}`;
 }
 
-/** Forwards a WebSocket upgrade to the session's object, which accepts it with hibernation. */
+/**
+ * Forwards a WebSocket upgrade to the session's object, which accepts it with hibernation (or
+ * answers 429 when the session already has `maxStreams` open streams and sockets). Like an event
+ * stream, the socket holds the stream lease `lease` from then on.
+ */
 export function openSocket(
   stub: DurableObjectStub<SessionObject>,
-  params: { userId: string; afterId: number; canWrite: boolean; maxSockets: number },
+  params: { userId: string; afterId: number; canWrite: boolean; maxStreams: number; lease: string },
 ): Promise<Response> {
   const url = new URL(`https://session${SOCKET_PATH}`);
-  url.searchParams.set("max", String(params.maxSockets));
+  url.searchParams.set("max", String(params.maxStreams));
+  url.searchParams.set("lease", params.lease);
   url.searchParams.set("user", params.userId);
   url.searchParams.set("after", String(params.afterId));
   url.searchParams.set("write", params.canWrite ? "1" : "0");

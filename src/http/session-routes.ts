@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-env";
 import { ApiError, unwrap } from "./errors";
 import { SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
+import { releaseDeletedSession } from "./session-caps";
 import { openEventStream, openSocket, sessionStub } from "./session-client";
 import { parseResumePoint, SessionParam, validate } from "./validation";
 
@@ -25,7 +26,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
     const config = loadConfig(c.env);
     const leaseId = await admitStream(c, config, id);
-    const response = await openLeasedStream(c, config, leaseId, (lease) => {
+    const response = await openLeasedStream(c, leaseId, (lease) => {
       const params = { userId, afterId, maxReaders: config.maxStreamsPerSession, lease };
       return openEventStream(sessionStub(c.env, id), params, { [SESSION_ID_HEADER]: id });
     });
@@ -41,13 +42,13 @@ export const sessionRoutes = new Hono<AppEnv>()
     }
     const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
     const userId = c.get("userId");
-    const params = {
-      userId,
-      afterId,
-      canWrite: !c.get("readOnly"),
-      maxSockets: loadConfig(c.env).maxStreamsPerSession,
-    };
-    const response = await openSocket(sessionStub(c.env, id), params);
+    const config = loadConfig(c.env);
+    // A socket counts against the user's streams like an SSE stream: one lease, taken first.
+    const leaseId = await admitStream(c, config, id);
+    const response = await openLeasedStream(c, leaseId, (lease) => {
+      const params = { userId, afterId, canWrite: !c.get("readOnly"), maxStreams: config.maxStreamsPerSession, lease };
+      return openSocket(sessionStub(c.env, id), params);
+    });
     if (response.status === 429) {
       audit(AUDIT_EVENTS.LIMIT_HIT, { user_id: userId, session_id: id, limit: LIMITS.STREAMS_PER_SESSION });
     }
@@ -64,6 +65,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const userId = c.get("userId");
     unwrap(await sessionStub(c.env, id).destroy(userId));
+    await releaseDeletedSession(c, id);
     audit(AUDIT_EVENTS.SESSION_DELETED, { user_id: userId, session_id: id });
     return c.body(null, 204);
   });

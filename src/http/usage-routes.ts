@@ -1,6 +1,8 @@
 /**
  * `GET /usage`: the caller's own live counts against their limits, so a client can see why it was
- * refused (and tests can check that nothing stays counted once streams and runs have ended).
+ * refused (and tests can check that nothing stays counted once streams, runs and sessions have
+ * ended). A session's stored bytes are as its object last reported them: at its last activity, and
+ * every half minute while a run is active.
  */
 import { Hono } from "hono";
 import { loadConfig } from "../env";
@@ -10,10 +12,16 @@ import type { AppEnv } from "./app-env";
 export const usageRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const userId = c.get("userId");
   const config = loadConfig(c.env);
-  const counts = await userLimitsStub(c.env, userId).counts();
+  const stub = userLimitsStub(c.env, userId);
+  const [counts, sessions] = await Promise.all([stub.counts(), stub.sessions()]);
   return c.json({
     user_id: userId,
     streams: { open: counts.stream, limit: config.maxStreamsPerUser },
     runs: { active: counts.run, limit: config.maxRunsPerUser },
+    sessions: { live: sessions.length, limit: config.maxSessionsPerUser },
+    log_bytes: {
+      limit_per_session: config.maxLogBytesPerSession,
+      by_session: Object.fromEntries(sessions.map((session) => [session.id, session.bytes])),
+    },
   });
 });

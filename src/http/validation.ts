@@ -6,6 +6,7 @@ import { zValidator } from "@hono/zod-validator";
 import type { ValidationTargets } from "hono";
 import { z } from "zod";
 import { DEFAULTS, loadConfig } from "../env";
+import { ChatOptions } from "./chat-options";
 import { ApiError } from "./errors";
 
 /** Default longest chat message, characters (MAX_MESSAGE_CHARS in src/env.ts sets the one in force). */
@@ -25,7 +26,7 @@ export function chatBody(maxMessageChars: number) {
         .min(1, "must not be empty")
         .max(maxMessageChars, `must be at most ${maxMessageChars} characters`),
       session_id: SessionId.optional(),
-      options: z.record(z.string(), z.unknown()).optional(),
+      options: ChatOptions.optional(),
     })
     .strict();
 }

@@ -25,14 +25,24 @@ export interface HeldLease {
   release(): void;
 }
 
-/** The stream lease `leaseId` of `userId`, renewed for `ttlMs` at a time. */
-export function streamLease(env: Env, userId: string, leaseId: string, ttlMs: number): HeldLease {
-  const stub = () => userLimitsStub(env, userId);
+/**
+ * What a session object does with the stream leases it holds (SSE streams and WebSockets): renew
+ * and release them, several of one user at a time (one RPC to the user's object per batch).
+ * Failures are logged, never thrown: a lease that is not renewed expires on its own.
+ */
+export interface StreamLeaseCalls {
+  renew(userId: string, ids: readonly string[], ttlMs: number): void;
+  /** Resolves once the user's object has it (or the call failed): a restarting object waits for it. */
+  release(userId: string, ids: readonly string[]): Promise<void>;
+}
+
+/** The StreamLeaseCalls of the production object, on the users' limits objects. */
+export function streamLeaseCalls(env: Env): StreamLeaseCalls {
   return {
-    id: leaseId,
-    renewEveryMs: Math.max(100, ttlMs / 3),
-    renew: () => void stub().renew("stream", leaseId, ttlMs).catch(logFailure("stream lease renew failed")),
-    release: () => void stub().release(leaseId).catch(logFailure("stream lease release failed")),
+    renew: (userId, ids, ttlMs) =>
+      void userLimitsStub(env, userId).renewMany("stream", ids, ttlMs).catch(logFailure("stream lease renew failed")),
+    release: (userId, ids) =>
+      userLimitsStub(env, userId).releaseMany(ids).catch(logFailure("stream lease release failed")),
   };
 }
 

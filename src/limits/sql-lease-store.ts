@@ -2,7 +2,9 @@
 import type { Bucket } from "./token-bucket";
 import type { Lease, LeaseKind, LimitsStore } from "./user-limits";
 
-type LeaseRow = { id: string; kind: LeaseKind; expires_at: number };
+type LeaseRow = { id: string; kind: LeaseKind; expires_at: number; bytes: number };
+
+const fromRow = (row: LeaseRow): Lease => ({ id: row.id, kind: row.kind, expiresAt: row.expires_at, bytes: row.bytes });
 
 export class SqlLeaseStore implements LimitsStore {
   #sql: SqlStorage;
@@ -10,8 +12,13 @@ export class SqlLeaseStore implements LimitsStore {
   constructor(sql: SqlStorage) {
     this.#sql = sql;
     sql.exec(
-      "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL, bytes INTEGER NOT NULL DEFAULT 0)",
     );
+    // A user object created before session leases has the table without `bytes`.
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(leases)").toArray();
+    if (!columns.some((column) => column.name === "bytes")) {
+      sql.exec("ALTER TABLE leases ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0");
+    }
     sql.exec("CREATE TABLE IF NOT EXISTS bucket (k INTEGER PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL)");
   }
 
@@ -21,22 +28,25 @@ export class SqlLeaseStore implements LimitsStore {
 
   list(kind: LeaseKind): Lease[] {
     return this.#sql
-      .exec<LeaseRow>("SELECT id, kind, expires_at FROM leases WHERE kind = ?", kind)
+      .exec<LeaseRow>("SELECT id, kind, expires_at, bytes FROM leases WHERE kind = ?", kind)
       .toArray()
-      .map((row) => ({ id: row.id, kind: row.kind, expiresAt: row.expires_at }));
+      .map(fromRow);
   }
 
   get(id: string): Lease | undefined {
-    const row = this.#sql.exec<LeaseRow>("SELECT id, kind, expires_at FROM leases WHERE id = ?", id).toArray()[0];
-    return row ? { id: row.id, kind: row.kind, expiresAt: row.expires_at } : undefined;
+    const row = this.#sql
+      .exec<LeaseRow>("SELECT id, kind, expires_at, bytes FROM leases WHERE id = ?", id)
+      .toArray()[0];
+    return row ? fromRow(row) : undefined;
   }
 
   put(lease: Lease): void {
     this.#sql.exec(
-      "INSERT OR REPLACE INTO leases (id, kind, expires_at) VALUES (?, ?, ?)",
+      "INSERT OR REPLACE INTO leases (id, kind, expires_at, bytes) VALUES (?, ?, ?, ?)",
       lease.id,
       lease.kind,
       lease.expiresAt,
+      lease.bytes ?? 0,
     );
   }
 

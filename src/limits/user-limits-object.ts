@@ -5,7 +5,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { SqlLeaseStore } from "./sql-lease-store";
-import { type Admission, type LeaseKind, type RunRequest, UserLimits } from "./user-limits";
+import { type Admission, type LeaseKind, type RunRequest, type SessionUsage, UserLimits } from "./user-limits";
 
 /** How long after its last admission a user's object checks whether it can forget everything. */
 export const IDLE_CLEANUP_MS = 10 * 60_000;
@@ -34,17 +34,31 @@ export class UserLimitsObject extends DurableObject<Env> {
     return this.#limits.startRun(request);
   }
 
-  renew(kind: LeaseKind, id: string, ttlMs: number): void {
-    this.#limits.renew(kind, id, ttlMs);
+  /** Extends a lease; a session lease also records the session's stored `bytes`. */
+  renew(kind: LeaseKind, id: string, ttlMs: number, bytes?: number): void {
+    this.#limits.renew(kind, id, ttlMs, bytes);
   }
 
   release(id: string): void {
     this.#limits.release(id);
   }
 
+  renewMany(kind: LeaseKind, ids: readonly string[], ttlMs: number): void {
+    this.#limits.renewMany(kind, ids, ttlMs);
+  }
+
+  releaseMany(ids: readonly string[]): void {
+    this.#limits.releaseMany(ids);
+  }
+
   /** Live leases by kind (diagnostics and tests). */
   counts(): Record<LeaseKind, number> {
     return this.#limits.counts();
+  }
+
+  /** Live sessions with their stored bytes as last reported (GET /usage). */
+  sessions(): SessionUsage[] {
+    return this.#limits.sessions();
   }
 
   async alarm(): Promise<void> {

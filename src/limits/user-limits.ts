@@ -1,18 +1,24 @@
 /**
  * One user's limits, counted in one place (the user's Durable Object) whichever Worker instance
- * serves the request: open event streams and active runs are leases that expire unless renewed,
- * so a connection or run that died without saying so stops counting; run starts also draw on a
- * token bucket. Plain class over a LimitsStore: tested under Node with an in-memory store.
+ * serves the request: open event streams, active runs and live sessions are leases that expire
+ * unless renewed, so a connection, run or session that died without saying so stops counting; run
+ * starts also draw on a token bucket. Plain class over a LimitsStore: tested under Node with an
+ * in-memory store.
  */
 import { type Bucket, type Rate, takeToken } from "./token-bucket";
 
-export type LeaseKind = "stream" | "run";
+export type LeaseKind = "stream" | "run" | "session";
+
+/** Every lease kind, for counting. */
+export const LEASE_KINDS: readonly LeaseKind[] = ["stream", "run", "session"];
 
 export interface Lease {
   id: string;
   kind: LeaseKind;
   /** ms since the epoch. */
   expiresAt: number;
+  /** A session lease: the session's stored bytes as its object last reported them (0 otherwise). */
+  bytes?: number;
 }
 
 /** Where the leases and the bucket live (SQLite in the object, a Map in tests). */
@@ -35,11 +41,28 @@ export const LIMITS = {
   STREAMS_PER_SESSION: "streams_per_session",
   RUNS_PER_USER: "runs_per_user",
   RUN_RATE: "run_rate",
+  SESSIONS_PER_USER: "sessions_per_user",
+  /** Counted by the session object itself (src/session/storage-cap.ts), not here. */
+  LOG_BYTES_PER_SESSION: "log_bytes_per_session",
 } as const;
 export type LimitName = (typeof LIMITS)[keyof typeof LIMITS];
 
+/** The limit a full set of leases of each kind hits. */
+const LIMIT_OF: Record<LeaseKind, LimitName> = {
+  stream: LIMITS.STREAMS_PER_USER,
+  run: LIMITS.RUNS_PER_USER,
+  session: LIMITS.SESSIONS_PER_USER,
+};
+
 /** Retry-After for a session that has all the readers it may have: readers leave when runs end. */
 export const SESSION_BUSY_RETRY_SECONDS = 5;
+
+/**
+ * Retry-After for a user with all the active runs they may have. A run's slot frees when the run
+ * ends, which can be any moment: the lease's lifetime (RUN_LEASE_MS) only bounds a run whose object
+ * died, so it would make a client wait a minute and a half for a slot that is usually free in seconds.
+ */
+export const RUN_SLOT_RETRY_SECONDS = 5;
 
 export type Admission = { ok: true } | { ok: false; limit: LimitName; max: number; retryAfterSeconds: number };
 
@@ -48,6 +71,14 @@ export interface RunRequest {
   maxRuns: number;
   ttlMs: number;
   rate: Rate;
+  /** The lease of the session this start creates (a start without `session_id`), named by its id. */
+  newSession?: { id: string; max: number; ttlMs: number };
+}
+
+/** A live session as the user's object knows it. */
+export interface SessionUsage {
+  id: string;
+  bytes: number;
 }
 
 const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
@@ -63,7 +94,8 @@ export class UserLimits {
 
   /**
    * Takes a lease of `kind` unless `max` are live. Taking an id that is already held renews it
-   * (a retried RPC must not count twice). Refused: retry when the soonest lease would expire.
+   * (a retried RPC must not count twice). Refused: retry when the soonest lease would expire, or
+   * for runs, which free their slot when they end, after RUN_SLOT_RETRY_SECONDS if that is sooner.
    */
   acquire(kind: LeaseKind, id: string, max: number, ttlMs: number): Admission {
     const now = this.#now();
@@ -72,8 +104,10 @@ export class UserLimits {
       const live = this.#store.list(kind);
       if (live.length >= max) {
         const soonest = Math.min(...live.map((lease) => lease.expiresAt), now + ttlMs);
-        const limit = kind === "stream" ? LIMITS.STREAMS_PER_USER : LIMITS.RUNS_PER_USER;
-        return { ok: false, limit, max, retryAfterSeconds: toSeconds(soonest - now) };
+        const limit = LIMIT_OF[kind];
+        const expires = toSeconds(soonest - now);
+        const retryAfterSeconds = kind === "run" ? Math.min(RUN_SLOT_RETRY_SECONDS, expires) : expires;
+        return { ok: false, limit, max, retryAfterSeconds };
       }
     }
     this.#store.put({ id, kind, expiresAt: now + ttlMs });
@@ -84,15 +118,28 @@ export class UserLimits {
    * Extends a lease. A lease that already expired is taken again even past the limit: the stream
    * or run it stands for is demonstrably alive, and counting it is what keeps the limit honest.
    */
-  renew(kind: LeaseKind, id: string, ttlMs: number): void {
-    this.#store.put({ id, kind, expiresAt: this.#now() + ttlMs });
+  renew(kind: LeaseKind, id: string, ttlMs: number, bytes?: number): void {
+    this.#store.put({ id, kind, expiresAt: this.#now() + ttlMs, bytes });
   }
 
   release(id: string): void {
     this.#store.delete(id);
   }
 
-  /** Admits a run start: one token from the bucket, then a run lease. */
+  /** Extends several leases of one kind at once (a session object renews all it holds in one call). */
+  renewMany(kind: LeaseKind, ids: readonly string[], ttlMs: number): void {
+    for (const id of ids) this.renew(kind, id, ttlMs);
+  }
+
+  releaseMany(ids: readonly string[]): void {
+    for (const id of ids) this.release(id);
+  }
+
+  /**
+   * Admits a run start: one token from the bucket, then the new session's lease (when it creates
+   * one), then a run lease. A refusal at any step gives back what the earlier steps took (the
+   * token stays spent: the bucket limits requests).
+   */
   startRun(request: RunRequest): Admission {
     const now = this.#now();
     const take = takeToken(this.#store.getBucket(), now, request.rate);
@@ -105,7 +152,14 @@ export class UserLimits {
         retryAfterSeconds: toSeconds(take.retryAfterMs),
       };
     }
-    return this.acquire("run", request.runId, request.maxRuns, request.ttlMs);
+    const session = request.newSession;
+    if (session) {
+      const admitted = this.acquire("session", session.id, session.max, session.ttlMs);
+      if (!admitted.ok) return admitted;
+    }
+    const admitted = this.acquire("run", request.runId, request.maxRuns, request.ttlMs);
+    if (!admitted.ok && session) this.release(session.id);
+    return admitted;
   }
 
   /**
@@ -115,7 +169,7 @@ export class UserLimits {
   isIdle(refillMs = 10 * 60_000): boolean {
     const now = this.#now();
     this.#store.purge(now);
-    if (this.#store.list("stream").length > 0 || this.#store.list("run").length > 0) return false;
+    if (LEASE_KINDS.some((kind) => this.#store.list(kind).length > 0)) return false;
     const bucket = this.#store.getBucket();
     return !bucket || now - bucket.at >= refillMs;
   }
@@ -123,6 +177,14 @@ export class UserLimits {
   /** Live leases by kind. */
   counts(): Record<LeaseKind, number> {
     this.#store.purge(this.#now());
-    return { stream: this.#store.list("stream").length, run: this.#store.list("run").length };
+    const count = (kind: LeaseKind) => this.#store.list(kind).length;
+    return { stream: count("stream"), run: count("run"), session: count("session") };
+  }
+
+  /** Live sessions with their stored bytes as last reported, largest first. */
+  sessions(): SessionUsage[] {
+    this.#store.purge(this.#now());
+    const live = this.#store.list("session").map((lease) => ({ id: lease.id, bytes: lease.bytes ?? 0 }));
+    return live.sort((a, b) => b.bytes - a.bytes);
   }
 }

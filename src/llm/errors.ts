@@ -15,6 +15,7 @@ export type LlmErrorType = Extract<
   | typeof ERROR_TYPES.STALL
   | typeof ERROR_TYPES.MALFORMED
   | typeof ERROR_TYPES.AUTH
+  | typeof ERROR_TYPES.CONFIG_ERROR
   | typeof ERROR_TYPES.BAD_REQUEST
   | typeof ERROR_TYPES.CONTENT_FILTER
 >;

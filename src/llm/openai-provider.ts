@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import type { Config } from "../env";
 import { ERROR_TYPES } from "../protocol/events";
 import { LlmError } from "./errors";
-import { classifyOpenAiError } from "./openai-errors";
+import { classifyOpenAiError, completionsUrl } from "./openai-errors";
 import type { ChatRequest, LlmProvider } from "./provider";
 
 /** Model used when LLM_MODEL is not set. */
@@ -24,6 +24,8 @@ export class OpenAiProvider implements LlmProvider {
   readonly kind = "openai";
   readonly defaultModel: string;
   #client: OpenAI | undefined;
+  /** The URL every attempt calls, named by configuration errors. */
+  #endpoint = "";
   #idleTimeoutMs: number;
 
   constructor(config: Pick<Config, "openaiApiKey" | "openaiBaseUrl" | "llmModel" | "llmIdleTimeoutMs">) {
@@ -39,6 +41,7 @@ export class OpenAiProvider implements LlmProvider {
           logLevel: "off",
         })
       : undefined;
+    if (this.#client) this.#endpoint = completionsUrl(this.#client.baseURL);
   }
 
   async *stream(request: ChatRequest): AsyncIterable<string> {
@@ -79,7 +82,7 @@ export class OpenAiProvider implements LlmProvider {
       if (!finished) throw new LlmError(ERROR_TYPES.STREAM_BROKEN, "the stream ended before the model finished");
     } catch (error) {
       if (attempt.signal.aborted) throw attempt.signal.reason;
-      throw classifyOpenAiError(error, responded);
+      throw classifyOpenAiError(error, responded, { url: this.#endpoint, model: request.model });
     } finally {
       clearTimeout(idle);
       request.signal.removeEventListener("abort", onCancel);

@@ -30,8 +30,13 @@ export function retryPolicy(config: Config): RetryPolicy {
   };
 }
 
-/** Failures another attempt cannot fix: the request, the key or the content is the problem. */
-const FINAL: ReadonlySet<string> = new Set([ERROR_TYPES.AUTH, ERROR_TYPES.BAD_REQUEST, ERROR_TYPES.CONTENT_FILTER]);
+/** Failures another attempt cannot fix: the request, the configuration or the content is the problem. */
+const FINAL: ReadonlySet<string> = new Set([
+  ERROR_TYPES.AUTH,
+  ERROR_TYPES.CONFIG_ERROR,
+  ERROR_TYPES.BAD_REQUEST,
+  ERROR_TYPES.CONTENT_FILTER,
+]);
 
 /**
  * Whether another attempt may succeed. Classified provider errors decide by their type; anything

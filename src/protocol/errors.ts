@@ -14,10 +14,14 @@ export const ERRORS = {
   not_found: 404,
   run_active: 409,
   payload_too_large: 413,
+  /** The session stores MAX_LOG_BYTES_PER_SESSION already: a new run needs a new session. */
+  session_full: 413,
   unsupported_media_type: 415,
   upgrade_required: 426,
   rate_limited: 429,
   not_configured: 503,
+  /** A development-only configuration (the published dev secret, DEV_TOKENS) asked to serve another machine. */
+  insecure_config: 503,
 } as const;
 export type ErrorCode = keyof typeof ERRORS;
 

@@ -46,8 +46,13 @@ export const ERROR_TYPES = {
   STALL: "stall",
   /** A chunk that is not a valid `chat.completion.chunk`; retried. */
   MALFORMED: "malformed",
-  /** HTTP 401/403 or no API key: never retried. */
+  /** HTTP 401/403 or no API key: a configuration error (OPENAI_API_KEY), never retried. */
   AUTH: "auth",
+  /**
+   * HTTP 404: no such endpoint or model, a configuration error (OPENAI_BASE_URL, LLM_MODEL); the
+   * message names the URL called. Never retried.
+   */
+  CONFIG_ERROR: "config_error",
   /** HTTP 400 and other 4xx: the request itself is wrong, never retried. */
   BAD_REQUEST: "bad_request",
   /** The provider stopped with `finish_reason: "content_filter"`: never retried. */
@@ -58,10 +63,20 @@ export const ERROR_TYPES = {
   INTERRUPTED: "interrupted",
   /** The run was interrupted by restarts too often and is given up. */
   RESUME_LIMIT: "resume_limit",
-  /** Any other failure (a bug, or a required agent failing the run). */
+  /**
+   * A failure nothing classified: a bug. (A required agent failing the run is reported by the
+   * supervisor with that agent's own `error_type`.)
+   */
   AGENT_ERROR: "agent_error",
 } as const;
 export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
+
+/**
+ * Longest text one event carries, in UTF-16 code units (`llm_chunk` content, `agent_complete`
+ * text, `run_complete` content): at most 192 KiB of UTF-8, far inside a storage row (2 MB). A
+ * longer text travels only as chunks; the event that sums it up gives its length and digest.
+ */
+export const MAX_EVENT_TEXT_CHARS = 64 * 1024;
 
 /** Agent name used for events that belong to the run rather than one agent. */
 export const SUPERVISOR = "supervisor";
@@ -95,8 +110,15 @@ export interface LlmChunkPayload {
 export interface AgentCompletePayload {
   status: "completed";
   summary: string;
-  /** The agent's whole final text; equals what a client reconstructs from its chunks. */
-  text: string;
+  /**
+   * The agent's whole final text, when it has at most MAX_EVENT_TEXT_CHARS characters; absent for
+   * a longer one, which a client has only from the chunks. Equals what a client reconstructs.
+   */
+  text?: string;
+  /** Length of the final text (UTF-16 code units, as JavaScript counts them). */
+  chars: number;
+  /** `textDigest` (src/protocol/text-digest.ts) of the final text: verifies a rebuilt text without `text`. */
+  digest: string;
   model: string;
 }
 export interface ProgressPayload {
@@ -124,14 +146,21 @@ export interface ErrorPayload {
   fallback_model?: string;
 }
 export interface AgentSummary {
-  status: "pending" | "running" | "completed" | "failed" | "skipped";
+  /** `cancelled`: the run was cancelled while the agent worked. A finished run has no agent `pending` or `running`. */
+  status: "pending" | "running" | "completed" | "failed" | "skipped" | "cancelled";
   chars: number;
   model?: string;
 }
 export interface RunCompletePayload {
   status: RunStatus;
-  /** Final content of the run (the last agent's text); empty when failed or cancelled early. */
-  content: string;
+  /**
+   * Final content of the run (the last agent's text, or the last agents' joined); empty when
+   * failed or cancelled early. Absent when longer than MAX_EVENT_TEXT_CHARS: it is then the
+   * completed agents' texts that `content_chars` and `content_digest` identify.
+   */
+  content?: string;
+  content_chars: number;
+  content_digest: string;
   agents: Record<string, AgentSummary>;
 }
 

@@ -1,10 +1,12 @@
 /**
  * Rebuilds each agent's text from a run's events, the way every client must: append each
  * `llm_chunk`, and on an `error` with `discarded_chars` drop that many characters from the end
- * (output of a failed attempt that the retry replaces). The result must equal the `text` of the
- * agent's `agent_complete`; the client library and the tests both use this one definition.
+ * (output of a failed attempt that the retry replaces). The result must be the text the agent's
+ * `agent_complete` announces (its `text`, or for a long one its length and digest); the client
+ * library and the tests both use this one definition.
  */
 import { EVENT_TYPES, type StreamEvent } from "./events";
+import { isAnnouncedText } from "./text-digest";
 
 export type AgentTexts = Record<string, string>;
 
@@ -41,7 +43,10 @@ export function findIntegrityMismatches(events: Iterable<StreamEvent>): string[]
   const bad: string[] = [];
   for (const event of events) {
     applyEvent(texts, event);
-    if (event.event_type === EVENT_TYPES.AGENT_COMPLETE && texts[event.agent_source] !== event.payload.text) {
+    if (
+      event.event_type === EVENT_TYPES.AGENT_COMPLETE &&
+      !isAnnouncedText(texts[event.agent_source] ?? "", event.payload)
+    ) {
       bad.push(event.agent_source);
     }
   }

@@ -49,8 +49,8 @@ export class EventLog {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL)",
     );
-    const row = sql.exec<{ head: number | null }>("SELECT MAX(id) AS head FROM events").one();
-    this.#head = row.head ?? 0;
+    this.#head = 0;
+    this.reloadHead();
   }
 
   /** Id of the newest stored event; 0 when the log is empty. */
@@ -58,7 +58,16 @@ export class EventLog {
     return this.#head;
   }
 
-  /** Appends rows whose ids continue the log without a gap. Runs synchronously, so the batch commits as one. */
+  /** Reads the head from storage again: after a transaction that appended was rolled back. */
+  reloadHead(): void {
+    const row = this.#sql.exec<{ head: number | null }>("SELECT MAX(id) AS head FROM events").one();
+    this.#head = row.head ?? 0;
+  }
+
+  /**
+   * Appends rows whose ids continue the log without a gap. A batch over one group is several
+   * statements: the caller's transaction (event-writer.ts) makes them commit as one.
+   */
   append(rows: readonly NewLogRow[]): void {
     rows.forEach((row, i) => {
       const expected = this.#head + 1 + i;

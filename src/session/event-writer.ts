@@ -1,20 +1,19 @@
 /**
  * Turns emitted drafts into logged events: merges bursts of one agent's `llm_chunk`s into one
- * event, gives ids, appends each flush to the log in one synchronous batch and hands the batch
- * (events and pre-encoded SSE frames) to the fan-out. One flush = one storage batch = one write
- * per live reader. Flushes are coalesced: after a write, the next waits up to `writeBatchMs`, so
- * a producer emitting across many event-loop turns still costs one commit per window.
+ * event (chunk-merger.ts), gives ids, appends each flush to the log in one storage transaction
+ * and hands the batch (events and pre-encoded SSE frames) to the fan-out once it committed. One
+ * flush = one transaction = one write per live reader. Flushes are coalesced: after a write, the
+ * next waits up to `writeBatchMs`, so a producer emitting across many event-loop turns still
+ * costs one commit per window. A checkpoint commits its own writes in the same transaction.
  */
 import { DEFAULTS } from "../env";
 import { EVENT_TYPES, type EventDraft, type StreamEvent } from "../protocol/events";
 import { encodeEventFrame } from "../protocol/sse";
+import { ChunkMerger, type ChunkOptions, type Pending } from "./chunk-merger";
 import type { EventLog, NewLogRow } from "./event-log";
 
 /** Tunables of chunk merging and write coalescing (see Config; the write ones default from DEFAULTS). */
-export interface MergeOptions {
-  chunkWindowMs: number;
-  chunkMaxMs: number;
-  chunkMaxChars: number;
+export interface MergeOptions extends ChunkOptions {
   writeBatchMs?: number;
   writeBatchMaxEvents?: number;
 }
@@ -28,42 +27,57 @@ export interface FlushedBatch {
   frames: Uint8Array;
 }
 
-interface Pending {
-  runId: string;
-  draft: EventDraft;
-  timestamp: string;
-}
+/** Runs `fn` as one storage transaction: all of its writes commit, or none (ctx.storage.transactionSync). */
+export type Transact = <T>(fn: () => T) => T;
 
-interface OpenChunk {
-  pending: Pending & { draft: EventDraft<"llm_chunk"> };
-  openedAt: number;
-  lastAt: number;
+/** How the writer reaches storage beyond the log. */
+export interface WriterStorage {
+  /** Wraps each commit; without it each statement commits by itself (the unit tests' in-memory log). */
+  transact?: Transact;
+  /**
+   * Told when a flush the writer started by itself (timer, full batch) failed: its events were
+   * dropped, so this instance is ahead of storage and must not go on (the session restarts it).
+   */
+  onFailed?(error: unknown): void;
 }
 
 const encoder = new TextEncoder();
 
 export class EventWriter {
   #log: EventLog;
-  #options: MergeOptions;
   #onFlush: (batch: FlushedBatch) => void;
   #now: () => number;
   #ready: Pending[] = [];
-  #open = new Map<string, OpenChunk>();
+  #chunks: ChunkMerger;
   #readyTimer: ReturnType<typeof setTimeout> | undefined;
-  #chunkTimer: ReturnType<typeof setTimeout> | undefined;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
   #batchMs: number;
   #batchMax: number;
   #stampedAt = Number.NaN;
   #stamp = "";
+  #transact: Transact;
+  #onFailed: ((error: unknown) => void) | undefined;
 
-  constructor(log: EventLog, options: MergeOptions, onFlush: (batch: FlushedBatch) => void, now = Date.now) {
+  constructor(
+    log: EventLog,
+    options: MergeOptions,
+    onFlush: (batch: FlushedBatch) => void,
+    now = Date.now,
+    storage: WriterStorage = {},
+  ) {
     this.#log = log;
-    this.#options = options;
     this.#onFlush = onFlush;
     this.#now = now;
     this.#batchMs = options.writeBatchMs ?? DEFAULTS.writeBatchMs;
     this.#batchMax = Math.max(1, options.writeBatchMaxEvents ?? DEFAULTS.writeBatchMaxEvents);
+    this.#transact = storage.transact ?? ((fn) => fn());
+    this.#onFailed = storage.onFailed;
+    this.#chunks = new ChunkMerger(
+      options,
+      now,
+      (pending) => this.#ready.push(pending),
+      () => this.#scheduleFlush(),
+    );
   }
 
   /**
@@ -71,38 +85,30 @@ export class EventWriter {
    * knows a run's first id at once and no reader waits on a run's end.
    */
   emit(runId: string, draft: EventDraft): void {
+    const queued = this.#queue(runId, draft);
+    if (queued === "boundary") this.commit();
+    else if (queued === "queued") this.#scheduleFlush();
+  }
+
+  /**
+   * Queues `draft` like `emit` and commits it at once with everything pending and `alongside`'s
+   * writes, in one transaction: how a run's boundary is stored together with its record.
+   */
+  emitAndCommit(runId: string, draft: EventDraft, alongside: () => void): FlushedBatch | undefined {
+    this.#queue(runId, draft);
+    return this.commit(alongside);
+  }
+
+  #queue(runId: string, draft: EventDraft): "merged" | "queued" | "boundary" {
     const now = this.#now();
-    const agent = draft.agent_source;
-    if (draft.event_type === EVENT_TYPES.LLM_CHUNK) {
-      const open = this.#open.get(agent);
-      if (open && open.pending.runId === runId && this.#canMerge(open, draft.payload.content.length, now)) {
-        open.pending.draft.payload.content += draft.payload.content;
-        open.pending.draft.payload.is_complete = draft.payload.is_complete;
-        open.lastAt = now;
-        return;
-      }
-      this.#closeChunk(agent);
-      // Merging appends to the content, so the writer keeps its own copy (the payload is all
-      // primitives; a shallow copy is the copy, at a fraction of structuredClone's cost per token).
-      const own = { ...draft, payload: { ...draft.payload } };
-      const pending = { runId, draft: own, timestamp: this.#timestamp(now) };
-      if (this.#options.chunkWindowMs === 0) {
-        this.#ready.push(pending);
-      } else {
-        this.#open.set(agent, { pending, openedAt: now, lastAt: now });
-        this.#armChunkTimer();
-      }
-    } else {
-      const boundary = draft.event_type === EVENT_TYPES.RUN_START || draft.event_type === EVENT_TYPES.RUN_COMPLETE;
-      // A run's boundary closes every open chunk first, so nothing of a run lands after its end.
-      for (const open of boundary ? [...this.#open.keys()] : [agent]) this.#closeChunk(open);
-      this.#ready.push({ runId, draft, timestamp: this.#timestamp(now) });
-      if (boundary) {
-        this.flush();
-        return;
-      }
-    }
-    this.#scheduleFlush();
+    const timestamp = this.#timestamp(now);
+    if (draft.event_type === EVENT_TYPES.LLM_CHUNK) return this.#chunks.add(runId, draft, timestamp, now);
+    const boundary = draft.event_type === EVENT_TYPES.RUN_START || draft.event_type === EVENT_TYPES.RUN_COMPLETE;
+    // A run's boundary closes every open chunk first, so nothing of a run lands after its end.
+    if (boundary) this.#chunks.closeAll();
+    else this.#chunks.close(draft.agent_source);
+    this.#ready.push({ runId, draft, timestamp });
+    return boundary ? "boundary" : "queued";
   }
 
   /** The ISO time of `now`; events of one millisecond share the string (a fast producer emits many). */
@@ -116,16 +122,25 @@ export class EventWriter {
 
   /** Closes every open chunk and writes everything pending now. */
   flush(): FlushedBatch | undefined {
-    for (const agent of [...this.#open.keys()]) this.#closeChunk(agent);
-    return this.#flushReady();
+    return this.commit();
+  }
+
+  /**
+   * Closes every open chunk and writes everything pending, then `alongside`'s writes (which see
+   * the log's new head), in one transaction; readers get the events only once it committed. If
+   * it throws, nothing of it is stored, its events are dropped, and the error is rethrown.
+   */
+  commit(alongside?: () => void): FlushedBatch | undefined {
+    this.#chunks.closeAll();
+    return this.#write(alongside);
   }
 
   /** Drops timers; pending events are flushed first so nothing emitted is lost. */
   close(): void {
     this.flush();
     clearTimeout(this.#readyTimer);
-    clearTimeout(this.#chunkTimer);
-    this.#readyTimer = this.#chunkTimer = undefined;
+    this.#readyTimer = undefined;
+    this.#chunks.dispose();
   }
 
   /**
@@ -134,58 +149,34 @@ export class EventWriter {
    */
   #scheduleFlush(): void {
     if (this.#ready.length >= this.#batchMax) {
-      this.#flushReady();
+      this.#writeBySelf();
       return;
     }
     if (this.#ready.length === 0 || this.#readyTimer !== undefined) return;
     const wait = Math.max(0, this.#lastFlushAt + this.#batchMs - this.#now());
     this.#readyTimer = setTimeout(() => {
       this.#readyTimer = undefined;
-      this.#flushReady();
+      this.#writeBySelf();
     }, wait);
   }
 
-  #canMerge(open: OpenChunk, addChars: number, now: number): boolean {
-    const { chunkWindowMs, chunkMaxMs, chunkMaxChars } = this.#options;
-    return (
-      now - open.lastAt <= chunkWindowMs &&
-      now - open.openedAt < chunkMaxMs &&
-      open.pending.draft.payload.content.length + addChars <= chunkMaxChars
-    );
+  /** A write nobody waits on: a failure goes to `onFailed` when there is one. */
+  #writeBySelf(): void {
+    try {
+      this.#write();
+    } catch (error) {
+      if (!this.#onFailed) throw error;
+      this.#onFailed(error);
+    }
   }
 
-  #closeChunk(agent: string): void {
-    const open = this.#open.get(agent);
-    if (!open) return;
-    this.#open.delete(agent);
-    this.#ready.push(open.pending);
-  }
-
-  /** One timer for all open chunks, set for the earliest moment one of them must close. */
-  #armChunkTimer(): void {
-    if (this.#chunkTimer !== undefined || this.#open.size === 0) return;
-    const { chunkWindowMs, chunkMaxMs } = this.#options;
-    let due = Number.POSITIVE_INFINITY;
-    for (const open of this.#open.values())
-      due = Math.min(due, open.lastAt + chunkWindowMs, open.openedAt + chunkMaxMs);
-    this.#chunkTimer = setTimeout(
-      () => {
-        this.#chunkTimer = undefined;
-        const now = this.#now();
-        for (const [agent, open] of this.#open) {
-          if (now - open.lastAt >= chunkWindowMs || now - open.openedAt >= chunkMaxMs) this.#closeChunk(agent);
-        }
-        this.#scheduleFlush();
-        this.#armChunkTimer();
-      },
-      Math.max(1, due - this.#now()),
-    );
-  }
-
-  #flushReady(): FlushedBatch | undefined {
+  #write(alongside?: () => void): FlushedBatch | undefined {
     clearTimeout(this.#readyTimer);
     this.#readyTimer = undefined;
-    if (this.#ready.length === 0) return undefined;
+    if (this.#ready.length === 0) {
+      if (alongside) this.#transact(alongside);
+      return undefined;
+    }
     this.#lastFlushAt = this.#now();
     const pending = this.#ready;
     this.#ready = [];
@@ -202,7 +193,16 @@ export class EventWriter {
       rows.push({ id, runId: p.runId, type: event.event_type, json });
       frames += encodeEventFrame(id, json);
     });
-    this.#log.append(rows);
+    try {
+      this.#transact(() => {
+        this.#log.append(rows);
+        alongside?.();
+      });
+    } catch (error) {
+      // Rolled back: the log's head is what storage says again, and no reader saw the batch.
+      this.#log.reloadHead();
+      throw error;
+    }
     // Only the JSON and the bytes: the fan-out keeps the newest batch until the next one, and
     // event objects kept that long were promoted into V8's old generation (docs/performance.md).
     const batch = { firstId, lastId: firstId + pending.length - 1, jsons, frames: encoder.encode(frames) };

@@ -3,7 +3,6 @@
  * taken what it had, so a slow reader lags (and later reads its gap from storage) instead of
  * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes.
  */
-import type { HeldLease } from "../limits/leases";
 import { encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
 import { type EventLog, REPLAY_PAGE_ROWS } from "./event-log";
 import type { FanOut } from "./fan-out";
@@ -32,10 +31,8 @@ export interface ReaderOptions {
   retryMs: number;
   /** Rows per storage page when replaying or catching up (default REPLAY_PAGE_ROWS). */
   pageRows?: number;
-  /** Called once when the stream ends for any reason. */
+  /** Called once when the stream ends for any reason (its lease goes back: lease-registry.ts). */
   onClose?: () => void;
-  /** The user's stream lease: renewed while the stream is open, released when it ends. */
-  lease?: HeldLease;
 }
 
 const encoder = new TextEncoder();
@@ -44,18 +41,10 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
   let cursor = options.afterId;
   const pageRows = Math.max(1, options.pageRows ?? REPLAY_PAGE_ROWS);
   let finished = false;
-  let renewedAt = Date.now();
   const finish = () => {
     if (finished) return;
     finished = true;
-    options.lease?.release();
     options.onClose?.();
-  };
-  const keepLease = () => {
-    const lease = options.lease;
-    if (!lease || Date.now() - renewedAt < lease.renewEveryMs) return;
-    renewedAt = Date.now();
-    lease.renew();
   };
   const stopId = () =>
     options.untilId ?? (options.untilRunEnds === undefined ? undefined : source.endOf(options.untilRunEnds));
@@ -66,7 +55,6 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
         controller.enqueue(encoder.encode(encodeRetry(options.retryMs)));
       },
       async pull(controller) {
-        keepLease();
         while (!finished) {
           const stop = stopId();
           if (source.isGone() || (stop !== undefined && cursor >= stop)) {
@@ -88,7 +76,6 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
             return;
           }
           const woke = await source.fanOut.wait(options.heartbeatMs);
-          keepLease();
           if (!woke && !finished) {
             controller.enqueue(encoder.encode(HEARTBEAT_FRAME));
             return;

@@ -1,10 +1,13 @@
 /**
  * Runs one generation inside the session: builds its context, executes the mode's pipeline, turns
- * the outcome (done, partial, failed, cancelled) into the terminal `run_complete`, and saves the
- * record. Knows nothing of HTTP or readers.
+ * the outcome (done, partial, failed, cancelled) into the terminal `run_complete`, and commits it
+ * with the record. Knows nothing of HTTP or readers. A checkpoint that cannot be stored stops the
+ * run where it is: `done` rejects with the storage error, and the session restarts its object so
+ * the next instance resumes from what storage holds.
  */
 
 import { errorMessage, errorType } from "../agents/failures";
+import { finalAgentStates } from "../agents/final-states";
 import { pipelineFor } from "../agents/pipelines";
 import type { Pipeline, RunContext } from "../agents/run-context";
 import type { RunRecord } from "../agents/run-record";
@@ -21,6 +24,8 @@ import {
   type RunStatus,
   SUPERVISOR,
 } from "../protocol/events";
+import { inlineText, textDigest } from "../protocol/text-digest";
+import type { EventWriter } from "./event-writer";
 import type { SessionStore } from "./session-store";
 
 /** The reason given to the abort signal when a user cancels. */
@@ -36,10 +41,13 @@ export interface RunDeps {
   llm: LlmProvider;
   /** Model overrides and the retry policy. */
   config: Config;
-  emit(runId: string, draft: EventDraft): void;
-  /** Writes every event emitted so far to the log now (a checkpoint commits them with the run state). */
-  flush(): void;
-  /** Id of the newest logged event (the terminal one, right after it is emitted). */
+  /**
+   * Where the run's events go: `emit` queues one; `commit(write)` writes every event emitted so
+   * far, then `write`'s writes, in one storage transaction (a checkpoint); `emitAndCommit` does
+   * both for the terminal event.
+   */
+  events: Pick<EventWriter, "emit" | "commit" | "emitAndCommit">;
+  /** Id of the newest logged event (inside the terminal commit's write: the terminal event's). */
   head(): number;
   now(): number;
   /** End the run at once as failed with this error, without running it (a run resumed too often). */
@@ -50,9 +58,11 @@ export interface RunDeps {
 
 export class ActiveRun {
   readonly record: RunRecord;
+  /** Settles when the run ended; rejects with the storage error that stopped it, if one did. */
   readonly done: Promise<void>;
   #abort = new AbortController();
   #detached = false;
+  #broken: { error: unknown } | undefined;
 
   constructor(record: RunRecord, deps: RunDeps) {
     this.record = record;
@@ -69,16 +79,27 @@ export class ActiveRun {
     this.cancel();
   }
 
+  /** False once the run is cut off from storage (deleted session, or a commit that failed). */
+  #writes(): boolean {
+    return !this.#detached && this.#broken === undefined;
+  }
+
+  /** Runs a commit; if it fails, nothing more of this run is written, and its agents are stopped. */
+  #commit(commit: () => void): void {
+    if (!this.#writes()) return;
+    try {
+      commit();
+    } catch (error) {
+      this.#broken = { error };
+      this.#abort.abort(error);
+      throw error;
+    }
+  }
+
   async #execute(deps: RunDeps): Promise<void> {
     const run = this.record;
     const emit = (draft: EventDraft) => {
-      if (!this.#detached) deps.emit(run.run_id, draft);
-    };
-    const save = () => {
-      if (this.#detached) return;
-      // Same synchronous turn, so one storage commit: the log never lags (or leads) the checkpoint.
-      deps.flush();
-      deps.store.saveRun(run);
+      if (this.#writes()) deps.events.emit(run.run_id, draft);
     };
     const ctx: RunContext = {
       run,
@@ -87,20 +108,19 @@ export class ActiveRun {
       retry: retryPolicy(deps.config),
       modelFor: (agent) => modelFor(deps.config, deps.llm, agent),
       emit,
-      checkpoint: save,
-      history: () => deps.store.listTurns(),
+      checkpoint: () => this.#commit(() => deps.events.commit(() => deps.store.saveRun(run))),
+      history: () => deps.store.newestTurns(),
+      historyChars: deps.config.loomiHistoryChars,
     };
     let status: RunStatus;
+    let answered = false;
     try {
       if (deps.failWith) throw deps.failWith;
       const pipeline = deps.pipeline ?? pipelineFor(run.mode);
       const result = await pipeline(ctx);
       status = result.status;
       run.content = result.content;
-      if (run.mode === MODES.LOOMI && !this.#detached) {
-        deps.store.addTurn(run.run_id, "user", run.message);
-        deps.store.addTurn(run.run_id, "assistant", result.content);
-      }
+      answered = true;
     } catch (error) {
       if (this.#abort.signal.aborted) {
         status = RUN_STATUSES.CANCELLED;
@@ -113,18 +133,38 @@ export class ActiveRun {
         });
       }
     }
+    // A pipeline may swallow a failed checkpoint (an optional agent's): the run stops all the same.
+    if (this.#broken) throw this.#broken.error;
     const agents: Record<string, AgentSummary> = {};
+    run.agents = finalAgentStates(run.agents, status);
     for (const [name, state] of Object.entries(run.agents)) {
       agents[name] = { status: state.status, chars: state.text.length, model: state.model };
     }
-    emit({
+    const content = status === RUN_STATUSES.CANCELLED ? "" : run.content;
+    const terminal: EventDraft = {
       event_type: EVENT_TYPES.RUN_COMPLETE,
       agent_source: SUPERVISOR,
-      payload: { status, content: status === RUN_STATUSES.CANCELLED ? "" : run.content, agents },
-    });
+      // Like agent_complete: a long content is only identified, the agents' chunks carry it.
+      payload: {
+        status,
+        content: inlineText(content),
+        content_chars: content.length,
+        content_digest: textDigest(content),
+        agents,
+      },
+    };
     run.status = status;
     run.finished_at = new Date(deps.now()).toISOString();
-    run.end_event_id = deps.head();
-    save();
+    // The terminal event, the conversation's new turns and the final record: all stored, or none.
+    this.#commit(() =>
+      deps.events.emitAndCommit(run.run_id, terminal, () => {
+        if (answered && run.mode === MODES.LOOMI) {
+          deps.store.addTurn(run.run_id, "user", run.message);
+          deps.store.addTurn(run.run_id, "assistant", run.content);
+        }
+        run.end_event_id = deps.head();
+        deps.store.saveRun(run);
+      }),
+    );
   }
 }

@@ -1,11 +1,15 @@
 /**
- * What the session object does when a run ends, stays alive, stalls or its session expires:
- * keep the run's lease in step with the run (src/limits/leases.ts) and audit. Only the session
- * object sees a detached run end, so "run finished" is audited here.
+ * What the session object does when a run ends, stays alive, stalls or its session is extended or
+ * expires: keep the run's lease and the session's lease in step with them (src/limits/leases.ts,
+ * src/limits/session-leases.ts) and audit. Only the session object sees a detached run end, so
+ * "run finished" is audited here.
  */
 import { AUDIT_EVENTS, audit } from "../audit";
+import { loadConfig } from "../env";
 import { runLease } from "../limits/leases";
+import { sessionLease } from "../limits/session-leases";
 import type { SessionHost } from "./session-types";
+import { storedBytes } from "./storage-cap";
 
 /** The SessionHost hooks of the production object. */
 export function runHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired" | "onRunStalled"> {
@@ -20,6 +24,9 @@ export function runHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" 
     },
     onExpired(owner) {
       audit(AUDIT_EVENTS.SESSION_EXPIRED, { user_id: owner.userId, session_id: owner.sessionId });
+      if (owner.userId && owner.sessionId) {
+        sessionLease(env, owner.userId, owner.sessionId, loadConfig(env).sessionTtlSeconds).release();
+      }
     },
     onRunEnd(run, owner) {
       audit(AUDIT_EVENTS.RUN_FINISHED, {
@@ -32,6 +39,16 @@ export function runHooks(env: Env): Pick<SessionHost, "onRunEnd" | "onRunAlive" 
     },
     onRunAlive(run, owner) {
       if (owner.userId) runLease(env, owner.userId, run.run_id).renew();
+    },
+  };
+}
+
+/** Renews the session's lease, with what it stores, whenever its life is extended. */
+export function sessionHooks(env: Env, sql: SqlStorage): Pick<SessionHost, "onActive"> {
+  return {
+    onActive(owner) {
+      if (!owner.userId || !owner.sessionId) return;
+      sessionLease(env, owner.userId, owner.sessionId, loadConfig(env).sessionTtlSeconds).renew(storedBytes(sql));
     },
   };
 }

@@ -128,10 +128,7 @@ export function prepareResume(parts: {
   const failWith = recoverRun(record, {
     events: () => log.readRun(record.run_id).map((row) => JSON.parse(row.json) as StreamEvent),
     emit: (draft) => writer.emit(record.run_id, draft),
-    commit: () => {
-      writer.flush();
-      store.saveRun(record);
-    },
+    commit: () => writer.commit(() => store.saveRun(record)),
   });
   return { record, failWith };
 }

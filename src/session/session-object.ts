@@ -5,12 +5,12 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
-import { streamLease } from "../limits/leases";
+import { streamLeaseCalls } from "../limits/leases";
 import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
-import { runHooks } from "./run-hooks";
+import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { Session, type Started, type StartInput } from "./session";
 
@@ -42,6 +42,7 @@ export class SessionObject extends DurableObject<Env> {
     const config = loadConfig(env);
     this.session = new Session({
       sql: ctx.storage.sql,
+      transactionSync: (fn) => ctx.storage.transactionSync(fn),
       config,
       llm: selectProvider(env, config),
       setAlarm: (at) => void ctx.storage.setAlarm(at),
@@ -50,8 +51,10 @@ export class SessionObject extends DurableObject<Env> {
         await ctx.storage.deleteAll();
       },
       sockets: () => ctx.getWebSockets(),
+      leases: streamLeaseCalls(env),
       restart: (reason) => restartObject(ctx, reason),
       ...runHooks(env),
+      ...sessionHooks(env, ctx.storage.sql),
     });
     // Heartbeats are answered by the runtime, so an idle socket never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(WS_PING, WS_PONG));
@@ -74,51 +77,54 @@ export class SessionObject extends DurableObject<Env> {
   }
 
   /**
-   * `GET /events?user=&after=&run=&max=&lease=&lease_ms=`: the SSE stream, or 204, or a JSON error.
-   * `GET /ws?user=&after=&write=`: a hibernatable WebSocket on the same log.
+   * `GET /events?user=&after=&run=&max=&lease=`: the SSE stream, or 204, or a JSON error.
+   * `GET /ws?user=&after=&write=&max=&lease=`: a hibernatable WebSocket on the same log.
+   * `max` is the session's limit of open streams (SSE and sockets together); `lease` the user's
+   * stream lease, held by the session from here on (given back at once when refused).
    */
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const after = Number(url.searchParams.get("after") ?? "0");
-    if (url.pathname === SOCKET_PATH) return this.#openSocket(url.searchParams, after);
-    if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
     const params = url.searchParams;
     const userId = params.get("user") ?? "";
+    const after = Number(params.get("after") ?? "0");
     const max = Number(params.get("max") ?? Number.POSITIVE_INFINITY);
-    const leaseId = params.get("lease");
-    const lease = leaseId
-      ? streamLease(this.env, userId, leaseId, Number(params.get("lease_ms") ?? 60_000))
-      : undefined;
+    const maxStreams = Number.isNaN(max) ? Number.POSITIVE_INFINITY : max;
+    const leaseId = params.get("lease") ?? undefined;
+    if (url.pathname === SOCKET_PATH) {
+      return this.#openSocket(userId, after, maxStreams, params.get("write") === "1", leaseId);
+    }
+    if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
     const result = this.session.openEvents(userId, after, {
       untilRunEnds: params.get("run") ?? undefined,
-      maxReaders: Number.isNaN(max) ? Number.POSITIVE_INFINITY : max,
-      lease,
+      maxReaders: maxStreams,
+      lease: leaseId ? { userId, id: leaseId } : undefined,
     });
-    if (!result.ok) {
-      lease?.release();
-      return errorResponse(result.code, result.message, retryAfter(result.code));
-    }
+    if (!result.ok) return errorResponse(result.code, result.message, retryAfter(result.code));
     if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });
   }
 
-  #openSocket(params: URLSearchParams, after: number): Response {
-    const userId = params.get("user") ?? "";
-    const allowed = this.session.canOpenSocket(userId, after, Number(params.get("max") ?? Number.POSITIVE_INFINITY));
+  #openSocket(userId: string, afterId: number, maxStreams: number, canWrite: boolean, lease?: string): Response {
+    const allowed = this.session.sockets.canOpen(userId, afterId, maxStreams, lease);
     if (!allowed.ok) return errorResponse(allowed.code, allowed.message, retryAfter(allowed.code));
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
-    this.session.attachSocket(server, userId, params.get("write") === "1", after);
+    this.session.sockets.attach(server, { userId, canWrite, afterId, lease });
     return new Response(null, { status: 101, webSocket: client });
   }
 
   async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    this.session.onSocketMessage(ws, message);
+    this.session.sockets.onMessage(ws, message);
   }
 
   async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    this.session.sockets.closed(ws);
     // Complete the closing handshake; 1005/1006 are reserved and cannot be sent back.
     ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    this.session.sockets.closed(ws);
   }
 
   async alarm(): Promise<void> {

@@ -1,32 +1,46 @@
 /**
  * A session's SSE readers: the live fan-out, how many streams are open, and opening one at a
- * resume point. The stream itself is reader-stream.ts; this decides whether and until when.
+ * resume point under its stream lease. The stream itself is reader-stream.ts; this decides
+ * whether and until when.
  */
 import { type Failure, failure } from "../protocol/errors";
-import type { EventLog } from "./event-log";
 import type { FlushedBatch } from "./event-writer";
 import { FanOut } from "./fan-out";
+import type { LeaseRef, LeaseRegistry } from "./lease-registry";
 import { createReaderStream } from "./reader-stream";
-import type { OpenEventsOptions, OpenedStream } from "./session-types";
+import { sessionFull } from "./session-sockets";
+import type { OpenEventsOptions, OpenedStream, Stores } from "./session-types";
 
-/** What the readers need of their session. */
-export interface ReadersDeps {
-  log: EventLog;
+/** What the readers need of their session, for its whole life. */
+export interface ReadersConfig {
   /** Id of the active run, if one is running. */
   activeRunId(): string | undefined;
-  /** Id of a finished run's terminal event (undefined while it runs or when unknown). */
-  storedEndOf(runId: string): number | undefined;
-  /** True once the session is deleted: readers end at once. */
-  isGone(): boolean;
+  /** Holds each open stream's lease (renewed on a timer, however slowly the stream is read). */
+  leases: LeaseRegistry;
+  /** Open WebSockets: they share the session's stream limit with the SSE streams. */
+  sockets(): number;
   heartbeatMs: number;
   retryMs: number;
   pageRows: number;
 }
 
+/** The session as a new stream reads it: its stores, and whether it was deleted since. */
+export interface ReadersDeps {
+  stores: Pick<Stores, "log" | "store">;
+  /** True once the session is deleted: readers end at once. */
+  isGone(): boolean;
+}
+
+/** The SSE streams of one session. */
 export class SessionReaders {
   readonly fanOut = new FanOut();
+  #config: ReadersConfig;
   #open = 0;
   #ends = new Map<string, number>();
+
+  constructor(config: ReadersConfig) {
+    this.#config = config;
+  }
 
   /** Open event streams right now. */
   get count(): number {
@@ -46,34 +60,45 @@ export class SessionReaders {
 
   #endOf(deps: ReadersDeps, runId: string): number | undefined {
     const known = this.#ends.get(runId);
-    if (known !== undefined || deps.activeRunId() === runId) return known;
-    const end = deps.storedEndOf(runId);
+    if (known !== undefined || this.#config.activeRunId() === runId) return known;
+    const end = deps.stores.store.getRun(runId)?.end_event_id ?? undefined;
     if (end !== undefined) this.#ends.set(runId, end);
     return end;
   }
 
+  /** A stream refused before it was opened: its lease goes back at once. */
+  refuse(lease: LeaseRef | undefined, refusal: Failure): Failure {
+    if (lease) void this.#config.leases.release([lease]);
+    return refusal;
+  }
+
   /**
    * Opens the log as an SSE stream after `afterId`; see the README for the contract. Refused
-   * with rate_limited when `maxReaders` streams are already open on this session.
+   * with rate_limited when `maxReaders` streams and sockets are already open on this session.
+   * The stream holds `lease` while it is open; a refused or empty stream gives it back at once.
    */
-  open(
+  open(deps: ReadersDeps, afterId: number, { lease, ...options }: OpenEventsOptions = {}): OpenedStream | Failure {
+    const drop = lease ? this.#config.leases.holdStream(lease) : () => {};
+    const opened = this.#openStream(deps, afterId, options, drop);
+    if (!opened.ok || opened.status === 204) drop();
+    return opened;
+  }
+
+  #openStream(
     deps: ReadersDeps,
     afterId: number,
-    { untilRunEnds, maxReaders = Number.POSITIVE_INFINITY, lease }: OpenEventsOptions = {},
+    { untilRunEnds, maxReaders = Number.POSITIVE_INFINITY }: OpenEventsOptions,
+    onClose: () => void,
   ): OpenedStream | Failure {
-    const { log } = deps;
+    const { log } = deps.stores;
     if (afterId > log.head) {
       return failure("invalid_resume_point", `resume point ${afterId} is beyond the newest event id ${log.head}`);
     }
-    const runId = untilRunEnds ?? deps.activeRunId();
+    const runId = untilRunEnds ?? this.#config.activeRunId();
     const nothingToSend = runId === undefined && afterId === log.head;
-    if (nothingToSend) {
-      lease?.release();
-      return { ok: true, status: 204 };
-    }
-    if (this.#open >= maxReaders) {
-      return failure("rate_limited", `this session already has ${this.#open} open event streams (limit ${maxReaders})`);
-    }
+    if (nothingToSend) return { ok: true, status: 204 };
+    const open = this.#open + this.#config.sockets();
+    if (open >= maxReaders) return sessionFull(open, maxReaders);
     this.#open++;
     const stream = createReaderStream(
       { log, fanOut: this.fanOut, endOf: (id) => this.#endOf(deps, id), isGone: deps.isGone },
@@ -81,11 +106,13 @@ export class SessionReaders {
         afterId,
         untilRunEnds: runId,
         untilId: runId === undefined ? log.head : undefined,
-        heartbeatMs: deps.heartbeatMs,
-        retryMs: deps.retryMs,
-        pageRows: deps.pageRows,
-        onClose: () => this.#open--,
-        lease,
+        heartbeatMs: this.#config.heartbeatMs,
+        retryMs: this.#config.retryMs,
+        pageRows: this.#config.pageRows,
+        onClose: () => {
+          this.#open--;
+          onClose();
+        },
       },
     );
     return { ok: true, status: 200, stream };

@@ -1,9 +1,13 @@
 /**
- * Session metadata and run records in the object's SQLite storage. A run record doubles as the
- * run's checkpoint: its state (per-agent status and text) is saved after every agent finishes.
+ * Session metadata, run records and the conversation in the object's SQLite storage. A run record
+ * doubles as the run's checkpoint: its state (per-agent status, and the resume count) is saved
+ * after every agent finishes. Texts are kept apart in bounded chunks (run-texts.ts; turns are
+ * cut the same way), so no row grows with an answer.
  */
-import type { RunRecord } from "../agents/run-record";
+import type { AgentState, RunRecord } from "../agents/run-record";
 import type { Mode, RunState } from "../protocol/events";
+import { CONTENT_PART, RunTexts, TEXT_CHUNK_CHARS } from "./run-texts";
+import { splitText } from "./split-text";
 
 type RunRow = {
   run_id: string;
@@ -18,24 +22,20 @@ type RunRow = {
   state: string;
 };
 
-function fromRow(row: RunRow): RunRecord {
-  const state = JSON.parse(row.state) as Pick<RunRecord, "agents" | "content" | "resumes">;
-  return {
-    run_id: row.run_id,
-    mode: row.mode as Mode,
-    status: row.status as RunState,
-    message: row.message,
-    options: JSON.parse(row.options) as Record<string, unknown>,
-    started_at: row.started_at,
-    finished_at: row.finished_at,
-    first_event_id: row.first_event_id,
-    end_event_id: row.end_event_id,
-    ...state,
-  };
+/** `runs.state`: bounded by the number of agents. (`text` and `content` are only in rows written before texts moved out.) */
+interface StoredState {
+  agents: Record<string, Omit<AgentState, "text"> & { chars?: number; text?: string }>;
+  resumes: number;
+  /** The content is this agent's text (stored once, as that agent's part). */
+  content_of?: string;
+  content?: string;
 }
+
+type Turn = { role: "user" | "assistant"; content: string };
 
 export class SessionStore {
   #sql: SqlStorage;
+  #texts: RunTexts;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -47,18 +47,32 @@ export class SessionStore {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS turns (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL)",
     );
+    this.#texts = new RunTexts(sql);
   }
 
-  /** Appends a conversation turn (Loomi keeps the session's dialogue here). */
-  addTurn(runId: string, role: "user" | "assistant", content: string): void {
-    this.#sql.exec("INSERT INTO turns (run_id, role, content) VALUES (?, ?, ?)", runId, role, content);
+  /** Appends a conversation turn (Loomi keeps the session's dialogue here), one row per chunk of it. */
+  addTurn(runId: string, role: Turn["role"], content: string): void {
+    for (const chunk of splitText(content, TEXT_CHUNK_CHARS)) {
+      this.#sql.exec("INSERT INTO turns (run_id, role, content) VALUES (?, ?, ?)", runId, role, chunk);
+    }
   }
 
-  /** The conversation so far, oldest first. */
-  listTurns(): { role: "user" | "assistant"; content: string }[] {
-    return this.#sql
-      .exec<{ role: "user" | "assistant"; content: string }>("SELECT role, content FROM turns ORDER BY seq")
-      .toArray();
+  /**
+   * The conversation so far, newest first, as a lazy cursor (a reader that stops early reads no
+   * older rows): consecutive rows of one run and role are the chunks of one turn.
+   */
+  *newestTurns(): Generator<Turn> {
+    let current: (Turn & { runId: string }) | undefined;
+    const rows = this.#sql.exec<Turn & { run_id: string }>("SELECT run_id, role, content FROM turns ORDER BY seq DESC");
+    for (const { run_id, role, content } of rows) {
+      if (current && current.runId === run_id && current.role === role) {
+        current.content = content + current.content;
+        continue;
+      }
+      if (current) yield { role: current.role, content: current.content };
+      current = { runId: run_id, role, content };
+    }
+    if (current) yield { role: current.role, content: current.content };
   }
 
   getMeta(key: string): string | undefined {
@@ -81,35 +95,97 @@ export class SessionStore {
       run.finished_at,
       run.first_event_id,
       run.end_event_id,
-      JSON.stringify({ agents: run.agents, content: run.content, resumes: run.resumes }),
+      JSON.stringify(storedState(run)),
     );
+    this.#texts.started(run.run_id);
+    this.#saveTexts(run);
   }
 
-  /** Saves a run's mutable part: status, end and checkpoint state. */
+  /** Saves a run's mutable part: status, end and checkpoint state, and the texts that changed. */
   saveRun(run: RunRecord): void {
     this.#sql.exec(
       "UPDATE runs SET status = ?, finished_at = ?, end_event_id = ?, state = ? WHERE run_id = ?",
       run.status,
       run.finished_at,
       run.end_event_id,
-      JSON.stringify({ agents: run.agents, content: run.content, resumes: run.resumes }),
+      JSON.stringify(storedState(run)),
       run.run_id,
     );
+    this.#saveTexts(run);
+  }
+
+  /**
+   * A running agent's partial text is not stored mid-run: a resume discards it anyway. Its final
+   * text is, and at the run's end every agent's text as it stands (a cancelled run's partials).
+   */
+  #saveTexts(run: RunRecord): void {
+    const done = run.status !== "running";
+    const parts: Record<string, string> = {};
+    for (const [name, agent] of Object.entries(run.agents)) {
+      parts[name] = done || agent.status !== "running" ? agent.text : "";
+    }
+    if (contentOf(run) === undefined) parts[CONTENT_PART] = run.content;
+    this.#texts.save(run.run_id, parts, done);
   }
 
   getRun(runId: string): RunRecord | undefined {
     const row = this.#sql.exec<RunRow>("SELECT * FROM runs WHERE run_id = ?", runId).toArray()[0];
-    return row ? fromRow(row) : undefined;
+    return row ? this.#fromRow(row) : undefined;
   }
 
   /** Every run of the session, oldest first. */
   listRuns(): RunRecord[] {
-    return this.#sql.exec<RunRow>("SELECT * FROM runs ORDER BY first_event_id").toArray().map(fromRow);
+    const rows = this.#sql.exec<RunRow>("SELECT * FROM runs ORDER BY first_event_id").toArray();
+    return rows.map((row) => this.#fromRow(row));
   }
 
-  /** The run still marked running in storage, if any (after a restart: the one to resume). */
+  /** The run still marked running in storage, if any (after a restart: the one to resume and save again). */
   findUnfinishedRun(): RunRecord | undefined {
     const row = this.#sql.exec<RunRow>("SELECT * FROM runs WHERE status = 'running' LIMIT 1").toArray()[0];
-    return row ? fromRow(row) : undefined;
+    return row ? this.#fromRow(row, true) : undefined;
   }
+
+  #fromRow(row: RunRow, remember = false): RunRecord {
+    const state = JSON.parse(row.state) as StoredState;
+    const texts = this.#texts.load(row.run_id, remember);
+    const agents: Record<string, AgentState> = {};
+    for (const [name, { status, model, text }] of Object.entries(state.agents)) {
+      agents[name] = { status, text: texts[name] ?? text ?? "", ...(model === undefined ? {} : { model }) };
+    }
+    const content = state.content_of === undefined ? texts[CONTENT_PART] : agents[state.content_of]?.text;
+    return {
+      run_id: row.run_id,
+      mode: row.mode as Mode,
+      status: row.status as RunState,
+      message: row.message,
+      options: JSON.parse(row.options) as Record<string, unknown>,
+      started_at: row.started_at,
+      finished_at: row.finished_at,
+      first_event_id: row.first_event_id,
+      end_event_id: row.end_event_id,
+      agents,
+      content: content ?? state.content ?? "",
+      resumes: state.resumes,
+    };
+  }
+}
+
+/** The agent whose text the run's content is, if it is one agent's stored text (Nova3's optimizer, a Loomi reply). */
+function contentOf(run: RunRecord): string | undefined {
+  if (run.content === "") return undefined;
+  const done = run.status !== "running";
+  return Object.entries(run.agents).find(
+    ([, agent]) => (done || agent.status !== "running") && agent.text === run.content,
+  )?.[0];
+}
+
+function storedState(run: RunRecord): StoredState {
+  const agents: StoredState["agents"] = {};
+  for (const [name, { status, model, text }] of Object.entries(run.agents)) {
+    agents[name] = { status, ...(model === undefined ? {} : { model }), chars: text.length };
+  }
+  const state: StoredState = { agents, resumes: run.resumes };
+  const of = contentOf(run);
+  if (of !== undefined) state.content_of = of;
+  return state;
 }

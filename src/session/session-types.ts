@@ -5,11 +5,12 @@
 
 import type { RunRecord } from "../agents/run-record";
 import type { Config } from "../env";
-import { type HeldLease, RUN_LEASE_MS } from "../limits/leases";
+import { RUN_LEASE_MS, type StreamLeaseCalls } from "../limits/leases";
 import type { LlmProvider } from "../llm/provider";
 import type { Mode } from "../protocol/events";
 import type { EventLog } from "./event-log";
 import type { EventWriter } from "./event-writer";
+import type { LeaseRef } from "./lease-registry";
 import type { SessionStore } from "./session-store";
 
 /**
@@ -20,18 +21,27 @@ export const KEEPALIVE_MS = RUN_LEASE_MS / 3;
 
 export interface SessionHost {
   sql: SqlStorage;
+  /** Runs `fn` as one storage transaction (ctx.storage.transactionSync): a checkpoint commits whole or not at all. */
+  transactionSync<T>(fn: () => T): T;
   config: Config;
   llm: LlmProvider;
   setAlarm(at: number): void;
   deleteAll(): Promise<void>;
   /** The session's accepted (hibernatable) WebSockets. */
   sockets(): WebSocket[];
+  /** Renews and releases the stream leases the object holds; none (limits off) when absent. */
+  leases?: StreamLeaseCalls;
   now?: () => number;
   /** Told when a run ends (any status, also when its session is deleted): releases its run lease, audits. */
   onRunEnd?(run: RunRecord, owner: RunOwner): void;
   /** Told at every keepalive while a run is active: renews its run lease. */
   onRunAlive?(run: RunRecord, owner: RunOwner): void;
-  /** Told when the alarm deletes a session that stayed idle past its TTL (audited). */
+  /**
+   * Told whenever the session's life is extended: activity, and every check on an active run.
+   * Renews the session's lease (src/limits/session-leases.ts).
+   */
+  onActive?(owner: RunOwner): void;
+  /** Told when the alarm deletes a session that stayed idle past its TTL (audited; releases its session lease). */
   onExpired?(owner: RunOwner): void;
   /** Told when the watchdog finds the active run stalled, just before it restarts the object (audited). */
   onRunStalled?(run: RunRecord, owner: RunOwner, silentMs: number): void;
@@ -75,8 +85,8 @@ export interface Stores {
 export interface OpenEventsOptions {
   /** End after this run's terminal event (default: the active run's, else the newest event). */
   untilRunEnds?: string;
-  /** Refuse with rate_limited when this many streams are already open on the session. */
+  /** Refuse with rate_limited when this many streams (SSE and sockets) are already open on the session. */
   maxReaders?: number;
-  /** The user's stream lease, owned by the stream from here on (released if it is refused or ends). */
-  lease?: HeldLease;
+  /** The user's stream lease, held by the session from here on (released if refused, renewed, released at the end). */
+  lease?: LeaseRef;
 }

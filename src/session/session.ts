@@ -3,20 +3,20 @@
  * the object class hands it storage and alarm functions, so all of it is testable as is.
  */
 
-import { planFor } from "../agents/pipelines";
+import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
-import { newRunRecord, type RunRecord } from "../agents/run-record";
+import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
-import { EVENT_TYPES, SUPERVISOR } from "../protocol/events";
-import { WS_CLOSE } from "../protocol/ws";
 import { EventLog } from "./event-log";
-import { EventWriter } from "./event-writer";
+import { EventWriter, type FlushedBatch } from "./event-writer";
 import { ActiveRun } from "./run-controller";
 import { prepareResume } from "./run-recovery";
+import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
 import { SessionLifetime } from "./session-lifetime";
-import { SessionReaders } from "./session-readers";
+import type { SessionSockets } from "./session-sockets";
 import { SessionStore } from "./session-store";
+import { SessionStreams } from "./session-streams";
 import type {
   OpenEventsOptions,
   OpenedStream,
@@ -27,16 +27,19 @@ import type {
   Stores,
 } from "./session-types";
 import { buildSnapshot, type Snapshot } from "./snapshot";
-import { attachSocket, catchUp, handleSocketMessage } from "./socket-hub";
+import { storageCapFailure } from "./storage-cap";
 
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
 
 export class Session {
+  /** The session's WebSockets (session-sockets.ts): the object hands them its socket events. */
+  readonly sockets: SessionSockets;
   #host: SessionHost;
   #now: () => number;
   #stores: Stores | undefined;
-  #readers = new SessionReaders();
+  /** Its SSE readers and sockets, and the stream leases they hold. */
+  #streams: SessionStreams;
   #active: ActiveRun | undefined;
   /** When the active run last logged something (or started): the watchdog's clock (run-watchdog.ts). */
   #progressAt = 0;
@@ -48,7 +51,21 @@ export class Session {
     this.#host = host;
     this.#now = host.now ?? Date.now;
     this.#startedAt = new Date(this.#now()).toISOString();
-    this.#lifetime = new SessionLifetime(host.config, host.setAlarm, this.#now);
+    this.#streams = new SessionStreams({
+      host,
+      owned: (userId) => this.#owned(userId),
+      cancel: (userId) => this.cancel(userId),
+      activeRunId: () => this.#active?.record.run_id,
+      touch: (stores) => this.#touch(stores.store),
+      now: this.#now,
+    });
+    this.sockets = this.#streams.sockets;
+    // Every time the alarm moves, socket leases are made to outlast it (lease-registry.ts).
+    const setAlarm = (at: number) => {
+      host.setAlarm(at);
+      this.#streams.alarmSet(at);
+    };
+    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, (owner) => host.onActive?.(owner));
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
@@ -56,25 +73,29 @@ export class Session {
     this.#resumeUnfinished();
   }
 
-  /** Open event streams right now. */
+  /** Open readers right now: SSE streams and sockets. */
   get readers(): number {
-    return this.#readers.count;
+    const { readers, sockets } = this.#streams.counts();
+    return readers + sockets;
   }
 
   #openStores(): Stores {
     const store = new SessionStore(this.#host.sql);
     const log = new EventLog(this.#host.sql);
-    const writer = new EventWriter(
-      log,
-      this.#host.config,
-      (batch) => {
-        this.#progressAt = this.#now();
-        this.#readers.publish(batch);
-        for (const ws of this.#host.sockets()) catchUp(ws, log, batch);
-      },
-      this.#now,
-    );
+    const onFlush = (batch: FlushedBatch) => {
+      this.#progressAt = this.#now();
+      this.#streams.publish(log, batch);
+    };
+    const writer = new EventWriter(log, this.#host.config, onFlush, this.#now, {
+      transact: (fn) => this.#host.transactionSync(fn),
+      onFailed: (error) => this.#restartAfter(error, "events could not be written"),
+    });
     return { store, log, writer };
+  }
+
+  /** Storage refused a write: this instance is ahead of storage, so a new one starts from storage. */
+  #restartAfter(error: unknown, what: string): void {
+    this.#host.restart(`${what}: ${errorMessage(error)}`).catch(() => {});
   }
 
   /** The session's stores if it exists and belongs to `userId`. Another user's session does not exist for them. */
@@ -90,27 +111,19 @@ export class Session {
 
   /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
   startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
-    if (!this.#stores && input.create) {
-      this.#stores = this.#openStores();
-      const now = new Date(this.#now()).toISOString();
-      this.#stores.store.setMeta("session_id", input.sessionId);
-      this.#stores.store.setMeta("owner", input.userId);
-      this.#stores.store.setMeta("created_at", now);
-    }
-    const stores = this.#owned(input.userId);
-    if (!stores) return failure("not_found", "session not found");
-    if (this.#active) return failure("run_active", `run ${this.#active.record.run_id} is still active in this session`);
-    const { store, log, writer } = stores;
-    writer.flush();
-    const record = newRunRecord(input, log.head + 1, this.#now());
-    store.insertRun(record);
-    writer.emit(record.run_id, {
-      event_type: EVENT_TYPES.RUN_START,
-      agent_source: SUPERVISOR,
-      payload: { mode: input.mode, model: this.#host.llm.defaultModel, agents: planFor(input.mode, input.message) },
-    });
+    const existing = this.#stores;
+    // Every refusal comes before any write, so a refused request leaves storage as it found it.
+    const refused =
+      refuseStart(input, existing?.store.getMeta("owner"), this.#active?.record.run_id) ??
+      storageCapFailure(this.#host.sql, this.#host.config);
+    if (refused) return refused;
+    const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
+    const begin = (stores: Stores) =>
+      startRunIn(stores, input, !existing, { now: this.#now(), model: this.#host.llm.defaultModel, touch });
+    // A new session's tables are created in the same transaction: a start that fails leaves nothing.
+    const { stores, record } = existing ? begin(existing) : this.#host.transactionSync(() => begin(this.#openStores()));
+    this.#stores = stores;
     this.#launch(record, stores, { pipeline });
-    this.#touch(store);
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
 
@@ -138,8 +151,7 @@ export class Session {
       store,
       llm: this.#host.llm,
       config: this.#host.config,
-      emit: (runId, draft) => writer.emit(runId, draft),
-      flush: () => writer.flush(),
+      events: writer,
       head: () => log.head,
       now: this.#now,
       failWith: how.failWith,
@@ -147,13 +159,16 @@ export class Session {
     });
     this.#active = run;
     this.#progressAt = this.#now();
-    run.done.finally(() => {
-      this.#host.onRunEnd?.(record, owner);
-      if (this.#active !== run) return;
-      this.#active = undefined;
-      this.#readers.runEnded(record.run_id, record.end_event_id);
-      if (this.#stores) this.#touch(this.#stores.store);
-    });
+    run.done.then(
+      () => {
+        this.#host.onRunEnd?.(record, owner);
+        if (this.#active !== run) return;
+        this.#active = undefined;
+        this.#streams.readers.runEnded(record.run_id, record.end_event_id);
+        if (this.#stores) this.#touch(this.#stores.store);
+      },
+      (error: unknown) => this.#restartAfter(error, `run ${record.run_id} could not be checkpointed`),
+    );
   }
 
   cancel(userId: string): { ok: true; run_id: string } | Failure {
@@ -167,67 +182,17 @@ export class Session {
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for the owner only. */
   openEvents(userId: string, afterId: number, options: OpenEventsOptions = {}): OpenedStream | Failure {
     const stores = this.#owned(userId);
-    if (!stores) return failure("not_found", "session not found");
-    const { log, store } = stores;
-    const opened = this.#readers.open(
-      {
-        log,
-        activeRunId: () => this.#active?.record.run_id,
-        storedEndOf: (runId) => store.getRun(runId)?.end_event_id ?? undefined,
-        isGone: () => this.#stores !== stores,
-        heartbeatMs: this.#host.config.heartbeatMs,
-        retryMs: this.#host.config.sseRetryMs,
-        pageRows: this.#host.config.replayPageRows,
-      },
-      afterId,
-      options,
-    );
-    if (opened.ok) this.#lifetime.touchForRead(store, this.#active !== undefined);
+    if (!stores) return this.#streams.readers.refuse(options.lease, failure("not_found", "session not found"));
+    const opened = this.#streams.readers.open({ stores, isGone: () => this.#stores !== stores }, afterId, options);
+    if (opened.ok) this.#lifetime.touchForRead(stores.store, this.#active !== undefined);
     return opened;
-  }
-
-  /** Checks that `userId` may follow the session over a WebSocket from `afterId`. */
-  canOpenSocket(userId: string, afterId: number, maxSockets = Number.POSITIVE_INFINITY): { ok: true } | Failure {
-    const stores = this.#owned(userId);
-    if (!stores) return failure("not_found", "session not found");
-    if (this.#host.sockets().length >= maxSockets) {
-      return failure("rate_limited", `this session already has ${maxSockets} WebSockets open`);
-    }
-    if (afterId > stores.log.head) {
-      return failure(
-        "invalid_resume_point",
-        `resume point ${afterId} is beyond the newest event id ${stores.log.head}`,
-      );
-    }
-    this.#touch(stores.store);
-    return { ok: true };
-  }
-
-  /** Starts an accepted socket at `afterId`: replays the log after it, then it gets every flush. */
-  attachSocket(ws: WebSocket, userId: string, canWrite: boolean, afterId: number): void {
-    const stores = this.#owned(userId);
-    if (stores) attachSocket(ws, stores.log, { userId, canWrite, cursor: afterId });
-  }
-
-  /** Handles a client message on a socket: resume, or cancel for the owner; anything else is refused. */
-  onSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
-    handleSocketMessage(ws, data, {
-      logFor: (userId) => this.#owned(userId)?.log,
-      cancel: (userId) => this.cancel(userId),
-    });
   }
 
   snapshot(userId: string): ({ ok: true } & Snapshot) | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
-    return {
-      ok: true as const,
-      ...buildSnapshot(stores, this.#active?.record, {
-        readers: this.#readers.count,
-        sockets: this.#host.sockets().length,
-        instanceStartedAt: this.#startedAt,
-      }),
-    };
+    const instance = { ...this.#streams.counts(), instanceStartedAt: this.#startedAt };
+    return { ok: true as const, ...buildSnapshot(stores, this.#active?.record, instance) };
   }
 
   /** Deletes the session and everything in it; its readers end at once. */
@@ -238,8 +203,7 @@ export class Session {
     this.#active = undefined;
     stores.writer.close();
     this.#stores = undefined;
-    this.#readers.fanOut.wakeAll();
-    for (const ws of this.#host.sockets()) ws.close(WS_CLOSE.NORMAL, "session deleted");
+    this.#streams.ended();
     await this.#host.deleteAll();
     return { ok: true };
   }
@@ -264,6 +228,8 @@ export class Session {
     });
     if (action.do === "restart" && active) {
       this.#host.onRunStalled?.(active.record, owner, action.silentMs);
+      // The restart drops every stream and socket of this instance: their leases go back first.
+      await this.#streams.releaseAll();
       return this.#host.restart(`run ${active.record.run_id} logged nothing for ${action.silentMs} ms`);
     }
     if (action.do === "expire") {
@@ -272,6 +238,7 @@ export class Session {
       return;
     }
     if (action.do === "keepalive" && active) this.#host.onRunAlive?.(active.record, owner);
+    this.sockets.checkBehind();
     this.#lifetime.schedule(stores.store, this.#active !== undefined);
   }
 }

@@ -1,141 +1,146 @@
 /**
- * WebSocket readers of a session. Sockets are accepted with the hibernation API, so all of a
- * socket's state lives in its attachment (user, cursor, strikes) and survives the object being
- * evicted while idle. Every flush is sent to each socket that is caught up; a socket that is
- * behind (after a resume) is first sent its gap from storage, page by page.
+ * Delivery to a session's WebSockets. A caught-up socket gets each flush as one message, built
+ * once per flush and shared by every socket. A socket with a backlog (it attached or resumed
+ * behind the head, or its window filled) is pumped from storage in pages of bounded size, one
+ * page per turn of the event loop, so a long backlog never holds up the object's other readers.
+ * Nothing is sent past a socket's window (WS_FLOW: the runtime would queue it in memory however
+ * slowly the client reads); a socket whose window stays full for BEHIND_MS is closed with
+ * WS_CLOSE.BEHIND, which tells the client to resume on a new socket.
  */
-import { z } from "zod";
-import {
-  WS_CLOSE,
-  WS_MAX_CLIENT_MESSAGE_BYTES,
-  WS_MAX_STRIKES,
-  type WsClientMessage,
-  type WsControlMessage,
-} from "../protocol/ws";
+import { WS_CLOSE, WS_CLOSE_REASONS, WS_FLOW } from "../protocol/ws";
 import type { EventLog } from "./event-log";
 import type { FlushedBatch } from "./event-writer";
+import {
+  eventsMessage,
+  fits,
+  isLive,
+  readState,
+  type SocketAttachment,
+  sendText,
+  unacked,
+  writeState,
+} from "./socket-state";
 
-/** What each socket carries through hibernation. */
-export interface SocketAttachment {
-  userId: string;
-  /** May cancel runs (owner's bearer token), as opposed to a read-only token. */
-  canWrite: boolean;
-  /** Id of the last event sent to this socket. */
-  cursor: number;
-  strikes: number;
+/** What the hub needs of its session. */
+export interface HubDeps {
+  sockets(): WebSocket[];
+  now(): number;
+  /** Most rows read from storage for one page. */
+  pageRows: number;
+  /** Told after the hub closed a socket (its lease goes back). */
+  onClosed(ws: WebSocket): void;
 }
 
-const ClientMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("resume"), last_event_id: z.number().int().nonnegative() }).strict(),
-  z.object({ type: z.literal("cancel") }).strict(),
-]);
+/** Lets the object's other work run between two pages of a backlog. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function attachmentOf(ws: WebSocket): SocketAttachment | undefined {
-  return (ws.deserializeAttachment() as SocketAttachment | null) ?? undefined;
-}
+/** Delivery to the sockets of one session: see the file comment. */
+export class SocketHub {
+  #deps: HubDeps;
+  /** Sockets whose backlog is being sent from storage: flushes leave them to their pump. */
+  #pumping = new Set<WebSocket>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerDue = Number.POSITIVE_INFINITY;
 
-function sendControl(ws: WebSocket, message: WsControlMessage): void {
-  ws.send(JSON.stringify(message));
-}
+  constructor(deps: HubDeps) {
+    this.#deps = deps;
+  }
 
-/** Sends everything after the socket's cursor up to the log's head, then records the new cursor. */
-export function catchUp(ws: WebSocket, log: EventLog, batch?: FlushedBatch): void {
-  const state = attachmentOf(ws);
-  if (!state) return;
-  let cursor = state.cursor;
-  while (cursor < log.head) {
-    if (batch && batch.firstId === cursor + 1) {
-      ws.send(`[${batch.jsons.join(",")}]`);
-      cursor = batch.lastId;
-      continue;
+  /** A flush: each caught-up socket with room gets it; a socket behind is pumped from storage. */
+  publish(log: EventLog, batch: FlushedBatch): void {
+    let message: string | undefined;
+    for (const ws of this.#deps.sockets()) {
+      const state = readState(ws);
+      // A paused socket waits for its client's ack, which pumps it: nothing to do per flush.
+      if (!isLive(ws, state) || this.#pumping.has(ws) || state.pausedAt !== undefined) continue;
+      if (state.cursor !== batch.firstId - 1) {
+        this.pump(ws, log);
+        continue;
+      }
+      message ??= eventsMessage(batch.jsons);
+      if (fits(state, message.length)) sendText(ws, state, message, batch.lastId);
+      else this.#pause(ws, state);
     }
-    const until = batch && cursor < batch.firstId - 1 ? batch.firstId - 1 : log.head;
-    const rows = log.readAfter(cursor, undefined, until);
-    if (rows.length === 0) break;
-    ws.send(`[${rows.map((r) => r.json).join(",")}]`);
-    cursor = rows[rows.length - 1].id;
   }
-  if (cursor !== state.cursor) ws.serializeAttachment({ ...state, cursor });
-}
 
-/** Registers a newly accepted socket and sends it the log after `afterId`. */
-export function attachSocket(ws: WebSocket, log: EventLog, init: Omit<SocketAttachment, "strikes">): void {
-  ws.serializeAttachment({ ...init, strikes: 0 } satisfies SocketAttachment);
-  catchUp(ws, log);
-}
-
-/** Counts a bad message against the socket; closes it once it has been warned enough. */
-function strike(ws: WebSocket, state: SocketAttachment, code: "bad_request" | "payload_too_large", message: string) {
-  const strikes = state.strikes + 1;
-  ws.serializeAttachment({ ...state, strikes });
-  sendControl(ws, { type: "error", error: { code, message } });
-  if (strikes >= WS_MAX_STRIKES) {
-    ws.close(code === "payload_too_large" ? WS_CLOSE.TOO_BIG : WS_CLOSE.POLICY, "too many bad messages");
+  /** Sends `ws` what it is missing after its cursor, a page per turn, as far as its window allows. */
+  pump(ws: WebSocket, log: EventLog): void {
+    if (this.#pumping.has(ws)) return;
+    this.#pumping.add(ws);
+    void this.#pumpPages(ws, log).finally(() => this.#pumping.delete(ws));
   }
-}
 
-/**
- * Parses a client message. Returns the valid message, or undefined after answering the socket
- * with an error (and closing it when the client keeps sending bad messages).
- */
-export function parseClientMessage(ws: WebSocket, data: string | ArrayBuffer): WsClientMessage | undefined {
-  const state = attachmentOf(ws);
-  if (!state) return undefined;
-  const size = typeof data === "string" ? new TextEncoder().encode(data).byteLength : data.byteLength;
-  if (size > WS_MAX_CLIENT_MESSAGE_BYTES) {
-    strike(ws, state, "payload_too_large", `messages are limited to ${WS_MAX_CLIENT_MESSAGE_BYTES} bytes`);
-    return undefined;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-  } catch {
-    strike(ws, state, "bad_request", "message is not JSON");
-    return undefined;
-  }
-  const parsed = ClientMessage.safeParse(json);
-  if (!parsed.success) {
-    strike(ws, state, "bad_request", 'expected {"type":"resume","last_event_id":N} or {"type":"cancel"}');
-    return undefined;
-  }
-  return parsed.data;
-}
-
-/** Moves a socket's cursor to a resume point (already validated against the log) and catches it up. */
-export function resumeSocket(ws: WebSocket, log: EventLog, afterId: number): void {
-  const state = attachmentOf(ws);
-  if (!state) return;
-  ws.serializeAttachment({ ...state, cursor: afterId });
-  catchUp(ws, log);
-}
-
-/** What a socket message may act on. */
-export interface SocketDeps {
-  /** The session's log if it exists and belongs to the user. */
-  logFor(userId: string): EventLog | undefined;
-  cancel(userId: string): { ok: true; run_id: string } | { ok: false; code: string; message: string };
-}
-
-/** Handles one client message: resume, or cancel for a socket opened with write access. */
-export function handleSocketMessage(ws: WebSocket, data: string | ArrayBuffer, deps: SocketDeps): void {
-  const message = parseClientMessage(ws, data);
-  const state = attachmentOf(ws);
-  if (!message || !state) return;
-  const log = deps.logFor(state.userId);
-  if (!log) {
-    ws.close(WS_CLOSE.GOING_AWAY, "session not found");
-  } else if (message.type === "resume") {
-    if (message.last_event_id > log.head) {
-      const error = { code: "invalid_resume_point", message: `beyond the newest event id ${log.head}` };
-      sendControl(ws, { type: "error", error });
-    } else {
-      resumeSocket(ws, log, message.last_event_id);
+  async #pumpPages(ws: WebSocket, log: EventLog): Promise<void> {
+    // Rows to read for the next page: pages are bounded in characters, so after a page that used
+    // few of the rows read, fewer are read for the next (large events).
+    let rowsToRead = this.#deps.pageRows;
+    for (;;) {
+      const state = readState(ws);
+      if (!isLive(ws, state) || state.cursor >= log.head) return;
+      const owed = unacked(state);
+      const mustSend = owed < WS_FLOW.ACK_EVERY_CHARS;
+      const room = WS_FLOW.WINDOW_CHARS - owed;
+      if (!mustSend && room <= 0) {
+        this.#pause(ws, state);
+        return;
+      }
+      const budget = mustSend ? WS_FLOW.PAGE_CHARS : Math.min(WS_FLOW.PAGE_CHARS, room);
+      const rows = log.readAfter(state.cursor, rowsToRead);
+      let take = 0;
+      let chars = 1;
+      while (take < rows.length && chars + rows[take].json.length + 1 <= budget) chars += rows[take++].json.length + 1;
+      // An event larger than a page goes out alone, when the window takes it (see fits()).
+      if (take === 0 && rows.length > 0 && fits(state, rows[0].json.length + 2)) take = 1;
+      if (take === 0) {
+        this.#pause(ws, state);
+        return;
+      }
+      const page = rows.slice(0, take);
+      if (!sendText(ws, state, eventsMessage(page.map((row) => row.json)), page[take - 1].id)) return;
+      rowsToRead = Math.min(this.#deps.pageRows, Math.max(take * 2, 1));
+      await nextTurn();
     }
-  } else if (!state.canWrite) {
-    sendControl(ws, { type: "error", error: { code: "forbidden", message: "a read token cannot cancel" } });
-  } else {
-    const result = deps.cancel(state.userId);
-    if (result.ok) sendControl(ws, { type: "cancelling", run_id: result.run_id });
-    else sendControl(ws, { type: "error", error: { code: result.code, message: result.message } });
+  }
+
+  /** The window is full with events still to send: the socket waits for an ack, BEHIND_MS at most. */
+  #pause(ws: WebSocket, state: SocketAttachment): void {
+    if (state.pausedAt !== undefined) return;
+    const pausedAt = this.#deps.now();
+    writeState(ws, { ...state, pausedAt });
+    this.#arm(pausedAt + WS_FLOW.BEHIND_MS);
+  }
+
+  /** Closes every socket whose window has been full for BEHIND_MS; keeps watching the others. */
+  checkBehind(): void {
+    const now = this.#deps.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const ws of this.#deps.sockets()) {
+      const state = readState(ws);
+      const pausedAt = state?.pausedAt;
+      if (pausedAt === undefined || !isLive(ws, state)) continue;
+      const due = pausedAt + WS_FLOW.BEHIND_MS;
+      if (due > now) {
+        next = Math.min(next, due);
+        continue;
+      }
+      ws.close(WS_CLOSE.BEHIND, WS_CLOSE_REASONS.BEHIND);
+      this.#deps.onClosed(ws);
+    }
+    if (next < Number.POSITIVE_INFINITY) this.#arm(next);
+  }
+
+  /** One timer for every paused socket, due at the earliest deadline (as the fan-out's). */
+  #arm(due: number): void {
+    if (due >= this.#timerDue) return;
+    clearTimeout(this.#timer);
+    this.#timerDue = due;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerDue = Number.POSITIVE_INFINITY;
+        this.checkBehind();
+      },
+      Math.max(1, due - this.#deps.now()),
+    );
   }
 }

@@ -6,9 +6,10 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Browser, launchChromium } from "./support/chromium";
-import { RUN_TIMEOUT_MS, screenshot, shownTexts } from "./support/demo-page";
-import { devToken, readSession } from "./support/server-view";
+import { type Browser, launchChromium } from "../helpers/chromium";
+import { RUN_TIMEOUT_MS, screenshot, shownTexts } from "../helpers/demo-page";
+import { readSession } from "../helpers/server-view";
+import { devToken } from "../helpers/tokens";
 
 const chromiumPath = inject("chromiumPath");
 const baseUrl = inject("e2eBaseUrl");

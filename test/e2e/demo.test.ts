@@ -5,9 +5,10 @@
  * server's log, read separately from Node.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type Browser, launchChromium } from "./support/chromium";
-import { bodyData, openDemo, screenshot, shownTexts, waitForRun } from "./support/demo-page";
-import { devToken, readSession } from "./support/server-view";
+import { type Browser, launchChromium } from "../helpers/chromium";
+import { bodyData, openDemo, screenshot, shownTexts, waitForRun } from "../helpers/demo-page";
+import { readSession } from "../helpers/server-view";
+import { devToken } from "../helpers/tokens";
 
 const chromiumPath = inject("chromiumPath");
 const baseUrl = inject("e2eBaseUrl");
@@ -39,7 +40,7 @@ describe.skipIf(!chromiumPath)("demo page in Chromium", () => {
     expect(Object.keys(run.texts)).toHaveLength(6);
     expect(await shownTexts(page)).toEqual(run.texts);
     expect(await page.textContent("#final-content")).toBe(run.content);
-    expect(await page.$eval("#progress", (p) => (p as HTMLProgressElement).value)).toBe(100);
+    expect(await page.$eval("#progress", (p) => p.getAttribute("value"))).toBe("100");
     expect(await page.$$eval(".agent header .badge", (b) => b.map((e) => e.textContent))).toEqual(
       Array(6).fill("completed"),
     );

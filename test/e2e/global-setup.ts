@@ -4,8 +4,8 @@
  * Chromium first, so there a missing browser is a failure, never a silent skip).
  */
 import type { TestProject } from "vitest/node";
-import { CHROMIUM_PATH, findChromium } from "./support/chromium";
-import { startDevServer } from "./support/dev-server";
+import { CHROMIUM_PATH, findChromium } from "../helpers/chromium";
+import { startTempDevServer } from "../helpers/dev-server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -35,8 +35,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       process.stderr.write(SKIP_MESSAGE);
     };
   }
-  const server = await startDevServer();
+  // Dev tokens on (the page signs in through /dev/token) and the demo model at a watchable pace,
+  // on fresh persisted state that stop() removes.
+  const server = await startTempDevServer("edge-stream-e2e", { DEV_TOKENS: "on", DEMO_TOKEN_DELAY_MS: "20" });
   project.provide("chromiumPath", chromiumPath);
-  project.provide("e2eBaseUrl", server.baseUrl);
+  project.provide("e2eBaseUrl", server.url);
   return server.stop;
 }

@@ -10,14 +10,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WebSocket } from "undici";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createClient, type WebSocketConstructor } from "../../src/client";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
+import { type ApiClient, apiClient } from "../helpers/api-client";
+import { type DevServer, startDevServer } from "../helpers/dev-server";
+import { idsOf, isRunComplete } from "../helpers/event-lists";
+import { openSocket } from "../helpers/node-socket";
+import { sleep } from "../helpers/sleep";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { type DevServer, startDevServer } from "../support/dev-server";
-import { openSocket } from "./support/node-socket";
+import { bearer, userToken } from "../helpers/tokens";
 
 const USER = "hibernation-test";
 
@@ -46,59 +49,54 @@ interface Snapshot {
 let server: DevServer;
 let persistTo: string;
 let auth: Record<string, string>;
+/** The API as USER, on the server under test. */
+let client: ApiClient;
 
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${server.url}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
-}
-
-async function snapshot(sessionId: string): Promise<Snapshot> {
-  const res = await api(`/sessions/${sessionId}`);
-  if (res.status !== 200) throw new Error(`snapshot of ${sessionId}: HTTP ${res.status}`);
-  return (await res.json()) as Snapshot;
-}
-
-async function startRun(mode: "novachat" | "loomichat", body: Record<string, unknown>) {
-  const res = await api(`/${mode}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (res.status !== 202) throw new Error(`start: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as { session_id: string; run_id: string; events_url: string; read_token: string };
-}
-
-async function waitIdle(sessionId: string): Promise<Snapshot> {
-  for (let i = 0; i < 600; i++) {
-    const snap = await snapshot(sessionId);
-    if (snap.status === "idle") return snap;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`session ${sessionId} never went idle`);
-}
+const snapshot = (sessionId: string) => client.snapshot<Snapshot>(sessionId);
 
 /** The session's stored events after `afterId`, read over SSE. */
 async function logAfter(sessionId: string, afterId: number): Promise<StreamEvent[]> {
-  const res = await api(`/sessions/${sessionId}/events?last_event_id=${afterId}`);
+  const res = await client.api(`/sessions/${sessionId}/events?last_event_id=${afterId}`);
   return (await readSse(res)).events;
 }
 
-/** Looks at the session every LOOK_EVERY_MS until its object is a new instance; returns that snapshot. */
+/**
+ * Looks at the session every LOOK_EVERY_MS until its object is a new instance; returns that snapshot.
+ * A look that finds the socket closed, or counted otherwise than once, fails at once.
+ */
 async function nextInstance(sessionId: string, before: string, isOpen: () => boolean): Promise<Snapshot> {
-  const deadline = Date.now() + EVICTION_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, LOOK_EVERY_MS));
-    const snap = await snapshot(sessionId);
-    expect(isOpen(), "the socket stayed open").toBe(true);
-    expect(snap.sockets).toBe(1);
-    if (snap.instance_started_at !== before) return snap;
-  }
-  throw new Error(`the session object was not evicted within ${EVICTION_TIMEOUT_MS} ms`);
+  let failed: unknown;
+  const look = async () => {
+    try {
+      const snap = await snapshot(sessionId);
+      expect(isOpen(), "the socket stayed open").toBe(true);
+      expect(snap.sockets).toBe(1);
+      return snap.instance_started_at !== before && snap;
+    } catch (error) {
+      failed = error;
+      throw error;
+    }
+  };
+  // vi.waitUntil looks once at the start: wait LOOK_EVERY_MS first, as between any two looks.
+  await sleep(LOOK_EVERY_MS);
+  return vi.waitUntil(look, { timeout: EVICTION_TIMEOUT_MS - LOOK_EVERY_MS, interval: LOOK_EVERY_MS }).catch(() => {
+    throw failed ?? new Error(`the session object was not evicted within ${EVICTION_TIMEOUT_MS} ms`);
+  });
 }
 
 beforeAll(async () => {
   persistTo = mkdtempSync(join(tmpdir(), "edge-stream-hibernation-"));
   server = await startDevServer({ persistTo, vars: { DEMO_TOKEN_DELAY_MS: "5" } });
   auth = await bearer(USER);
+  client = apiClient({
+    baseUrl: server.url,
+    fetch,
+    tokenFor: userToken,
+    defaultUser: USER,
+    // Runs here (5 ms a token) take a few seconds; the first eviction test starts only once idle.
+    idlePollMs: 100,
+    idleTimeoutMs: 60_000,
+  });
 });
 
 afterAll(async () => {
@@ -109,8 +107,8 @@ afterAll(async () => {
 
 describe("WebSocket hibernation under wrangler dev", () => {
   it("keeps an idle socket across evictions, answers pings without waking the object, then delivers the next run once", async () => {
-    const first = await startRun("loomichat", { message: "Hi Loomi, I sell handmade candles." });
-    const idle = await waitIdle(first.session_id);
+    const first = await client.startDetached("loomichat", { message: "Hi Loomi, I sell handmade candles." });
+    const idle = await client.waitIdle<Snapshot>(first.session_id);
     const socket = await openSocket(
       `${server.url}/sessions/${first.session_id}/ws?last_event_id=${idle.last_event_id}`,
       auth,
@@ -125,13 +123,13 @@ describe("WebSocket hibernation under wrangler dev", () => {
     let pingProven = false;
     let previous = woken.instance_started_at;
     for (let attempt = 0; attempt < 4 && !pingProven; attempt++) {
-      await new Promise((r) => setTimeout(r, QUIET_BEFORE_PING_MS));
+      await sleep(QUIET_BEFORE_PING_MS);
       const pongs = socket.texts.filter((t) => t === WS_PONG).length;
       const pingAt = Date.now();
       socket.ws.send(WS_PING);
       await socket.until(() => socket.texts.filter((t) => t === WS_PONG).length > pongs, 10_000);
       const pongAt = Date.now();
-      await new Promise((r) => setTimeout(r, 1500));
+      await sleep(1500);
       const snap = await snapshot(first.session_id);
       const started = Date.parse(snap.instance_started_at);
       // Still the instance from before the ping: it had not been evicted yet, so the look proves nothing; try again.
@@ -145,24 +143,22 @@ describe("WebSocket hibernation under wrangler dev", () => {
     expect(socket.events).toEqual([]);
 
     // 3. The next run wakes the object, and the socket gets all of it, once, in order.
-    const next = await startRun("loomichat", {
+    const next = await client.startDetached("loomichat", {
       message: "Write a blurb for my lavender candle",
       session_id: first.session_id,
     });
-    await socket.until(() =>
-      socket.events.some((e) => e.event_type === EVENT_TYPES.RUN_COMPLETE && e.run_id === next.run_id),
-    );
+    await socket.until(() => socket.events.some(isRunComplete(next.run_id)));
     const stored = await logAfter(first.session_id, idle.last_event_id);
     expect(stored.at(-1)).toMatchObject({ event_type: EVENT_TYPES.RUN_COMPLETE, run_id: next.run_id });
     expect(socket.events).toEqual(stored);
-    expect(new Set(socket.events.map((e) => e.id)).size).toBe(socket.events.length);
+    expect(new Set(idsOf(socket.events)).size).toBe(socket.events.length);
     expect(socket.events.every((e) => e.run_id === next.run_id)).toBe(true);
     expect((await snapshot(first.session_id)).sockets).toBe(1);
     socket.ws.close(1000, "done");
   }, 420_000);
 
   it("runs the client library's WebSocket transport against the real server, across a dropped socket", async () => {
-    const token = auth.Authorization.replace(/^Bearer /, "");
+    const token = await userToken(USER);
     const client = createClient({
       baseUrl: server.url,
       token,

@@ -1,7 +1,7 @@
 /** Clears the fault report before the suite and prints the summary table after it. */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { formatReport, readReport, resetReport } from "./report";
+import { formatReport, readReport, resetReport } from "../helpers/fault-report";
 
 export function setup(): void {
   resetReport();

@@ -1,10 +1,14 @@
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { record } from "./report";
-import { timedRun } from "./runs";
+import { WS_CLOSE, WS_RATE } from "../../src/protocol/ws";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
+import { openHeapInspector } from "../helpers/heap-inspector";
+import { sleep } from "../helpers/sleep";
+import { timedRun } from "../helpers/timed-run";
+import { bearer } from "../helpers/tokens";
+import { openRawSocket, textFrame } from "./raw-socket";
 
 /** A well-behaved client's first event must arrive within this, ms, while the server is under attack. */
 const FIRST_EVENT_BUDGET_MS = 2000;
@@ -12,6 +16,20 @@ const IDLE_CONNECTIONS = 1500;
 const ABANDONED_READERS = 300;
 const SLOWLORIS = 200;
 const OVERSIZED_HEADERS = 20;
+/** Resume messages the amplifying client sends (42 bytes each: 840 KB), as in issue 19. */
+const RESUME_FRAMES = 20_000;
+/**
+ * Most workerd's resident memory may grow while one socket floods resumes and reads nothing (and
+ * another user's run is served), MB. Unbounded, the flood queued 257 MB for the socket and workerd
+ * grew 140 MB in 8 s. Bounded, the socket is sent a few replays and workerd still grows ~12-16 MB:
+ * that is the runtime dispatching the 20,000 frames it has already read (a flood of `ping`, which
+ * the runtime answers itself, grows nothing; ten times the frames grew 25 MB). The JS heap is the
+ * object's own memory, and must not grow.
+ */
+const AMPLIFICATION_RSS_MB = 32;
+const AMPLIFICATION_HEAP_MB = 2;
+/** How long workerd's memory is watched after the flood arrives, ms. */
+const AMPLIFICATION_WATCH_MS = 8000;
 
 let server: TempDevServer;
 const sockets: Socket[] = [];
@@ -32,6 +50,57 @@ function open(port: number, write?: string): Socket {
   sockets.push(socket);
   return socket;
 }
+
+// First, on a quiet server: the next scenario leaves thousands of connections open until the end.
+it("bounds what a socket that reads nothing can make the server queue, however many resumes it sends", async () => {
+  const attacker = await bearer("amplifier");
+  const bystanderAuth = await bearer("bystander");
+  const own = await timedRun(server.url, "a session of the attacker's own", attacker);
+  const logChars = own.events.reduce((sum, event) => sum + JSON.stringify(event).length + 1, 1);
+  // A first run in a fresh process grows it by itself (code paths, heap): the bystander warms up.
+  await timedRun(server.url, "warm-up", bystanderAuth);
+  const heap = await openHeapInspector(server.inspectorPort);
+  const heapBefore = await heap.heapUsedAfterGc();
+  await sleep(1000);
+  const before = server.rssKb();
+  const raw = await openRawSocket(server.port, `/sessions/${own.sessionId}/ws`, attacker);
+  const frame = textFrame(JSON.stringify({ type: "resume", last_event_id: 0 }));
+  raw.socket.write(Buffer.concat(Array.from({ length: RESUME_FRAMES }, () => frame)));
+  let peak = before;
+  const watch = (async () => {
+    for (const end = Date.now() + AMPLIFICATION_WATCH_MS; Date.now() < end; await sleep(100)) {
+      peak = Math.max(peak, server.rssKb());
+    }
+  })();
+  // Another user's run is served normally meanwhile.
+  const bystander = await timedRun(server.url, "served during the flood", bystanderAuth);
+  await watch;
+  const growthMB = (peak - before) / 1024;
+  const drained = await raw.drain(30_000);
+  const heapGrowthMB = ((await heap.heapUsedAfterGc()) - heapBefore) / 2 ** 20;
+  heap.close();
+  // What the object may send one socket for it: the replay on attach and one per allowed resume.
+  const allowedChars = (1 + WS_RATE.BURST) * logChars;
+  record({
+    scenario: "5 hostile clients: resume flood",
+    runs: 2,
+    eventsChecked: own.events.length + bystander.events.length,
+    lost: 0,
+    duplicated: 0,
+    maxRecoveryMs: 0,
+    notes: `${RESUME_FRAMES} resumes of a ${(logChars / 1024).toFixed(1)} KB log from a socket that read nothing: it was sent ${(drained.textBytes / 1024).toFixed(0)} KB in ${drained.messages} messages, then closed ${drained.closeCode}; workerd RSS grew ${growthMB.toFixed(1)} MB (limit ${AMPLIFICATION_RSS_MB}), the JS heap after GC ${heapGrowthMB.toFixed(2)} MB; bystander's first event ${bystander.firstEventMs} ms`,
+  });
+  console.log(
+    `resume flood: RSS growth ${growthMB.toFixed(1)} MB, heap growth ${heapGrowthMB.toFixed(2)} MB, sent ${drained.textBytes} bytes, close ${drained.closeCode}`,
+  );
+  expect(findIntegrityMismatches(bystander.events)).toEqual([]);
+  expect(bystander.status).toBe("completed");
+  expect(bystander.firstEventMs).toBeLessThan(FIRST_EVENT_BUDGET_MS);
+  expect(drained.textBytes).toBeLessThan(allowedChars + 4096);
+  expect(drained.closeCode).toBe(WS_CLOSE.POLICY);
+  expect(heapGrowthMB).toBeLessThan(AMPLIFICATION_HEAP_MB);
+  expect(growthMB).toBeLessThan(AMPLIFICATION_RSS_MB);
+});
 
 it("keeps serving a well-behaved client under hostile connections", async () => {
   const auth = await bearer("well-behaved");
@@ -58,7 +127,7 @@ it("keeps serving a well-behaved client under hostile connections", async () => 
   for (let i = 0; i < OVERSIZED_HEADERS; i++) {
     open(port, `GET /health HTTP/1.1\r\n${host}X-Big: ${"a".repeat(200_000)}\r\n\r\n`);
   }
-  await new Promise((r) => setTimeout(r, 2000));
+  await sleep(2000);
 
   try {
     const underAttack = await timedRun(server.url, "during the attack", auth);

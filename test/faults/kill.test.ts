@@ -10,10 +10,11 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
-import { bearer } from "../support/auth";
-import { type DevServer, freePort, startDevServer } from "../support/dev-server";
-import { audit, readFrom } from "./follow";
-import { record } from "./report";
+import { audit, readFrom } from "../helpers/delivery-audit";
+import { type DevServer, startDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
+import { freePort } from "../helpers/free-port";
+import { bearer } from "../helpers/tokens";
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 3);
 const VARS = { DEMO_TOKEN_DELAY_MS: "20", DEMO_TOKENS: "50" };

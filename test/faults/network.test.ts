@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createClient } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
+import { audit } from "../helpers/delivery-audit";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { record } from "../helpers/fault-report";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { audit } from "./follow";
-import { record } from "./report";
-import { type CutPlan, startProxy } from "./tcp-proxy";
+import { type CutPlan, startProxy } from "../helpers/tcp-proxy";
+import { bearer, userToken } from "../helpers/tokens";
 
 const SCHEDULES = Number(process.env.FAULT_CUT_SCHEDULES ?? 50);
 const CONCURRENCY = 5;
@@ -47,7 +47,7 @@ async function followThroughCuts(index: number) {
   const auth = await bearer(`net-${index}`);
   const client = createClient({
     baseUrl: `http://127.0.0.1:${proxy.port}`,
-    token: auth.Authorization.slice("Bearer ".length),
+    token: await userToken(`net-${index}`),
     idleTimeoutMs: IDLE_TIMEOUT_MS,
     backoff: { initialMs: 50, maxMs: 500, maxAttempts: 20 },
   });

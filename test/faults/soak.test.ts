@@ -1,18 +1,19 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { StreamEvent } from "../../src/protocol/events";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
+import { byRun } from "../helpers/event-lists";
+import { record } from "../helpers/fault-report";
+import { openHeapInspector } from "../helpers/heap-inspector";
+import { sleep } from "../helpers/sleep";
 import { type ReadSse, readSseInto } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { openHeapInspector } from "../support/inspector";
-import { record } from "./report";
+import { bearer } from "../helpers/tokens";
 
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const SESSIONS = 50;
 /** Longest any one request (including reading its whole body) may take before the soak fails. */
 const CALL_TIMEOUT_MS = 30_000;
 /**
- * The Worker's JS heap after a full GC (test/support/inspector.ts) may end at most this much above
+ * The Worker's JS heap after a full GC (test/helpers/heap-inspector.ts) may end at most this much above
  * where it was after the warm-up: the same 50 sessions are alive at both points, so what is
  * left above that is what the traffic leaked. About 1,000 runs pass in a 60 s soak, so this
  * catches a leak of ~10 KB a run. (workerd's RSS is reported, not judged: V8 and the allocator
@@ -47,6 +48,12 @@ beforeAll(async () => {
       RUN_BURST: "500",
       RUN_STALL_MS: String(RUN_STALL_MS),
       STREAM_LEASE_SECONDS: String(STREAM_LEASE_SECONDS),
+      // What the configuration requires of these limits (src/config/config-schema.ts): a lease
+      // above two heartbeats, and a watchdog above a healthy run's longest silence. The demo model
+      // never stalls or fails, so the LLM timeouts only have to be short enough to allow that.
+      HEARTBEAT_MS: "5000",
+      LLM_IDLE_TIMEOUT_MS: "2000",
+      LLM_RETRY_MAX_MS: "1000",
     },
     (line) => {
       if (line.includes('"event":"run_stalled"')) stalledRuns++;
@@ -83,7 +90,7 @@ async function readAll(path: string, auth: Record<string, string>, maxEvents?: n
       const hung = error instanceof Error && /timeout|abort/i.test(`${error.name} ${error.message}`);
       if (!hung && attempt < MAX_READER_RESUMES) {
         resumedStreams++;
-        await new Promise((r) => setTimeout(r, 200));
+        await sleep(200);
         continue;
       }
       const session = /\/sessions\/([^/]+)\//.exec(path)?.[1];
@@ -111,18 +118,25 @@ async function call(path: string, auth: Record<string, string>, init?: RequestIn
     const text = await res.text();
     if (!text.includes("restarted mid-request")) return new Response(text, res);
     runtimeRestarts++;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
 }
 
+/**
+ * Longest a session may take to go idle, ms: a soak run lasts well under a second, and one that
+ * stalls is restarted by the watchdog after RUN_STALL_MS and then has to finish.
+ */
+const IDLE_TIMEOUT_MS = 60_000;
+
+/** Waits until the session is idle, or gone (deleted), looking every 100 ms through `call`. */
 async function waitIdle(id: string, auth: Record<string, string>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  const idleOrGone = async () => {
     const res = await call(`/sessions/${id}`, auth);
-    if (res.status === 404) return;
-    if (((await res.json()) as { status: string }).status === "idle") return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`session ${id} never went idle`);
+    return res.status === 404 || ((await res.json()) as { status: string }).status === "idle";
+  };
+  await vi.waitUntil(idleOrGone, { timeout: IDLE_TIMEOUT_MS, interval: 100 }).catch((error: unknown) => {
+    throw new Error(`session ${id} never went idle: ${String(error)}`);
+  });
 }
 
 /** One session's worker: loops runs, readers, cancels and deletes until the deadline. */
@@ -156,7 +170,7 @@ async function sessionLoop(
     const full = readAll(started.events_url, auth);
     const roll = Math.random();
     if (roll < 0.15) {
-      await new Promise((r) => setTimeout(r, Math.random() * 100));
+      await sleep(Math.random() * 100);
       await call(`/sessions/${id}/cancel`, auth, { method: "POST" });
       stats.cancels++;
     }
@@ -200,9 +214,7 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
       if (e.id < i + 1) duplicates++;
       else if (e.id > i + 1) gaps++;
     });
-    const byRun = new Map<string, StreamEvent[]>();
-    for (const e of events) byRun.set(e.run_id, [...(byRun.get(e.run_id) ?? []), e]);
-    for (const run of byRun.values()) expect(findIntegrityMismatches(run)).toEqual([]);
+    for (const run of byRun(events).values()) expect(findIntegrityMismatches(run)).toEqual([]);
     const snap = (await (await call(`/sessions/${id}`, auth)).json()) as { readers: number; status: string };
     expect(snap).toMatchObject({ readers: 0, status: "idle" });
   }
@@ -212,10 +224,12 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
   const leaseWaitMs = stalledRuns > 0 ? (STREAM_LEASE_SECONDS + 5) * 1000 : 10_000;
   for (const { auth } of loops) {
     let usage = { streams: { open: -1 }, runs: { active: -1 } };
-    for (let i = 0; i < leaseWaitMs / 200 && (usage.streams.open !== 0 || usage.runs.active !== 0); i++) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 200));
+    const released = async () => {
       usage = (await (await call("/usage", auth)).json()) as typeof usage;
-    }
+      return usage.streams.open === 0 && usage.runs.active === 0;
+    };
+    // Past the wait, the check below says what is still counted.
+    await vi.waitUntil(released, { timeout: leaseWaitMs, interval: 200 }).catch(() => {});
     if (usage.streams.open !== 0)
       console.log(
         "LEAKED",

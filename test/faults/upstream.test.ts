@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { NOVA3_AGENTS } from "../../src/agents/nova3-pipeline";
 import type { StreamEvent } from "../../src/protocol/events";
+import { audit } from "../helpers/delivery-audit";
+import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";
 import { type FakeOpenAi, startFakeOpenAi } from "../helpers/fake-openai";
+import { record } from "../helpers/fault-report";
 import { readSse } from "../helpers/sse";
-import { bearer } from "../support/auth";
-import { startTempDevServer, type TempDevServer } from "../support/dev-server";
-import { audit } from "./follow";
-import { record } from "./report";
+import { bearer } from "../helpers/tokens";
 
 const RUNS = Number(process.env.FAULT_UPSTREAM_RUNS ?? 100);
 const CONCURRENCY = 8;

@@ -7,11 +7,11 @@ import { createParser } from "eventsource-parser";
 import type { EventSourceConstructor, EventSourceLike } from "../../src/client";
 import type { FakeServer } from "./fake-server";
 
-export function fakeEventSource(server: FakeServer, urls: string[] = []): EventSourceConstructor {
+export function fakeEventSource(server: Pick<FakeServer, "fetch">, urls: string[] = []): EventSourceConstructor {
   return class FakeEventSource implements EventSourceLike {
     readyState = 0;
     onopen: ((event: Event) => void) | null = null;
-    onmessage: ((event: MessageEvent<string>) => void) | null = null;
+    onmessage: ((event: MessageEvent & { readonly data: string }) => void) | null = null;
     onerror: ((event: Event) => void) | null = null;
     #abort = new AbortController();
 
@@ -34,8 +34,11 @@ export function fakeEventSource(server: FakeServer, urls: string[] = []): EventS
         this.readyState = 1;
         this.onopen?.(new Event("open"));
         const parser = createParser({
-          onEvent: (message) =>
-            this.onmessage?.(new MessageEvent("message", { data: message.data, lastEventId: message.id ?? "" })),
+          onEvent: (message) => {
+            // Node's MessageEvent takes lastEventId, which the Workers types' MessageEventInit lacks.
+            const init = { data: message.data, lastEventId: message.id ?? "" };
+            this.onmessage?.(new MessageEvent("message", init));
+          },
         });
         const decoder = new TextDecoder();
         const reader = response.body.getReader();

@@ -2,29 +2,18 @@
  * A local stand-in for an OpenAI-compatible endpoint, speaking the real streaming wire format
  * (`POST /v1/chat/completions` with `stream: true` answers SSE `data: {chat.completion.chunk}`
  * frames and `data: [DONE]`), so tests drive the real `openai` client. Node only (globalSetup);
- * loopback, random port. Tests talk to it through test/helpers/fake-control.ts.
+ * loopback, random port. Tests read what it saw through ./fake-openai-log.ts (./fake-control.ts in workerd).
  *
- * Scenario control: the LAST user message of a request may carry directives
- *
- *     [[fake scenario=<id> agent=<target> model=<name> times=<n|all> <effects...>]]
- *
- * Each directive is a rule. It matches a request when its `agent` target (if any) occurs in the
- * first sentence of the system prompt (`_` read as a space, case-insensitive: `insight_agent`
- * matches "You are the insight agent.") and its `model` (if any) equals the request's model.
- * Effects of a matching rule:
- *   - pacing, on every match: `tokens=<n>` content chunks (default 12), `delay=<ms>` between them.
- *   - a fault, on the first `times` matches only (default 1; counted per scenario and rule):
- *     `status=<code>` (with `retry-after=<value>`): an HTTP error with an OpenAI error body;
- *     `drop=1`: the connection is closed before any response (a network failure);
- *     `cut=<n>`: n chunks, then the socket is destroyed; `malformed=<n>`: n chunks, then a frame
- *     that is not JSON; `stall=<n>`: n chunks, then silence until the client gives up;
- *     `filter=<n>`: n chunks, then `finish_reason: "content_filter"`.
+ * Scenarios are written into the request's last user message (./fake-openai-directives.ts).
  * Every request is recorded (`GET /__fake/requests?scenario=<id>`), including whether the client
  * closed the connection before the answer ended.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FakeRequestRecord } from "./fake-control";
+import { agentLabel, matches, parseDirectives, takeFault } from "./fake-openai-directives";
+import type { FakeRequestRecord } from "./fake-openai-log";
+import { fakeToken } from "./fake-text";
+import { sleep } from "./sleep";
 
 /** Longest a stalled answer holds its connection, so no test run can hang on it. */
 const STALL_HOLD_MS = 60_000;
@@ -32,38 +21,9 @@ const DEFAULT_TOKENS = 12;
 /** Pause between the last chunk and cutting the connection. */
 const CUT_AFTER_MS = 100;
 
-interface Rule {
-  index: number;
-  params: Record<string, string>;
-}
-
-const DIRECTIVE = /\[\[fake((?:\s+[\w-]+=[^\s\]]+)*)\s*\]\]/g;
-
-/** Parses every `[[fake ...]]` directive in a message. */
-export function parseDirectives(text: string): Rule[] {
-  return [...text.matchAll(DIRECTIVE)].map((match, index) => {
-    const params: Record<string, string> = {};
-    for (const pair of match[1].trim().split(/\s+/).filter(Boolean)) {
-      const eq = pair.indexOf("=");
-      params[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    return { index, params };
-  });
-}
-
 interface ChatBody {
   model: string;
   messages: { role: string; content: string }[];
-}
-
-function agentLabel(system: string): string {
-  return (system.split(/[.\n]/)[0] ?? "").replace(/^You are (the )?/i, "").toLowerCase();
-}
-
-function matches(rule: Rule, label: string, model: string): boolean {
-  const target = rule.params.agent?.replace(/_/g, " ").toLowerCase();
-  if (target && !label.includes(target)) return false;
-  return !rule.params.model || rule.params.model === model;
 }
 
 function chunk(id: string, model: string, content: string | null, finish: string | null = null): string {
@@ -77,8 +37,6 @@ function chunk(id: string, model: string, content: string | null, finish: string
   };
   return `data: ${JSON.stringify(frame)}\n\n`;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface FakeOpenAi {
   port: number;
@@ -108,23 +66,18 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       client_closed: false,
     };
     records.push(record);
-    res.on("close", () => {
-      if (res.writableFinished) return;
-      record.client_closed = true;
-      if (record.outcome === "pending") record.outcome = "client_closed";
+    const clientGone = new Promise<void>((resolve) => {
+      res.on("close", () => {
+        if (res.writableFinished) return;
+        record.client_closed = true;
+        if (record.outcome === "pending") record.outcome = "client_closed";
+        resolve();
+      });
     });
     const tokens = Number(rules.find((r) => r.params.tokens)?.params.tokens ?? DEFAULT_TOKENS);
     const delay = Number(rules.find((r) => r.params.delay)?.params.delay ?? 0);
-    // The first rule with a fault whose budget of `times` is not used up.
-    const fault = rules.find((rule) => {
-      if (!["status", "drop", "cut", "malformed", "stall", "filter"].some((k) => k in rule.params)) return false;
-      const key = `${scenario}#${rule.index}`;
-      const used = counters.get(key) ?? 0;
-      const times = rule.params.times === "all" ? Number.POSITIVE_INFINITY : Number(rule.params.times ?? 1);
-      if (used >= times) return false;
-      counters.set(key, used + 1);
-      return true;
-    })?.params;
+    const chars = Number(rules.find((r) => r.params.chars)?.params.chars ?? 0);
+    const fault = takeFault(rules, scenario, counters);
 
     if (fault?.drop !== undefined) {
       record.outcome = "dropped";
@@ -147,7 +100,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     for (let i = 0; i < Math.min(tokens, stopAt); i++) {
       if (delay > 0) await sleep(delay);
       if (record.client_closed) return;
-      const text = i === 0 ? `[${label}@${body.model}] ` : `word${i}${i === tokens - 1 ? "." : " "}`;
+      const text = fakeToken(i, tokens, label, body.model, chars);
       res.write(chunk(id, body.model, text));
       record.chunks_sent++;
     }
@@ -166,8 +119,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
     if (fault?.stall !== undefined) {
       record.outcome = "stall";
-      const deadline = Date.now() + STALL_HOLD_MS;
-      while (!record.client_closed && Date.now() < deadline) await sleep(20);
+      // Silence until the client gives up and closes, or STALL_HOLD_MS has passed.
+      let hold: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([clientGone, new Promise((resolve) => (hold = setTimeout(resolve, STALL_HOLD_MS)))]);
+      clearTimeout(hold);
       res.end();
       return;
     }

@@ -3,22 +3,14 @@
  * variants of them: renumbered, with a failed attempt inserted, or tampered with.
  */
 import { readFileSync } from "node:fs";
-import { createParser } from "eventsource-parser";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
+import { parseSse } from "./sse";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url);
 
-/** Parses a recorded SSE body into its events. */
-export function parseRecording(text: string): StreamEvent[] {
-  const events: StreamEvent[] = [];
-  const parser = createParser({ onEvent: (message) => events.push(JSON.parse(message.data) as StreamEvent) });
-  parser.feed(text);
-  return events;
-}
-
 /** The events of one fixture: `nova3-run`, `loomi-turn1`, `loomi-turn2`. */
 export function recording(name: string): StreamEvent[] {
-  return parseRecording(readFileSync(new URL(`${name}.sse`, FIXTURES), "utf8"));
+  return parseSse(readFileSync(new URL(`${name}.sse`, FIXTURES), "utf8"));
 }
 
 export function clone<T>(value: T): T {

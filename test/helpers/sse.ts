@@ -1,4 +1,7 @@
-/** Reads SSE responses in tests with the same parser the browser client uses. */
+/**
+ * Reads SSE in tests with the parser the browser client uses (eventsource-parser): whole bodies,
+ * bodies read up to a point (then cancelled), and recorded text. The one place a test parses SSE.
+ */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { StreamEvent } from "../../src/protocol/events";
 
@@ -9,26 +12,22 @@ export interface ReadSse {
   comments: string[];
 }
 
-/** Reads a whole SSE body (or stops after `maxEvents`, cancelling the rest). */
-export async function readSse(response: Response, maxEvents = Number.POSITIVE_INFINITY): Promise<ReadSse> {
-  const out: ReadSse = { messages: [], events: [], retry: undefined, comments: [] };
-  await readSseInto(response, out, maxEvents);
-  return out;
+function emptyRead(): ReadSse {
+  return { messages: [], events: [], retry: undefined, comments: [] };
 }
 
 /**
- * Like readSse, but adds to `out` as events arrive, so a caller keeps what came before a stream
- * broke (and can resume after its last id). Stops once `out` holds `maxEvents` events.
+ * Adds what `response` sends to `out`, event by event, until `enough(out)` holds (the rest of the
+ * body is then cancelled, and events after that point are not kept) or the body ends.
  */
-export async function readSseInto(
-  response: Response,
-  out: ReadSse,
-  maxEvents = Number.POSITIVE_INFINITY,
-): Promise<ReadSse> {
+async function readInto(response: Response, out: ReadSse, enough: (read: ReadSse) => boolean): Promise<ReadSse> {
+  let stopped = enough(out);
   const parser = createParser({
     onEvent: (message) => {
+      if (stopped) return;
       out.messages.push(message);
       out.events.push(JSON.parse(message.data) as StreamEvent);
+      stopped = enough(out);
     },
     onRetry: (ms) => {
       out.retry = ms;
@@ -40,7 +39,7 @@ export async function readSseInto(
   if (!response.body) return out;
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  while (out.events.length < maxEvents) {
+  while (!stopped) {
     const { done, value } = await reader.read();
     if (done) return out;
     parser.feed(decoder.decode(value, { stream: true }));
@@ -49,11 +48,31 @@ export async function readSseInto(
   return out;
 }
 
-/** Asserts-free check that ids run from `first` upward by exactly 1. */
-export function idsOf(events: StreamEvent[]): number[] {
-  return events.map((e) => e.id);
+/** Reads a whole SSE body (or stops after `maxEvents`, cancelling the rest). */
+export function readSse(response: Response, maxEvents = Number.POSITIVE_INFINITY): Promise<ReadSse> {
+  return readSseInto(response, emptyRead(), maxEvents);
 }
 
-export function range(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+/**
+ * Like readSse, but adds to `out` as events arrive, so a caller keeps what came before a stream
+ * broke (and can resume after its last id). Stops once `out` holds `maxEvents` events.
+ */
+export function readSseInto(response: Response, out: ReadSse, maxEvents = Number.POSITIVE_INFINITY): Promise<ReadSse> {
+  return readInto(response, out, (read) => read.events.length >= maxEvents);
+}
+
+/** Reads an SSE body up to and including the first event for which `until` holds, cancelling the rest. */
+export function readSseUntil(response: Response, until: (event: StreamEvent) => boolean): Promise<ReadSse> {
+  return readInto(
+    response,
+    emptyRead(),
+    (read) => read.events.length > 0 && until(read.events[read.events.length - 1]),
+  );
+}
+
+/** The events of a whole SSE text (a recording). */
+export function parseSse(text: string): StreamEvent[] {
+  const events: StreamEvent[] = [];
+  createParser({ onEvent: (message) => events.push(JSON.parse(message.data) as StreamEvent) }).feed(text);
+  return events;
 }

@@ -12,6 +12,7 @@ import {
   type StreamEvent,
   SUPERVISOR,
 } from "../../src/protocol/events";
+import { inlineText, textDigest } from "../../src/protocol/text-digest";
 import type { UiChunk } from "../../src/protocol/ui-message-stream";
 
 /** Numbers drafts into the events of one run, from id `first`. */
@@ -38,10 +39,18 @@ export const draft = {
     agent_source: agent,
     payload: { content, content_type: "text", is_complete },
   }),
+  /** As the service writes it: `text` only when it fits in one event, always its length and digest. */
   complete: (agent: string, text: string): EventDraft => ({
     event_type: EVENT_TYPES.AGENT_COMPLETE,
     agent_source: agent,
-    payload: { status: "completed", summary: text.slice(0, 20), text, model: "demo" },
+    payload: {
+      status: "completed",
+      summary: text.slice(0, 20),
+      text: inlineText(text),
+      chars: text.length,
+      digest: textDigest(text),
+      model: "demo",
+    },
   }),
   progress: (done: number, total: number, stage: string): EventDraft => ({
     event_type: EVENT_TYPES.PROGRESS,
@@ -57,7 +66,7 @@ export const draft = {
     ({
       event_type: EVENT_TYPES.RUN_COMPLETE,
       agent_source: SUPERVISOR,
-      payload: { status, content: "", agents },
+      payload: { status, content: "", content_chars: 0, content_digest: textDigest(""), agents },
     }) satisfies EventDraft,
 };
 

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { sessionStub } from "../../src/http/session-client";
 import { api, postChat, startDetached, TEST_USER, waitIdle } from "../helpers/api";
+import { auditRecords } from "../helpers/audit-log";
 import { readSse } from "../helpers/sse";
 
 const SECRET_WORDS = "purple-elephant-confidential";
@@ -15,18 +16,14 @@ describe("audit log", () => {
   });
   afterEach(() => log.mockRestore());
 
-  function records(): Record<string, unknown>[] {
-    return log.mock.calls
-      .map((call) => String(call[0]))
-      .filter((line) => line.startsWith('{"type":"audit"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
+  const records = () => auditRecords(log);
 
+  /**
+   * The records once `predicate` holds for them (a run's end is audited after its stream ends), or
+   * after 5 s: then the assertions that follow say what is missing.
+   */
   async function until(predicate: (all: Record<string, unknown>[]) => boolean): Promise<Record<string, unknown>[]> {
-    for (let i = 0; i < 200; i++) {
-      if (predicate(records())) return records();
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await vi.waitUntil(() => predicate(records()), { timeout: 5_000, interval: 25 }).catch(() => {});
     return records();
   }
 

@@ -4,6 +4,7 @@ import { signReadToken, signUserToken } from "../../src/auth/tokens";
 import { EVENT_TYPES } from "../../src/protocol/events";
 import { api, BASE, postChat, startDetached, TEST_USER, testSecret, tokenFor, waitIdle } from "../helpers/api";
 import { callApp } from "../helpers/app";
+import { expectError } from "../helpers/error-responses";
 import { readSse } from "../helpers/sse";
 
 const MISSING = "00000000-0000-4000-8000-000000000000";
@@ -20,14 +21,6 @@ const ROUTES: [string, string, string | undefined][] = [
 
 function request(method: string, body: string | undefined, headers: Record<string, string> = {}): RequestInit {
   return { method, body, headers: { "Content-Type": "application/json", ...headers } };
-}
-
-async function expectError(res: Response, status: number, code: string): Promise<string> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = (await res.json()) as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  return body.error.message;
 }
 
 describe("authentication", () => {
@@ -188,40 +181,5 @@ describe("read tokens", () => {
       404,
       "not_found",
     );
-  });
-});
-
-describe("GET /dev/token", () => {
-  const on = { DEV_TOKENS: "on" };
-
-  it("does not exist unless DEV_TOKENS is on", async () => {
-    await expectError(await api("/dev/token?user=alice", {}, { token: null }), 404, "not_found");
-    await expectError(
-      await callApp("http://localhost:8787/dev/token?user=alice", {}, { DEV_TOKENS: "off" }),
-      404,
-      "not_found",
-    );
-  });
-
-  it("does not exist for a non-loopback host even when DEV_TOKENS is on", async () => {
-    await expectError(await callApp("https://api.example.com/dev/token?user=alice", {}, on), 404, "not_found");
-  });
-
-  it("hands out a working token for the named user on localhost", async () => {
-    const res = await callApp("http://localhost:8787/dev/token?user=dev-alice", {}, on);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { token: string; user: string };
-    expect(body.user).toBe("dev-alice");
-    const started = await startDetached("novachat", { message: "dev" }, { token: body.token });
-    expect((await api(`/sessions/${started.session_id}`, {}, { user: "dev-alice" })).status).toBe(200);
-    expect((await api(`/sessions/${started.session_id}`)).status).toBe(404);
-    await waitIdle(started.session_id, 15_000, { user: "dev-alice" });
-  });
-
-  it("validates the user name and still needs AUTH_SECRET", async () => {
-    await expectError(await callApp("http://localhost/dev/token?user=a%0Ab", {}, on), 400, "invalid_query");
-    await expectError(await callApp("http://localhost/dev/token", {}, on), 400, "invalid_query");
-    const noSecret = { ...on, AUTH_SECRET: undefined };
-    await expectError(await callApp("http://127.0.0.1/dev/token?user=a", {}, noSecret), 503, "not_configured");
   });
 });

@@ -1,4 +1,6 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import pkg from "../../package.json";
 import { BASE, tokenFor } from "../helpers/api";
 import { callApp } from "../helpers/app";
 
@@ -75,4 +77,48 @@ describe("CORS", () => {
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
   });
+
+  it("answers a preflight without credentials when no origin is configured: never 401, no CORS headers", async () => {
+    expect((env as unknown as Record<string, unknown>).CORS_ORIGINS).toBeUndefined();
+    for (const path of ["/novachat", "/sessions/00000000-0000-4000-8000-000000000000/events", "/nowhere"]) {
+      const res = await callApp(`${BASE}${path}`, preflight("POST", "http://localhost:5173"));
+      expect(res.status, path).toBe(204);
+      expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+      expect(res.headers.get("Access-Control-Allow-Methods")).toBeNull();
+    }
+  });
+
+  it("answers the preflight of an origin not in the list without CORS headers, and without auth", async () => {
+    const res = await callApp(`${BASE}/novachat`, preflight("POST", "https://evil.example"), configured);
+    expect(res.status).toBe(204);
+    for (const header of ["Origin", "Methods", "Headers"]) {
+      expect(res.headers.get(`Access-Control-Allow-${header}`)).toBeNull();
+    }
+  });
+
+  it("npm run dev allows a dev server on localhost or 127.0.0.1, any port, and nothing else", async () => {
+    const dev = { CORS_ORIGINS: devVar("CORS_ORIGINS") };
+    for (const origin of [
+      "http://localhost:5173",
+      "http://localhost:3000",
+      "http://127.0.0.1:8080",
+      "http://localhost",
+    ]) {
+      const res = await callApp(`${BASE}/novachat`, preflight("POST", origin), dev);
+      expect(res.status, origin).toBe(204);
+      expect(res.headers.get("Access-Control-Allow-Origin"), origin).toBe(origin);
+    }
+    for (const origin of ["https://localhost:5173", "http://localhost.evil.example:5173", "http://10.0.0.2:5173"]) {
+      const res = await callApp(`${BASE}/novachat`, preflight("POST", origin), dev);
+      expect(res.status, origin).toBe(204);
+      expect(res.headers.get("Access-Control-Allow-Origin"), origin).toBeNull();
+    }
+  });
 });
+
+/** A `--var NAME:value` the dev script passes to wrangler (quoted or not). */
+function devVar(name: string): string {
+  const match = new RegExp(`--var "?${name}:([^"\\s]+)"?`).exec(pkg.scripts.dev);
+  if (!match) throw new Error(`the dev script passes no ${name}`);
+  return match[1];
+}

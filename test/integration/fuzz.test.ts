@@ -24,23 +24,75 @@ const hostileId = fc
   .map((s) => encodeURIComponent(s).replace(/%25/g, "%"))
   .filter((s) => s.length > 0 && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s));
 
-/** A body no chat route accepts (it fails ChatBody, or is not JSON at all, or is too big). */
-const hostileBody = fc
-  .oneof(
-    fc.json({ maxDepth: 3 }),
-    fc.string({ maxLength: 200 }),
-    fc.record({ message: fc.anything() }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
-    fc.record({ message: fc.string(), session_id: fc.string(), options: fc.anything() }).map((v) => JSON.stringify(v)),
-    fc.constant(JSON.stringify({ message: "x", pad: "p".repeat(70_000) })),
-    fc.constant("\u0000\uffff{"),
-  )
-  .filter((text) => {
-    try {
-      return !ChatBody.safeParse(JSON.parse(text)).success;
-    } catch {
-      return true;
-    }
+/**
+ * JSON nested `depth` levels, objects and arrays mixed by the bits of `pattern`, written as text:
+ * fast-check's own values and JSON.stringify would recurse as deep as what they build.
+ */
+function nestedText(depth: number, pattern: number): string {
+  let open = "";
+  let close = "";
+  for (let level = 0; level < depth; level++) {
+    const object = ((pattern >>> (level % 31)) & 1) === 1;
+    open += object ? '{"k":' : "[";
+    close = (object ? "}" : "]") + close;
+  }
+  return `${open}0${close}`;
+}
+
+/**
+ * Deep nesting wherever a body can carry a value, mostly in `options`: just past its depth limit,
+ * and thousands of levels, which overflowed the stack on the way to the session object (500).
+ * Every one is invalid whatever options the service comes to honour: an option named `k`, a
+ * `model` that is an array or object, an unknown key, a message or session id that is not a string.
+ */
+const deeplyNested = fc
+  .record({
+    depth: fc.oneof(fc.integer({ min: 1, max: 16 }), fc.integer({ min: 2_000, max: 9_000 })),
+    pattern: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    at: fc.oneof(
+      { arbitrary: fc.constantFrom("options", "option"), weight: 3 },
+      { arbitrary: fc.constantFrom("message", "session_id", "unknown key", "body"), weight: 1 },
+    ),
+  })
+  .map(({ depth, pattern, at }) => {
+    if (at === "body") return nestedText(depth, pattern);
+    if (at === "options") return `{"message":"x","options":${nestedText(depth, pattern | 1)}}`;
+    const value = nestedText(depth, pattern);
+    if (at === "option") return `{"message":"x","options":{"model":${value}}}`;
+    if (at === "unknown key") return `{"message":"x","extra":${value}}`;
+    if (at === "message") return `{"message":${value}}`;
+    return `{"message":"x","session_id":${value}}`;
   });
+
+/**
+ * A body no chat route accepts: invalid by construction (deep nesting), or failing ChatBody, or
+ * not JSON at all, or too big. The nested bodies are not filtered through ChatBody: a schema that
+ * wrongly accepts them (as the one without a depth bound did) must not hide them from the server.
+ */
+const hostileBody = fc.oneof(
+  { arbitrary: deeplyNested, weight: 4 },
+  {
+    arbitrary: fc
+      .oneof(
+        fc.json({ maxDepth: 3 }),
+        fc.string({ maxLength: 200 }),
+        fc.record({ message: fc.anything() }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+        fc
+          .record({ message: fc.string(), session_id: fc.string(), options: fc.anything() })
+          .map((v) => JSON.stringify(v)),
+        fc.constant(JSON.stringify({ message: "x", pad: "p".repeat(70_000) })),
+        fc.constant("\u0000\uffff{"),
+      )
+      .filter((text) => {
+        try {
+          return !ChatBody.safeParse(JSON.parse(text)).success;
+        } catch {
+          return true;
+        }
+      }),
+    weight: 6,
+  },
+);
 
 type Credential = "owner" | "none" | "garbage" | "expired" | "other-user" | "read-token-as-bearer";
 
@@ -84,7 +136,8 @@ describe("hostile input, generated", () => {
 
   afterAll(() => errors.mockRestore());
 
-  it("answers every generated request with a 4xx JSON error and changes nothing", async () => {
+  // Bounded by count (250 requests, some 9,000 levels deep), not by the project's 20 s per-test budget.
+  it("answers every generated request with a 4xx JSON error and changes nothing", { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const headers: Record<string, string> = { ...r.extra };

@@ -1,16 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/protocol/events";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { expectError } from "../helpers/error-responses";
+import { idsOf } from "../helpers/event-lists";
 import { readSse } from "../helpers/sse";
 
 const JSON_TYPE = { "Content-Type": "application/json" };
-
-async function expectError(res: Response, status: number, code: string): Promise<string> {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: { code: string; message: string } };
-  expect(body.error.code).toBe(code);
-  return body.error.message;
-}
 
 describe("malformed chat requests", () => {
   it("refuses invalid JSON with 400 saying so", async () => {
@@ -133,6 +128,6 @@ describe("SSE framing", () => {
     const id = res.headers.get("X-Session-Id");
     const replay = await readSse(await api(`/sessions/${id}/events?last_event_id=0`));
     expect(replay.events[replay.events.length - 1].event_type).toBe(EVENT_TYPES.RUN_COMPLETE);
-    expect(replay.events.map((e) => e.id)).toEqual(ids);
+    expect(idsOf(replay.events)).toEqual(ids);
   });
 });

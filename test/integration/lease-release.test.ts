@@ -10,15 +10,11 @@ import { userLimitsStub } from "../../src/limits/user-limits-object";
 import { api, postChat, startDetached, TEST_USER, waitIdle } from "../helpers/api";
 import { readSse } from "../helpers/sse";
 
-async function countsSettle(user: string, done: (c: { stream: number; run: number }) => boolean) {
-  const stub = userLimitsStub(env, user);
-  for (let i = 0; i < 100; i++) {
-    const counts = await stub.counts();
-    if (done(counts)) return counts;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return stub.counts();
-}
+/** The poll window: a count back at zero within it can only come from a release. */
+const RELEASE_WINDOW = { timeout: 10_000, interval: 100 };
+
+/** The user's counted leases, as the limits object has them. */
+const countsOf = (user: string) => userLimitsStub(env, user).counts();
 
 describe("lease release", () => {
   it("uses long leases here, so only a release can bring a count back to zero quickly", () => {
@@ -30,7 +26,7 @@ describe("lease release", () => {
     await readSse(res);
     const id = res.headers.get("X-Session-Id") ?? "";
     await waitIdle(id);
-    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toEqual({ stream: 0, run: 0 });
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0, run: 0 });
   });
 
   it("releases the stream lease when the client goes away mid-stream", async () => {
@@ -40,7 +36,7 @@ describe("lease release", () => {
     await reader?.read();
     await reader?.cancel();
     await waitIdle(started.session_id);
-    expect(await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0)).toEqual({ stream: 0, run: 0 });
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0, run: 0 });
   });
 
   it("releases the stream lease of a refused or empty stream at once", async () => {
@@ -52,7 +48,7 @@ describe("lease release", () => {
     expect(empty.status).toBe(204);
     const missing = await api("/sessions/00000000-0000-4000-8000-000000000000/events");
     expect(missing.status).toBe(404);
-    expect(await countsSettle(TEST_USER, (c) => c.stream === 0)).toMatchObject({ stream: 0 });
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0 });
   });
 });
 
@@ -67,7 +63,7 @@ describe("GET /usage", () => {
     expect(during.runs.active).toBeLessThanOrEqual(1);
     await reader?.cancel();
     await waitIdle(started.session_id);
-    await countsSettle(TEST_USER, (c) => c.stream === 0 && c.run === 0);
+    await expect.poll(() => countsOf(TEST_USER), RELEASE_WINDOW).toMatchObject({ stream: 0, run: 0 });
     expect(await (await api("/usage")).json()).toMatchObject({ streams: { open: 0 }, runs: { active: 0 } });
   });
 

@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { sessionStub } from "../../src/http/session-client";
 import { EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../src/protocol/events";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
-import { range, readSse } from "../helpers/sse";
+import { idsOf, range } from "../helpers/event-lists";
+import { sleep } from "../helpers/sleep";
+import { readSse } from "../helpers/sse";
 
 describe("session lifecycle", () => {
   it("cancel ends the run's stream with run_complete cancelled", async () => {
@@ -76,7 +78,7 @@ describe("session lifecycle", () => {
     const id = res.headers.get("X-Session-Id") ?? "";
     await readSse(res);
     const before = (await waitIdle(id)).updated_at;
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     const { events } = await readSse(await api(`/sessions/${id}/events`));
     expect(events.length).toBeGreaterThan(2);
     const snap = (await (await api(`/sessions/${id}`)).json()) as { updated_at: string };
@@ -91,7 +93,7 @@ describe("session lifecycle", () => {
     const snap = await waitIdle(id);
     expect(snap.readers).toBe(0);
     const { events } = await readSse(await api(`/sessions/${id}/events`));
-    expect(events.map((e) => e.id)).toEqual(range(1, events.length));
+    expect(idsOf(events)).toEqual(range(1, events.length));
     expect(events.slice(0, partial.events.length)).toEqual(partial.events);
     expect(events[events.length - 1]).toMatchObject({
       event_type: "run_complete",

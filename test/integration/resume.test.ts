@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { api, postChat, startDetached } from "../helpers/api";
-import { range, readSse } from "../helpers/sse";
+import { idsOf, range } from "../helpers/event-lists";
+import { readSse } from "../helpers/sse";
 
 describe("GET /sessions/:id/events resumes from the log", () => {
   let sessionId: string;
@@ -22,7 +23,7 @@ describe("GET /sessions/:id/events resumes from the log", () => {
   });
 
   it("replays the whole log from the first event without a resume point", () => {
-    expect(full.map((e) => e.id)).toEqual(range(1, full.length));
+    expect(idsOf(full)).toEqual(range(1, full.length));
     expect(full.filter((e) => e.event_type === EVENT_TYPES.RUN_COMPLETE)).toHaveLength(2);
   });
 
@@ -39,7 +40,7 @@ describe("GET /sessions/:id/events resumes from the log", () => {
     for (let cut = 0; cut < full.length; cut++) {
       const res = await api(`/sessions/${sessionId}/events?last_event_id=${cut}`);
       const { events } = await readSse(res);
-      expect(events.map((e) => e.id)).toEqual(range(cut + 1, full.length));
+      expect(idsOf(events)).toEqual(range(cut + 1, full.length));
     }
   });
 
@@ -48,7 +49,7 @@ describe("GET /sessions/:id/events resumes from the log", () => {
       headers: { "Last-Event-ID": String(full.length - 2) },
     });
     const { events } = await readSse(res);
-    expect(events.map((e) => e.id)).toEqual([full.length - 1, full.length]);
+    expect(idsOf(events)).toEqual([full.length - 1, full.length]);
   });
 
   it("answers 204 when the client is caught up and no run is active", async () => {
@@ -88,7 +89,7 @@ describe("GET /sessions/:id/events resumes from the log", () => {
     const rest = await readSse(
       await api(`/sessions/${sessionId}/events`, { headers: { "Last-Event-ID": String(lastSeen) } }),
     );
-    const ids = [...head.events, ...rest.events].map((e) => e.id);
+    const ids = idsOf([...head.events, ...rest.events]);
     expect(ids).toEqual(range(head.events[0].id, rest.events[rest.events.length - 1].id));
     expect(rest.events[rest.events.length - 1]).toMatchObject({
       event_type: EVENT_TYPES.RUN_COMPLETE,

@@ -13,25 +13,36 @@ import type { RunStatus } from "../../src/protocol/events";
 import { EVENT_TYPES, MODES, RUN_STATUSES } from "../../src/protocol/events";
 import { KEEPALIVE_MS, Session } from "../../src/session/session";
 import type { SessionObject } from "../../src/session/session-object";
+import { sleep } from "../helpers/sleep";
 
 const STALL_MS = 5000;
 
-it("restarts the object when the active run logs nothing for runStallMs, and not before", async () => {
+it("restarts the object when the active run logs nothing for runStallMs, and not before, giving its leases back first", async () => {
   const namespace = env.SESSIONS as DurableObjectNamespace<SessionObject>;
   await runInDurableObject(namespace.get(namespace.newUniqueId()), async (_object, state) => {
     let now = 1_000_000;
     const alarms: number[] = [];
     const restarts: string[] = [];
     const stalls: number[] = [];
+    const released: string[] = [];
     const session = new Session({
       sql: state.storage.sql,
+      transactionSync: (fn) => state.storage.transactionSync(fn),
       config: { ...loadConfig(env), runStallMs: STALL_MS },
       llm: new DemoModel(0),
       now: () => now,
       setAlarm: (at) => alarms.push(at),
       deleteAll: async () => {},
       sockets: () => [],
+      leases: {
+        renew: () => {},
+        release: async (_user, ids) => {
+          released.push(...ids);
+        },
+      },
       restart: async (reason) => {
+        // The streams of the instance about to go have given their leases back already.
+        expect(released).toEqual(["sse-lease"]);
         restarts.push(reason);
       },
       onRunStalled: (_run, _owner, silentMs) => stalls.push(silentMs),
@@ -50,6 +61,8 @@ it("restarts the object when the active run logs nothing for runStallMs, and not
       pipeline,
     );
     expect(started.ok).toBe(true);
+    const reader = session.openEvents("u", 0, { lease: { userId: "u", id: "sse-lease" } });
+    expect(reader).toMatchObject({ ok: true, status: 200 });
     // While the run is active, the alarm comes at the stall limit (shorter than the keepalive here).
     expect(STALL_MS).toBeLessThan(KEEPALIVE_MS);
     expect(alarms.at(-1)).toBe(now + STALL_MS);
@@ -74,7 +87,7 @@ it("restarts the object when the active run logs nothing for runStallMs, and not
 
     // A finished run is not watched: an idle session's alarm is its expiry, never a restart.
     finish({ status: RUN_STATUSES.COMPLETED, content: "" });
-    await new Promise((r) => setTimeout(r, 0));
+    await sleep(0);
     expect(session.snapshot("u")).toMatchObject({ status: "idle" });
     now += 10 * STALL_MS;
     await session.onAlarm();

@@ -5,10 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { signReadToken } from "../../src/auth/tokens";
-import { EVENT_TYPES } from "../../src/protocol/events";
 import { WS_CLOSE } from "../../src/protocol/ws";
 import { api, startDetached, testSecret, waitIdle } from "../helpers/api";
-import { range } from "../helpers/sse";
+import { idsOf, isRunComplete, range } from "../helpers/event-lists";
 import { connectWs } from "../helpers/ws";
 
 const ANONYMOUS = { token: null };
@@ -19,9 +18,6 @@ async function expectRefusal(res: Response, status: number, code: string): Promi
   expect(res.webSocket).toBeFalsy();
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
 }
-
-const completeOf = (runId: string) => (e: { event_type: string; run_id: string }) =>
-  e.event_type === EVENT_TYPES.RUN_COMPLETE && e.run_id === runId;
 
 describe("GET /sessions/:id/ws: authentication", () => {
   it("refuses a socket without a token (401) and one with another user's bearer token (404)", async () => {
@@ -42,12 +38,12 @@ describe("GET /sessions/:id/ws: authentication", () => {
       ANONYMOUS,
     );
     socket.ws.send(JSON.stringify({ type: "cancel" }));
-    await socket.until(() => socket.events.some(completeOf(started.run_id)));
+    await socket.until(() => socket.events.some(isRunComplete(started.run_id)));
     expect(socket.controls).toContainEqual({
       type: "error",
       error: { code: "forbidden", message: "a read token cannot cancel" },
     });
-    expect(socket.events.map((e) => e.id)).toEqual(range(1, socket.events.length));
+    expect(idsOf(socket.events)).toEqual(range(1, socket.events.length));
     // The refused cancel changed nothing: the run ran to completion.
     expect(socket.events.at(-1)).toMatchObject({ payload: { status: "completed" } });
     socket.ws.close();

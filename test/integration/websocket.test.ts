@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TYPES } from "../../src/protocol/events";
-import { WS_CLOSE } from "../../src/protocol/ws";
+import { WS_CLOSE, WS_RATE } from "../../src/protocol/ws";
 import { api, postChat, startDetached, waitIdle } from "../helpers/api";
-import { range, readSse } from "../helpers/sse";
+import { idsOf, isRunComplete, range } from "../helpers/event-lists";
+import { readSse } from "../helpers/sse";
 import { connectWs } from "../helpers/ws";
 
 async function finishedSession() {
@@ -11,9 +12,6 @@ async function finishedSession() {
   const { messages } = await readSse(res);
   return { id, raw: messages.map((m) => m.data) };
 }
-
-const ended = (runId: string) => (e: { event_type: string; run_id: string }) =>
-  e.event_type === EVENT_TYPES.RUN_COMPLETE && e.run_id === runId;
 
 describe("GET /sessions/:id/ws", () => {
   it("replays the log as JSON arrays whose elements are exactly the SSE data lines", async () => {
@@ -29,12 +27,17 @@ describe("GET /sessions/:id/ws", () => {
 
   it("resumes after every cut point with exactly the remaining events", async () => {
     const { id, raw } = await finishedSession();
-    const socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
+    let socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
     for (let cut = 0; cut < raw.length; cut++) {
+      // A socket's allowance of resume messages is a burst of WS_RATE.BURST: then a new socket.
+      if (cut > 0 && cut % WS_RATE.BURST === 0) {
+        socket.ws.close();
+        socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
+      }
       socket.events.length = 0;
       socket.ws.send(JSON.stringify({ type: "resume", last_event_id: cut }));
       await socket.until(() => socket.events.length >= raw.length - cut);
-      expect(socket.events.map((e) => e.id)).toEqual(range(cut + 1, raw.length));
+      expect(idsOf(socket.events)).toEqual(range(cut + 1, raw.length));
     }
     socket.ws.close();
   });
@@ -43,7 +46,7 @@ describe("GET /sessions/:id/ws", () => {
     const started = await startDetached("novachat", { message: "same for both" });
     const socket = await connectWs(`/sessions/${started.session_id}/ws`);
     const sse = await readSse(await api(started.events_url));
-    await socket.until(() => socket.events.some(ended(started.run_id)));
+    await socket.until(() => socket.events.some(isRunComplete(started.run_id)));
     expect(socket.events.map((e) => JSON.stringify(e))).toEqual(sse.messages.map((m) => m.data));
     socket.ws.close();
   });
@@ -52,9 +55,9 @@ describe("GET /sessions/:id/ws", () => {
     const { id, raw } = await finishedSession();
     const socket = await connectWs(`/sessions/${id}/ws?last_event_id=${raw.length}`);
     const next = await startDetached("loomichat", { message: "next run", session_id: id });
-    await socket.until(() => socket.events.some(ended(next.run_id)));
+    await socket.until(() => socket.events.some(isRunComplete(next.run_id)));
     expect(socket.events[0]).toMatchObject({ id: raw.length + 1, event_type: EVENT_TYPES.RUN_START });
-    expect(socket.events.map((e) => e.id)).toEqual(range(raw.length + 1, socket.events.at(-1)?.id ?? 0));
+    expect(idsOf(socket.events)).toEqual(range(raw.length + 1, socket.events.at(-1)?.id ?? 0));
     socket.ws.close();
   });
 
@@ -62,7 +65,7 @@ describe("GET /sessions/:id/ws", () => {
     const started = await startDetached("novachat", { message: "cancel over ws" });
     const socket = await connectWs(`/sessions/${started.session_id}/ws`);
     socket.ws.send(JSON.stringify({ type: "cancel" }));
-    await socket.until(() => socket.events.some(ended(started.run_id)));
+    await socket.until(() => socket.events.some(isRunComplete(started.run_id)));
     expect(socket.controls).toContainEqual({ type: "cancelling", run_id: started.run_id });
     expect(socket.events.at(-1)).toMatchObject({ payload: { status: "cancelled" } });
     await waitIdle(started.session_id);
@@ -88,7 +91,7 @@ describe("GET /sessions/:id/ws", () => {
     expect((await socket.closed).code).toBe(WS_CLOSE.POLICY);
     // Other readers and the log are untouched.
     const { events } = await readSse(await api(`/sessions/${id}/events`));
-    expect(events.map((e) => e.id)).toEqual(range(1, raw.length));
+    expect(idsOf(events)).toEqual(range(1, raw.length));
   });
 
   it("closes with 1009 after repeated oversized messages", async () => {

@@ -6,8 +6,11 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { loadConfig } from "../../src/env";
+import { RUN_SLOT_RETRY_SECONDS } from "../../src/limits/user-limits";
 import { userLimitsStub } from "../../src/limits/user-limits-object";
 import { type Auth, api, postChat, startDetached, waitIdle } from "../helpers/api";
+import { auditRecords } from "../helpers/audit-log";
+import { retryAfterSeconds } from "../helpers/error-responses";
 
 const config = loadConfig(env);
 
@@ -21,30 +24,30 @@ async function expect429(res: Response, pattern: RegExp): Promise<number> {
   expect(res.status, text).toBe(429);
   expect(JSON.parse(text).error.code).toBe("rate_limited");
   expect(JSON.parse(text).error.message).toMatch(pattern);
-  const retry = Number(res.headers.get("Retry-After"));
+  const retry = retryAfterSeconds(res);
   expect(retry).toBeGreaterThanOrEqual(1);
   return retry;
 }
 
-/** Retries `attempt` until it answers 200 (at most ~10 s); returns that response. */
-async function eventually(attempt: () => Promise<Response>): Promise<Response> {
-  for (let i = 0; i < 100; i++) {
+/**
+ * How long a freed slot may take to show, and how often to look: a closed stream or an ended run
+ * gives its lease back within a request or two, and a dead connection's lease lapses after
+ * STREAM_LEASE_SECONDS (2 s here).
+ */
+const SLOT_FREED = { timeout: 10_000, interval: 100 };
+
+/** Retries `attempt` until it answers 200; returns that response. */
+function eventually(attempt: () => Promise<Response>): Promise<Response> {
+  return vi.waitFor(async () => {
     const res = await attempt();
     if (res.status === 200) return res;
     await res.body?.cancel();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("never admitted");
+    throw new Error(`never admitted: still ${res.status}`);
+  }, SLOT_FREED);
 }
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return read();
-}
+/** The user's counted leases, as the limits object has them. */
+const countsOf = (user: string) => userLimitsStub(env, user).counts();
 
 const cancelRun = (id: string, auth: Auth) => api(`/sessions/${id}/cancel`, { method: "POST" }, auth);
 
@@ -54,11 +57,7 @@ describe("limits", () => {
     log = vi.spyOn(console, "log");
   });
   afterEach(() => log.mockRestore());
-  const audits = () =>
-    log.mock.calls
-      .map((call) => String(call[0]))
-      .filter((line) => line.startsWith('{"type":"audit"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const audits = () => auditRecords(log);
 
   it("counts a user's open streams across sessions and frees a slot when one closes", async () => {
     expect(config.maxStreamsPerUser).toBe(3);
@@ -93,14 +92,7 @@ describe("limits", () => {
     ] as const) {
       await cancelRun(id as string, who);
     }
-    expect(
-      (
-        await until(
-          () => userLimitsStub(env, name).counts(),
-          (c) => c.stream === 0,
-        )
-      ).stream,
-    ).toBe(0);
+    await expect.poll(async () => (await countsOf(name)).stream, SLOT_FREED).toBe(0);
   });
 
   it("keeps renewing the lease of a stream that stays open past the lease lifetime", async () => {
@@ -114,14 +106,7 @@ describe("limits", () => {
     expect((await userLimitsStub(env, name).counts()).stream).toBe(1);
     await reader?.cancel();
     await cancelRun(started.session_id, auth);
-    expect(
-      (
-        await until(
-          () => userLimitsStub(env, name).counts(),
-          (c) => c.stream === 0,
-        )
-      ).stream,
-    ).toBe(0);
+    await expect.poll(async () => (await countsOf(name)).stream, SLOT_FREED).toBe(0);
   });
 
   it("stops counting leases of connections that died without closing once they expire", async () => {
@@ -163,7 +148,8 @@ describe("limits", () => {
     const first = await startDetached("novachat", { message: "1" }, auth);
     const second = await startDetached("novachat", { message: "2" }, auth);
     const third = await postChat("novachat", { message: "3" }, { Accept: "application/json" }, auth);
-    await expect429(third, /active runs for this user \(limit 2\)/);
+    // A slot frees when a run ends: retry soon, not after the run lease's lifetime.
+    expect(await expect429(third, /active runs for this user \(limit 2\)/)).toBe(RUN_SLOT_RETRY_SECONDS);
     expect((await userLimitsStub(env, name).counts()).run).toBe(2);
     // A refused start into an existing session leaves it as it was.
     await expect429(
@@ -172,29 +158,12 @@ describe("limits", () => {
     );
 
     expect((await cancelRun(first.session_id, auth)).status).toBe(202);
-    await until(
-      () => userLimitsStub(env, name).counts(),
-      (c) => c.run === 1,
-    );
+    await expect.poll(async () => (await countsOf(name)).run, SLOT_FREED).toBe(1);
     const fourth = await startDetached("loomichat", { message: "4" }, auth);
     expect((await api(`/sessions/${second.session_id}`, { method: "DELETE" }, auth)).status).toBe(204);
-    expect(
-      (
-        await until(
-          () => userLimitsStub(env, name).counts(),
-          (c) => c.run === 1,
-        )
-      ).run,
-    ).toBe(1);
+    await expect.poll(async () => (await countsOf(name)).run, SLOT_FREED).toBe(1);
     await waitIdle(fourth.session_id, 30_000, auth);
-    expect(
-      (
-        await until(
-          () => userLimitsStub(env, name).counts(),
-          (c) => c.run === 0,
-        )
-      ).run,
-    ).toBe(0);
+    await expect.poll(async () => (await countsOf(name)).run, SLOT_FREED).toBe(0);
     const snapshot = await waitIdle(first.session_id, 30_000, auth);
     expect((snapshot.runs as unknown[]).length).toBe(1);
 

@@ -9,7 +9,7 @@ import { ERROR_TYPES, EVENT_TYPES, RUN_STATUSES, type StreamEvent } from "../../
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { MAX_RUN_RESUMES } from "../../src/session/run-recovery";
 import { restartObject, type SessionObject } from "../../src/session/session-object";
-import { api, startDetached } from "../helpers/api";
+import { snapshot, startDetached } from "../helpers/api";
 import { fake, fakeRequests, scenarioId, waitForRequests } from "../helpers/fake-control";
 import { eventsOf, expectIntact, NOVA3_CONTENT, readUntil, readWholeRun } from "../helpers/run-events";
 
@@ -29,10 +29,6 @@ async function kill(sessionId: string): Promise<void> {
 /** Runs the object's pending alarm, as the runtime would after a restart. */
 function fireAlarm(sessionId: string): Promise<boolean> {
   return runDurableObjectAlarm(stubOf(sessionId));
-}
-
-async function snapshot(sessionId: string): Promise<Record<string, unknown>> {
-  return (await api(`/sessions/${sessionId}`)).json();
 }
 
 describe("runs survive a restart of the session object", () => {

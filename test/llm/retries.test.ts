@@ -99,7 +99,10 @@ describe("openai provider: retries", () => {
     expect(complete.payload.status).toBe(RUN_STATUSES.FAILED);
     const failure = eventsOf(events, EVENT_TYPES.ERROR, "supervisor");
     expect(failure).toHaveLength(1);
-    expect(failure[0].payload.error).toMatch(/required agent requirement_analyzer failed: HTTP 401/);
+    expect(failure[0].payload.error).toMatch(
+      /required agent requirement_analyzer failed: the endpoint \S+\/chat\/completions answered 401 \(fake 401\): check OPENAI_API_KEY/,
+    );
+    expect(failure[0].payload.error_type).toBe(ERROR_TYPES.AUTH);
     expect(eventsOf(events, EVENT_TYPES.AGENT_START).map((e) => e.agent_source)).toEqual(["requirement_analyzer"]);
     expectIntact(events, NOVA3_CONTENT);
   });

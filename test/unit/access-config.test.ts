@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, loadAccessConfig, loadConfig } from "../../src/env";
+import { loadAccessConfig, loadConfig } from "../../src/env";
 import { readableSession } from "../../src/http/auth";
 
 const ID = "4f0c1a52-8d3e-4b7a-9c1d-2e3f4a5b6c7d";
@@ -23,7 +23,7 @@ describe("limit settings", () => {
     expect(config.maxStreamsPerUser).toBe(7);
     expect(config.maxRunsPerUser).toBe(1);
     expect(config.maxBodyBytes).toBe(1024);
-    expect(loadConfig({ MAX_RUNS_PER_USER: "lots" }).maxRunsPerUser).toBe(DEFAULTS.maxRunsPerUser);
+    expect(() => loadConfig({ MAX_RUNS_PER_USER: "lots" })).toThrow(/MAX_RUNS_PER_USER must be a whole number/);
   });
 });
 
@@ -48,7 +48,8 @@ describe("access settings", () => {
     expect(access.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
     expect(access.issuer).toBe("https://id.example");
     expect(access.devTokens).toBe(true);
-    expect(loadAccessConfig({ DEV_TOKENS: "true" }).devTokens).toBe(false);
+    expect(loadAccessConfig({ DEV_TOKENS: "off" }).devTokens).toBe(false);
+    expect(() => loadAccessConfig({ DEV_TOKENS: "true" })).toThrow(/DEV_TOKENS must be on or off/);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { ClientError, HttpError, IntegrityError } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
 import { cutPoints, fakeClient, record } from "../helpers/client-harness";
+import { idsOf, range } from "../helpers/event-lists";
 import { fakeEventSource } from "../helpers/fake-eventsource";
 import { FakeServer } from "../helpers/fake-server";
 import { recording, withCorruptedChunk, withFailedAttempt } from "../helpers/recorded";
@@ -14,6 +15,7 @@ const nova = recording("nova3-run");
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 describe("client: authentication and starting", () => {
@@ -151,7 +153,7 @@ describe("client: close and cancel", () => {
     const error = await run.done.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     expect(error).toMatchObject({ code: "closed" });
-    expect(seen.events.map((e) => e.id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(idsOf(seen.events)).toEqual(range(1, 10));
     expect(seen.disconnected).toEqual([{ reason: "closed", error }]);
     expect(server.requests).toHaveLength(1);
   });
@@ -187,6 +189,8 @@ describe("client: close and cancel", () => {
 
 describe("client: handlers, view and integrity", () => {
   it("calls typed handlers per event type, and keeps delivering when one throws", async () => {
+    // Where the runtime has reportError (browsers, Deno), handler errors go there instead.
+    vi.stubGlobal("reportError", undefined);
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const server = new FakeServer([nova]);
     const chunks: StreamEvent<"llm_chunk">[] = [];
@@ -199,7 +203,7 @@ describe("client: handlers, view and integrity", () => {
       },
     });
     const completes: string[] = [];
-    run.on("agent_complete", (e) => completes.push(e.payload.text));
+    run.on("agent_complete", (e) => completes.push(e.payload.text ?? ""));
     const result = await run.done;
     expect(chunks).toEqual(nova.filter((e) => e.event_type === "llm_chunk"));
     expect(completes).toEqual(Object.values(result.texts));

@@ -8,6 +8,7 @@ import { parseEventData } from "../../src/client/wire";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { seeded } from "../helpers/client-harness";
+import { idsOf } from "../helpers/event-lists";
 import { recording, withFailedAttempt } from "../helpers/recorded";
 
 const nova = recording("nova3-run");
@@ -15,12 +16,12 @@ const loomi2 = recording("loomi-turn2");
 
 /** Feeds events through a sequencer and returns the ids delivered. */
 function deliver(seq: EventSequencer, events: StreamEvent[]): number[] {
-  return events.flatMap((e) => seq.accept(e)).map((e) => e.id);
+  return idsOf(events.flatMap((e) => seq.accept(e)));
 }
 
 describe("EventSequencer", () => {
   it("delivers each id once, in order, whatever the arrival order and duplication", () => {
-    const ids = nova.map((e) => e.id);
+    const ids = idsOf(nova);
     for (let seed = 1; seed <= 25; seed++) {
       const random = seeded(seed);
       const arrivals = [...nova, ...nova.filter(() => random() < 0.3)];
@@ -38,7 +39,7 @@ describe("EventSequencer", () => {
 
   it("never delivers an id at or below the resume point", () => {
     const seq = new EventSequencer(50);
-    expect(deliver(seq, nova)).toEqual(nova.filter((e) => e.id > 50).map((e) => e.id));
+    expect(deliver(seq, nova)).toEqual(idsOf(nova.filter((e) => e.id > 50)));
   });
 
   it("fails when too many events wait behind a gap, so the caller reconnects from the cursor", () => {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { cutPoints, fakeClient, record, seeded } from "../helpers/client-harness";
+import { idsOf } from "../helpers/event-lists";
 import { FakeServer, type Fault } from "../helpers/fake-server";
 import { recording } from "../helpers/recorded";
 
@@ -39,10 +40,7 @@ describe("client: a recorded Nova3 run", () => {
       const run = fakeClient(server).novachat("Launch post for a solar backpack");
       const seen = record(run);
       const result = await run.done;
-      expect(
-        seen.events.map((e) => e.id),
-        `cut at byte ${cut}`,
-      ).toEqual(nova.map((e) => e.id));
+      expect(idsOf(seen.events), `cut at byte ${cut}`).toEqual(idsOf(nova));
       expect(seen.events).toEqual(nova);
       expect(result.texts).toEqual(reconstructTexts(nova));
       expect(seen.reconnecting.map((r) => r.afterId)).toEqual([lastWhole]);

@@ -9,6 +9,7 @@ import { ClientError, type ClientOptions, webSocketTransport } from "../../src/c
 import { socketUrlFor } from "../../src/client/websocket-transport";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
+import { WS_CLOSE, WS_CLOSE_REASONS } from "../../src/protocol/ws";
 import { fakeClient, record, seeded } from "../helpers/client-harness";
 import { FakeServer } from "../helpers/fake-server";
 import { fakeWebSocket, type SocketFault, type SocketLog } from "../helpers/fake-websocket";
@@ -32,6 +33,7 @@ const lastIdOfMessage = (events: StreamEvent[], batch: number, messages: number)
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe("client: WebSocket transport", () => {
@@ -81,6 +83,46 @@ describe("client: WebSocket transport", () => {
       expect(seen.events).toEqual(nova);
       expect(resumePoints(log)).toEqual(["0", String(nova[29].id)]);
     }
+  });
+
+  it("resumes from the last delivered id when the server closes a socket as behind (4008)", async () => {
+    const server = new FakeServer([nova]);
+    const behind = { code: WS_CLOSE.BEHIND, reason: WS_CLOSE_REASONS.BEHIND };
+    const { client, log } = wsClient(server, [{ batch: 3, cutAfterMessages: 10, close: behind }, { batch: 3 }]);
+    const run = client.novachat("slow tab");
+    const seen = record(run);
+    await run.done;
+    expect(seen.events).toEqual(nova);
+    expect(resumePoints(log)).toEqual(["0", String(nova[29].id)]);
+    expect(seen.reconnecting[0].error).toMatchObject({
+      code: "network",
+      message: /fell behind \(4008 behind: resume\)/,
+    });
+  });
+
+  it("acknowledges the characters it has read, whenever ackEveryChars are unacknowledged", async () => {
+    const server = new FakeServer([nova]);
+    const ackEveryChars = 2000;
+    const log: SocketLog = { urls: [], sent: [] };
+    const transport = webSocketTransport({ WebSocket: fakeWebSocket(server, [{ batch: 4 }], log), ackEveryChars });
+    await fakeClient(server, { transport, token: "user-jwt" }).novachat("ack").done;
+    // What the fake sent: one JSON array of 4 events per message.
+    const sizes: number[] = [];
+    for (let i = 0; i < nova.length; i += 4) sizes.push(JSON.stringify(nova.slice(i, i + 4)).length);
+    const totals = sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b, 0));
+    const acks = log.sent.filter((m) => m !== "ping").map((m) => JSON.parse(m) as { type: string; received: number });
+    expect(acks.length).toBeGreaterThan(1);
+    let previous = 0;
+    for (const ack of acks) {
+      expect(ack.type).toBe("ack");
+      // Each ack is a whole number of messages, sent as soon as ackEveryChars were owed.
+      expect(totals).toContain(ack.received);
+      expect(ack.received - previous).toBeGreaterThanOrEqual(ackEveryChars);
+      expect(ack.received - previous).toBeLessThan(ackEveryChars + Math.max(...sizes));
+      previous = ack.received;
+    }
+    // What is left unacknowledged at the end is less than one ack's worth.
+    expect((totals.at(-1) ?? 0) - previous).toBeLessThan(ackEveryChars);
   });
 
   it("drops duplicated and replayed messages, and puts reordered ones back in order", async () => {
@@ -271,6 +313,8 @@ describe("client: WebSocket heartbeats", () => {
   });
 
   it("fails at once where there is no WebSocket", async () => {
+    // Node 22+ has a global WebSocket: take it away, as in a runtime without one.
+    vi.stubGlobal("WebSocket", undefined);
     const server = new FakeServer([nova]);
     const run = fakeClient(server, { transport: webSocketTransport() }).novachat("no WebSocket");
     await expect(run.done).rejects.toMatchObject({ code: "protocol", message: /not available/ });

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventDraft, StreamEvent } from "../../src/protocol/events";
+import { textDigest } from "../../src/protocol/text-digest";
 import type { EventLog, NewLogRow } from "../../src/session/event-log";
 import { EventWriter, type FlushedBatch, type MergeOptions } from "../../src/session/event-writer";
+import { idsOf, range } from "../helpers/event-lists";
 
 /** An in-memory stand-in for the SQLite log with the same append contract. */
 function memoryLog() {
@@ -33,7 +35,7 @@ const start = (agent: string): EventDraft => ({
 const runComplete: EventDraft = {
   event_type: "run_complete",
   agent_source: "supervisor",
-  payload: { status: "completed", content: "", agents: {} },
+  payload: { status: "completed", content: "", content_chars: 0, content_digest: textDigest(""), agents: {} },
 };
 
 function setup(options: Partial<MergeOptions> = {}) {
@@ -130,11 +132,18 @@ describe("EventWriter", () => {
     t.writer.emit("r", {
       ...start("x"),
       event_type: "agent_complete",
-      payload: { status: "completed", summary: "", text: "x0x1x2x3", model: "demo" },
+      payload: {
+        status: "completed",
+        summary: "",
+        text: "x0x1x2x3",
+        chars: 8,
+        digest: textDigest("x0x1x2x3"),
+        model: "demo",
+      },
     });
     t.advance(100);
     const evs = t.events();
-    expect(evs.map((e) => e.id)).toEqual(evs.map((_, i) => i + 1));
+    expect(idsOf(evs)).toEqual(range(1, evs.length));
     const ofX = evs.filter((e) => e.agent_source === "x").map((e) => e.event_type);
     expect(ofX).toEqual(["agent_start", "llm_chunk", "agent_complete"]);
     const ofY = evs
@@ -170,7 +179,7 @@ describe("EventWriter", () => {
     expect(t.batches).toHaveLength(1);
     t.advance(1);
     expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 4]);
-    expect(t.events().map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(idsOf(t.events())).toEqual([1, 2, 3, 4, 5]);
   });
 
   it("writes a full batch at once, before writeBatchMs has passed", () => {

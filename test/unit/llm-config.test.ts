@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, loadConfig } from "../../src/env";
+import { loadConfig } from "../../src/env";
 import { DemoModel } from "../../src/llm/demo-model";
 import { OPENAI_DEFAULT_MODEL, OpenAiProvider } from "../../src/llm/openai-provider";
 import { modelFor, selectProvider } from "../../src/llm/select-provider";
@@ -22,7 +22,7 @@ describe("LLM configuration", () => {
     expect(provider.defaultModel).toBe(OPENAI_DEFAULT_MODEL);
     expect(loadConfig({ OPENAI_API_KEY: "sk-test", LLM_PROVIDER: "demo" }).llmProvider).toBe("demo");
     expect(loadConfig({ LLM_PROVIDER: "OpenAI" }).llmProvider).toBe("openai");
-    expect(loadConfig({ LLM_PROVIDER: "claude" }).llmProvider).toBe("demo");
+    expect(() => loadConfig({ LLM_PROVIDER: "claude" })).toThrow(/LLM_PROVIDER must be one of demo, openai/);
   });
 
   it("reads models, per-agent overrides, the fallback and the endpoint", () => {
@@ -35,16 +35,12 @@ describe("LLM configuration", () => {
       LLM_FALLBACK_MODEL: "small-model",
       LLM_IDLE_TIMEOUT_MS: "5000",
       LLM_MAX_RETRIES: "5",
-      LLM_RETRY_FACTOR: "nope",
+      LLM_RETRY_FACTOR: "1.5",
     });
     expect(config.openaiBaseUrl).toBe("http://127.0.0.1:11434/v1");
     expect(config.llmAgentModels).toEqual({ content_agent: "big-model" });
     expect(config.llmFallbackModel).toBe("small-model");
-    expect([config.llmIdleTimeoutMs, config.llmMaxRetries, config.llmRetryFactor]).toEqual([
-      5000,
-      5,
-      DEFAULTS.llmRetryFactor,
-    ]);
+    expect([config.llmIdleTimeoutMs, config.llmMaxRetries, config.llmRetryFactor]).toEqual([5000, 5, 1.5]);
     const llm = selectProvider({}, config);
     expect(modelFor(config, llm, "content_agent")).toBe("big-model");
     expect(modelFor(config, llm, "profile_agent")).toBe("llama3.1");

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/env";
 import { OpenAiProvider } from "../../src/llm/openai-provider";
 import { ERROR_TYPES } from "../../src/protocol/events";
-import type { FakeRequestRecord } from "../helpers/fake-control";
 import { type FakeOpenAi, startFakeOpenAi } from "../helpers/fake-openai";
+import { waitForFakeRequests } from "../helpers/fake-openai-log";
 
 let server: FakeOpenAi;
 let provider: OpenAiProvider;
@@ -44,10 +44,6 @@ async function attempt(req: ReturnType<typeof request>): Promise<{ deltas: strin
   }
 }
 
-async function records(scenario: string): Promise<FakeRequestRecord[]> {
-  return (await fetch(`http://127.0.0.1:${server.port}/__fake/requests?scenario=${scenario}`)).json();
-}
-
 describe("OpenAiProvider", () => {
   it("yields the streamed deltas in order and ends cleanly after finish_reason and [DONE]", async () => {
     const { deltas, error } = await attempt(request("u-ok tokens=3"));
@@ -75,12 +71,8 @@ describe("OpenAiProvider", () => {
       }
     })();
     await expect(run).rejects.toBe(reason);
-    for (let i = 0; i < 200; i++) {
-      const [record] = await records("u-cancel");
-      if (record?.client_closed) break;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    const [record] = await records("u-cancel");
+    const origin = `http://127.0.0.1:${server.port}`;
+    const [record] = await waitForFakeRequests(origin, "u-cancel", ([first]) => first?.client_closed === true, 5_000);
     expect(record.client_closed).toBe(true);
     expect(record.chunks_sent).toBeLessThan(400);
   });

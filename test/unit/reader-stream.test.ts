@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { encodeEventFrame } from "../../src/protocol/sse";
 import type { EventLog, LogRow } from "../../src/session/event-log";
 import { FanOut } from "../../src/session/fan-out";
 import { createReaderStream, READER_HIGH_WATER_BYTES, type ReaderSource } from "../../src/session/reader-stream";
+import { sleep } from "../helpers/sleep";
 
 /** A log of `n` rows of about `size` bytes each, counting the pages read. */
 function fakeLog(n: number, size = 1000) {
@@ -65,7 +66,10 @@ describe("reader stream", () => {
       retryMs: 1000,
       onClose: () => closed++,
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // The stream reads ahead on its own, before anyone reads it: wait for that first page, then
+    // give it the time it would take to read on past the high-water mark, were it to.
+    await vi.waitFor(() => expect(stats.rowsRead).toBeGreaterThan(0), { timeout: 1_000, interval: 5 });
+    await sleep(50);
     // One page (256 rows of ~1 KB) fills past the high-water mark; nothing more is read.
     expect(stats.rowsRead).toBeLessThanOrEqual(256 * Math.ceil(READER_HIGH_WATER_BYTES / (256 * 1000) + 1));
     const text = await readAll(stream);
@@ -91,7 +95,7 @@ describe("reader stream", () => {
       { afterId: 2, untilRunEnds: "r", heartbeatMs: 5000, retryMs: 1000 },
     );
     const reading = readAll(stream);
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
     const pagesBefore = stats.pages;
     rows.push({ id: 3, json: '{"id":3}' });
     end = 3;

@@ -71,7 +71,13 @@ describe("decideRetry", () => {
   });
 
   it("never retries what another attempt cannot fix, nor unclassified errors", () => {
-    for (const type of [ERROR_TYPES.AUTH, ERROR_TYPES.BAD_REQUEST, ERROR_TYPES.CONTENT_FILTER] as const) {
+    const final = [
+      ERROR_TYPES.AUTH,
+      ERROR_TYPES.CONFIG_ERROR,
+      ERROR_TYPES.BAD_REQUEST,
+      ERROR_TYPES.CONTENT_FILTER,
+    ] as const;
+    for (const type of final) {
       const error = new LlmError(type, type);
       expect(isRetryable(error)).toBe(false);
       expect(decideRetry({ ...policy, fallbackModel: "small" }, error, 0, false)).toEqual({ action: "give_up" });

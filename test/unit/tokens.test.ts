@@ -64,6 +64,33 @@ describe("user tokens", () => {
     }
   });
 
+  it("refuses a sub that is not well-formed Unicode or holds invisible characters", async () => {
+    const subs = [
+      "\ud800victim", // a lone high surrogate: UTF-8 storage and logs turn it into U+FFFD, so ids would collide
+      "victim\udfff",
+      "\udc00\ud800", // a pair in the wrong order
+      "vic\u200btim", // zero-width space: looks like "victim"
+      "\u202emitciv", // right-to-left override: reorders what a log shows
+      "\ufeffvictim",
+    ];
+    for (const sub of subs) {
+      const token = await sign({ sub, exp: now() + 60 }, secret, "HS256");
+      expect(await verifyUserToken(token, settings), JSON.stringify(sub)).toEqual({
+        ok: false,
+        reason: "token sub claim is missing or not a valid user id",
+      });
+      const read = await signReadToken(secret, { userId: sub, sessionId: SESSION }, 60);
+      expect((await verifyReadToken(read, secret, SESSION)).ok, JSON.stringify(sub)).toBe(false);
+    }
+  });
+
+  it("accepts the user ids identity providers issue, non-ASCII included", async () => {
+    for (const sub of ["auth0|5f7c1e", "alice@example.com", "1234567890", "Zoë Ångström", "用户", "😀 smile"]) {
+      const token = await sign({ sub, exp: now() + 60 }, secret, "HS256");
+      expect(await verifyUserToken(token, settings)).toEqual({ ok: true, userId: sub });
+    }
+  });
+
   it("checks iss and aud when configured", async () => {
     const strict = { secret, issuer: "https://id.example", audience: "edge-stream" };
     const good = await signUserToken(strict, "alice", 60);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { takeToken } from "../../src/limits/token-bucket";
-import { LIMITS, UserLimits } from "../../src/limits/user-limits";
+import { LIMITS, RUN_SLOT_RETRY_SECONDS, UserLimits } from "../../src/limits/user-limits";
 import { MemoryLeaseStore } from "../helpers/memory-lease-store";
 
 function setup() {
@@ -20,7 +20,7 @@ describe("UserLimits leases", () => {
     expect(limits.acquire("stream", "b", 2, TTL)).toEqual({ ok: true });
     const refused = limits.acquire("stream", "c", 2, TTL);
     expect(refused).toEqual({ ok: false, limit: LIMITS.STREAMS_PER_USER, max: 2, retryAfterSeconds: 50 });
-    expect(limits.counts()).toEqual({ stream: 2, run: 0 });
+    expect(limits.counts()).toEqual({ stream: 2, run: 0, session: 0 });
   });
 
   it("counts streams and runs separately", () => {
@@ -68,6 +68,17 @@ describe("UserLimits leases", () => {
     expect(limits.counts().stream).toBe(2);
   });
 
+  it("renews and releases several leases in one call (a session object's batch)", () => {
+    const { clock, limits } = setup();
+    for (const id of ["a", "b", "c"]) limits.acquire("stream", id, 3, TTL);
+    clock.now += TTL - 1;
+    limits.renewMany("stream", ["a", "b"], TTL);
+    clock.now += 1;
+    expect(limits.counts().stream).toBe(2);
+    limits.releaseMany(["a", "b"]);
+    expect(limits.counts().stream).toBe(0);
+  });
+
   it("taking the same lease id twice counts it once", () => {
     const { limits } = setup();
     expect(limits.acquire("stream", "a", 1, TTL).ok).toBe(true);
@@ -88,6 +99,19 @@ describe("UserLimits run starts", () => {
     expect(fast).toEqual({ ok: false, limit: LIMITS.RUN_RATE, max: 2, retryAfterSeconds: 10 });
   });
 
+  it("asks a refused start to retry when a run may have ended, not after a run lease's lifetime", () => {
+    const { clock, limits } = setup();
+    const lease = 90_000;
+    expect(limits.startRun({ runId: "1", maxRuns: 1, ttlMs: lease, rate }).ok).toBe(true);
+    // A slot frees when a run ends, at any moment: never the lease's 90 s.
+    const busy = limits.startRun({ runId: "2", maxRuns: 1, ttlMs: lease, rate });
+    expect(busy).toEqual({ ok: false, limit: LIMITS.RUNS_PER_USER, max: 1, retryAfterSeconds: RUN_SLOT_RETRY_SECONDS });
+    // A lease nobody renews (its object died) frees the slot sooner still: retry then.
+    clock.now += lease - 2_000;
+    const soon = limits.acquire("run", "3", 1, lease);
+    expect(soon.ok === false && soon.retryAfterSeconds).toBe(2);
+  });
+
   it("refills the bucket over time", () => {
     const { clock, limits } = setup();
     for (let i = 0; i < 2; i++) limits.startRun({ runId: `r${i}`, maxRuns: 9, ttlMs: TTL, rate });
@@ -104,6 +128,56 @@ describe("UserLimits run starts", () => {
     limits.release("r");
     expect(limits.isIdle(60_000)).toBe(false);
     clock.now += 60_000;
+    expect(limits.isIdle(60_000)).toBe(true);
+  });
+});
+
+describe("UserLimits sessions", () => {
+  const rate = { perMinute: 60, burst: 10 };
+  const start = (runId: string, sessionId?: string) => ({
+    runId,
+    maxRuns: 5,
+    ttlMs: TTL,
+    rate,
+    newSession: sessionId === undefined ? undefined : { id: sessionId, max: 2, ttlMs: 10 * TTL },
+  });
+
+  it("counts the sessions run starts create, refusing past the limit until one is released", () => {
+    const { limits } = setup();
+    expect(limits.startRun(start("r1", "s1")).ok).toBe(true);
+    expect(limits.startRun(start("r2", "s2")).ok).toBe(true);
+    const refused = limits.startRun(start("r3", "s3"));
+    expect(refused).toEqual({ ok: false, limit: LIMITS.SESSIONS_PER_USER, max: 2, retryAfterSeconds: 600 });
+    // A run in a session that exists takes no session lease.
+    expect(limits.startRun(start("r4")).ok).toBe(true);
+    limits.release("s1");
+    expect(limits.startRun(start("r5", "s3")).ok).toBe(true);
+    expect(limits.counts()).toEqual({ stream: 0, run: 4, session: 2 });
+  });
+
+  it("gives the session lease back when the run lease is refused", () => {
+    const { limits } = setup();
+    const busy = limits.startRun({ ...start("r1", "s1"), maxRuns: 0 });
+    expect(busy.ok === false && busy.limit).toBe(LIMITS.RUNS_PER_USER);
+    expect(limits.counts().session).toBe(0);
+  });
+
+  it("keeps the bytes a session reports, largest first, and is not idle while a session lives", () => {
+    const { clock, limits } = setup();
+    limits.startRun(start("r1", "small"));
+    limits.startRun(start("r2", "big"));
+    limits.release("r1");
+    limits.release("r2");
+    limits.renew("session", "small", 10 * TTL, 40_000);
+    limits.renew("session", "big", 10 * TTL, 90_000);
+    expect(limits.sessions()).toEqual([
+      { id: "big", bytes: 90_000 },
+      { id: "small", bytes: 40_000 },
+    ]);
+    clock.now += 60_000;
+    expect(limits.isIdle(60_000)).toBe(false);
+    clock.now += 10 * TTL;
+    expect(limits.sessions()).toEqual([]);
     expect(limits.isIdle(60_000)).toBe(true);
   });
 });

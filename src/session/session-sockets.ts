@@ -1,0 +1,153 @@
+/**
+ * A session's WebSocket readers: whether one may open, attaching it, its messages, and its stream
+ * lease from open to close. Sockets are accepted with the hibernation API, so everything about a
+ * socket lives in its attachment (socket-state.ts) and the object may sleep while they idle;
+ * delivery is socket-hub.ts, client messages socket-messages.ts, leases lease-registry.ts.
+ */
+import { type Failure, failure } from "../protocol/errors";
+import type { EventLog } from "./event-log";
+import type { FlushedBatch } from "./event-writer";
+import type { LeaseRef, LeaseRegistry } from "./lease-registry";
+import type { Stores } from "./session-types";
+import { SocketHub } from "./socket-hub";
+import { handleSocketMessage } from "./socket-messages";
+import { isLive, readState, writeState } from "./socket-state";
+
+/** What the sockets need of their session. */
+export interface SocketsDeps {
+  /** The session's accepted (hibernatable) WebSockets. */
+  sockets(): WebSocket[];
+  /** The session's stores if it exists and belongs to `userId`. */
+  owned(userId: string): Stores | undefined;
+  cancel(userId: string): { ok: true; run_id: string } | Failure;
+  /** Open SSE streams: they share the session's stream limit with the sockets. */
+  readers(): number;
+  /** Records activity on the session (extends its life). */
+  touch(stores: Stores): void;
+  leases: LeaseRegistry;
+  /** Most rows read from storage for one page of a backlog. */
+  pageRows: number;
+  now(): number;
+}
+
+/** A new socket: who opened it, from where, and the stream lease it holds (if limits are on). */
+export interface SocketInit {
+  userId: string;
+  canWrite: boolean;
+  afterId: number;
+  lease?: string;
+}
+
+/** The refusal of a stream over the session's limit, the same for SSE and sockets. */
+export function sessionFull(open: number, max: number): Failure {
+  return failure("rate_limited", `this session already has ${open} open event streams and WebSockets (limit ${max})`);
+}
+
+/** A session's WebSockets, from the upgrade to the close. */
+export class SessionSockets {
+  #deps: SocketsDeps;
+  #hub: SocketHub;
+  /**
+   * Sockets this instance saw closed. A flooding client's frames keep arriving after the close
+   * (the runtime read them already); each is dropped here without even reading the attachment.
+   */
+  #closed = new WeakSet<WebSocket>();
+
+  constructor(deps: SocketsDeps) {
+    this.#deps = deps;
+    this.#hub = new SocketHub({
+      sockets: deps.sockets,
+      now: deps.now,
+      pageRows: deps.pageRows,
+      onClosed: (ws) => this.closed(ws),
+    });
+  }
+
+  /** Open sockets (one the server has closed no longer counts). */
+  get count(): number {
+    return this.#deps.sockets().filter((ws) => isLive(ws, readState(ws))).length;
+  }
+
+  /** The stream leases of the open sockets, read from their attachments. */
+  leases(): LeaseRef[] {
+    const leases: LeaseRef[] = [];
+    for (const ws of this.#deps.sockets()) {
+      const state = readState(ws);
+      if (isLive(ws, state) && state.lease) leases.push({ userId: state.userId, id: state.lease });
+    }
+    return leases;
+  }
+
+  /**
+   * Whether `userId` may follow the session over a new socket from `afterId`, with at most
+   * `maxStreams` SSE streams and sockets open on it. A refused socket's lease goes back at once.
+   */
+  canOpen(userId: string, afterId: number, maxStreams: number, lease?: string): { ok: true } | Failure {
+    const refuse = (refusal: Failure) => {
+      if (lease) void this.#deps.leases.release([{ userId, id: lease }]);
+      return refusal;
+    };
+    const stores = this.#deps.owned(userId);
+    if (!stores) return refuse(failure("not_found", "session not found"));
+    const open = this.count + this.#deps.readers();
+    if (open >= maxStreams) return refuse(sessionFull(open, maxStreams));
+    const head = stores.log.head;
+    if (afterId > head) {
+      return refuse(failure("invalid_resume_point", `resume point ${afterId} is beyond the newest event id ${head}`));
+    }
+    this.#deps.touch(stores);
+    return { ok: true };
+  }
+
+  /** Starts an accepted socket: it holds its lease, and gets the log after `afterId`, then every flush. */
+  attach(ws: WebSocket, init: SocketInit): void {
+    const stores = this.#deps.owned(init.userId);
+    const { userId, canWrite, afterId, lease } = init;
+    writeState(ws, { userId, canWrite, cursor: afterId, strikes: 0, lease, sent: 0, acked: 0 });
+    if (lease) this.#deps.leases.holdSocket({ userId, id: lease });
+    if (stores) this.#hub.pump(ws, stores.log);
+  }
+
+  /** A flush of the session's writer: every socket gets it, now or from storage. */
+  publish(log: EventLog, batch: FlushedBatch): void {
+    this.#hub.publish(log, batch);
+  }
+
+  /** A client message: ack, resume, or cancel for the owner; anything else is refused. */
+  onMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+    if (this.#closed.has(ws)) return;
+    handleSocketMessage(ws, data, {
+      logFor: (userId) => this.#deps.owned(userId)?.log,
+      cancel: (userId) => this.#deps.cancel(userId),
+      pump: (ws, log) => this.#hub.pump(ws, log),
+      onClosed: (ws) => this.closed(ws),
+      now: this.#deps.now,
+    });
+  }
+
+  /** A socket closed or failed, by either side: nothing more is sent to it, and its lease goes back (once). */
+  closed(ws: WebSocket): void {
+    this.#closed.add(ws);
+    const state = readState(ws);
+    if (!state || state.closed) return;
+    try {
+      writeState(ws, { ...state, closed: true, lease: undefined });
+    } catch {
+      // A socket already gone keeps no attachment: nothing can release its lease twice then.
+    }
+    if (state.lease) void this.#deps.leases.release([{ userId: state.userId, id: state.lease }]);
+  }
+
+  /** Closes every socket (the session was deleted or expired). */
+  closeAll(code: number, reason: string): void {
+    for (const ws of this.#deps.sockets()) {
+      ws.close(code, reason);
+      this.closed(ws);
+    }
+  }
+
+  /** Closes sockets that stayed too long with a full window (also run by the alarm, after a wake). */
+  checkBehind(): void {
+    this.#hub.checkBehind();
+  }
+}
