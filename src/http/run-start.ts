@@ -19,11 +19,20 @@ export interface RunRequest {
   sessionId: string;
   message: string;
   options: Record<string, unknown>;
-  /** Create the session if it does not exist yet (otherwise it must exist and be the user's); takes its session lease. */
+  /**
+   * Create the session if it does not exist yet (otherwise it must exist and be the user's). Such a
+   * start takes the session's lease (MAX_SESSIONS_PER_USER); if the session already lives, its
+   * lease is only renewed, so a chat's later turns do not count it twice.
+   */
   create: boolean;
 }
 
-/** Admits and starts the run; on any failure gives back every lease it took (the stream lease too). */
+/**
+ * Admits and starts the run; on any failure gives back every lease it took (the stream lease too).
+ * The session lease goes back too unless the session object refused the start: a session that does
+ * not exist yet is never refused when the start may create it (session/run-start.ts `refuseStart`),
+ * so a refusal means the session lives and its lease is its own.
+ */
 export async function startRun(c: Context<AppEnv>, request: RunRequest, streamLease?: string) {
   const config = loadConfig(c.env);
   const { sessionId, create } = request;
@@ -50,7 +59,7 @@ export async function startRun(c: Context<AppEnv>, request: RunRequest, streamLe
     if (!started?.ok) {
       releaseLease(c, runId);
       if (streamLease) releaseLease(c, streamLease);
-      if (create) releaseLease(c, sessionId);
+      if (create && started === undefined) releaseLease(c, sessionId);
     }
   }
   if (!started.ok) {
