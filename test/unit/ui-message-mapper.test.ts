@@ -5,7 +5,7 @@
  */
 import type { UIMessageChunk } from "ai";
 import { describe, expect, it } from "vitest";
-import type { StreamEvent } from "../../src/protocol/events";
+import { MAX_EVENT_TEXT_CHARS, type StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { UiMessageMapper } from "../../src/protocol/ui-message-mapper";
 import type { UiChunk } from "../../src/protocol/ui-message-stream";
@@ -156,6 +156,23 @@ describe("UiMessageMapper", () => {
       { type: "finish", finishReason: "error", messageMetadata: { status: "interrupted" } },
     ]);
     expect(mapper.end()).toEqual([]);
+  });
+
+  it("takes an agent's text from its chunks alone, so a text too long for agent_complete maps all the same", async () => {
+    const long = "0123456789".repeat(MAX_EVENT_TEXT_CHARS / 10 + 1);
+    const half = long.length / 2;
+    const events = runEvents(RUN, [
+      draft.runStart([planned("writer")]),
+      draft.agentStart("writer"),
+      draft.chunk("writer", long.slice(0, half)),
+      draft.chunk("writer", long.slice(half), true),
+      draft.complete("writer", long),
+      draft.runComplete("completed", { writer: { status: "completed", chars: long.length } }),
+    ]);
+    expect(events[4].payload).toMatchObject({ text: undefined, chars: long.length });
+    const { message, errors } = await rebuild(mapAll(events));
+    expect(errors).toEqual([]);
+    expect(agentText(message, "writer")).toBe(long);
   });
 
   it("emits chunks the ai package's own types accept", () => {
