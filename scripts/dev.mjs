@@ -28,7 +28,8 @@ const demo = await context({
         build.onEnd((result) => {
           // A failed build keeps the last good bundle; esbuild has printed why.
           if (result.errors.length === 0) {
-            for (const path of writeBundles(result.outputFiles)) console.log(`[demo] bundled ${path}`);
+            const changed = writeBundles(result.outputFiles).length;
+            console.log(`[demo] bundled public/app.js and public/ai.js (${changed} changed)`);
           }
           firstBuild();
         });
