@@ -1,12 +1,16 @@
 /**
- * The chat body's `options`, in two passes. Here, for every route alike: bounded nesting and size
- * (the generic guard), then a JSON object. Then, once the pipeline is known, its own strict schema
- * (src/agents/run-options.ts): an unknown option is a 400 naming it, never accepted and ignored.
+ * The pipeline a run-starting route names (404 when unknown) and the body's `options`, in two
+ * passes. First, for every route alike: bounded nesting and size (the generic guard), then a JSON
+ * object. Then, once the pipeline is known, its own strict schema (src/agents/run-options.ts): an
+ * unknown option is a 400 naming it, never accepted and ignored.
  */
+import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { PipelineDefinition } from "../agents/pipeline-definition";
+import { findPipeline } from "../agents/pipelines";
 import { optionsSchema, type RunOptions } from "../agents/run-options";
 import type { Config } from "../env";
+import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { boundedJson } from "./json-bounds";
 
@@ -42,4 +46,19 @@ export function parseRunOptions(def: PipelineDefinition, raw: Record<string, unk
     (issue) => `${["options", ...issue.path.map(String)].join(".")}: ${issue.message}`,
   );
   throw new ApiError("invalid_body", problems.join("; "));
+}
+
+/** The registered pipeline `name`, or a 404. */
+export function requirePipeline(name: string): PipelineDefinition {
+  const def = findPipeline(name);
+  if (!def) throw new ApiError("not_found", `no pipeline named ${JSON.stringify(name)} (GET /pipelines lists them)`);
+  return def;
+}
+
+/** Middleware: a 404 for an unknown pipeline before the body is looked at. */
+export function knownPipeline(nameOf: (c: Context<AppEnv>) => string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    requirePipeline(nameOf(c));
+    await next();
+  };
 }

@@ -3,97 +3,45 @@
  * registry): start a run of a registered pipeline in a session (a new one without `session_id`)
  * and stream its events, or answer 202 with where to read them. Unknown pipeline: 404; options are
  * checked against the pipeline's own schema. Before anything starts, the user's limits admit the
- * stream (when streaming), the new session (when it creates one) and the run (rate and concurrency).
+ * stream (when streaming), the new session (when it creates one) and the run (run-start.ts).
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
-import type { PipelineDefinition } from "../agents/pipeline-definition";
-import { findPipeline, ROUTE_ALIASES } from "../agents/pipelines";
-import type { RunOptions } from "../agents/run-options";
+import { type Context, Hono } from "hono";
+import { ROUTE_ALIASES } from "../agents/pipelines";
 import { AUDIT_EVENTS, audit } from "../audit";
 import { signReadToken } from "../auth/tokens";
 import { loadConfig } from "../env";
 import type { AppEnv } from "./app-env";
-import { parseRunOptions } from "./chat-options";
-import { ApiError } from "./errors";
+import { knownPipeline, parseRunOptions, requirePipeline } from "./chat-options";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
-import { admitRun, admitStream, openLeasedStream, releaseLease } from "./limits";
+import { admitStream, openLeasedStream } from "./limits";
 import { requireJson } from "./middleware";
-import { auditRefusedStart } from "./session-caps";
-import { eventsUrl, openEventStream, sessionStub } from "./session-client";
-import { type ChatBody, validateChatBody } from "./validation";
+import { startRun } from "./run-start";
+import { eventsUrl, openEventStream } from "./session-client";
+import { validateChatBody } from "./validation";
 
 function wantsJson(accept: string | undefined): boolean {
   return !!accept && accept.includes("application/json") && !accept.includes("text/event-stream");
 }
 
-/** Admits and starts the run; on any failure gives back every lease it took. */
-async function start(
-  c: Context<AppEnv>,
-  mode: string,
-  body: ChatBody & { options: RunOptions },
-  sessionId: string,
-  streamLease?: string,
-) {
-  const config = loadConfig(c.env);
-  const runId = crypto.randomUUID();
-  const creates = body.session_id === undefined;
-  try {
-    await admitRun(c, config, runId, body.session_id, creates ? sessionId : undefined);
-  } catch (error) {
-    if (streamLease) releaseLease(c, streamLease);
-    throw error;
-  }
-  const stub = sessionStub(c.env, sessionId);
-  let started: Awaited<ReturnType<typeof stub.startRun>> | undefined;
-  try {
-    started = await stub.startRun({
-      sessionId,
-      userId: c.get("userId"),
-      mode,
-      message: body.message,
-      options: body.options,
-      create: creates,
-      runId,
-    });
-  } finally {
-    if (!started?.ok) {
-      releaseLease(c, runId);
-      if (streamLease) releaseLease(c, streamLease);
-      if (creates) releaseLease(c, sessionId);
-    }
-  }
-  if (!started.ok) {
-    auditRefusedStart(c, started, sessionId);
-    throw new ApiError(started.code, started.message);
-  }
-  return { stub, runId, firstEventId: started.first_event_id };
-}
-
-/** The registered pipeline `name`, or 404. */
-function pipelineNamed(name: string): PipelineDefinition {
-  const def = findPipeline(name);
-  if (!def) throw new ApiError("not_found", `no pipeline named ${JSON.stringify(name)} (GET /pipelines lists them)`);
-  return def;
-}
-
-/** The run-starting handler for the pipeline `nameOf` names. */
+/** The run-starting route at `path` for the pipeline `nameOf` names. */
 function chatRoute(path: string, nameOf: (c: Context<AppEnv>) => string) {
-  // An unknown pipeline is a 404 before the body is looked at.
-  const knownPipeline: MiddlewareHandler<AppEnv> = async (c, next) => {
-    pipelineNamed(nameOf(c));
-    await next();
-  };
-  return new Hono<AppEnv>().post(path, knownPipeline, requireJson, validateChatBody, async (c) => {
-    const def = pipelineNamed(nameOf(c));
-    const config = loadConfig(c.env);
-    const valid = c.req.valid("json");
-    const body = { ...valid, options: parseRunOptions(def, valid.options ?? {}, config) };
-    const mode = def.name;
+  return new Hono<AppEnv>().post(path, knownPipeline(nameOf), requireJson, validateChatBody, async (c) => {
+    const def = requirePipeline(nameOf(c));
+    const body = c.req.valid("json");
     const userId = c.get("userId");
+    const config = loadConfig(c.env);
+    const options = parseRunOptions(def, body.options ?? {}, config);
     const detached = wantsJson(c.req.header("Accept"));
     const sessionId = body.session_id ?? crypto.randomUUID();
     const streamLease = detached ? undefined : await admitStream(c, config, body.session_id);
-    const { stub, runId, firstEventId } = await start(c, mode, body, sessionId, streamLease);
+    const request = {
+      mode: def.name,
+      sessionId,
+      message: body.message,
+      options,
+      create: body.session_id === undefined,
+    };
+    const { stub, runId, firstEventId } = await startRun(c, request, streamLease);
 
     if (body.session_id === undefined) audit(AUDIT_EVENTS.SESSION_CREATED, { user_id: userId, session_id: sessionId });
     audit(AUDIT_EVENTS.RUN_STARTED, { user_id: userId, session_id: sessionId, run_id: runId });
