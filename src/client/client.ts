@@ -1,14 +1,15 @@
 /**
- * The client: starts Nova3 and Loomi runs and follows each with a RunStream, over the fetch
+ * The client: starts runs of any pipeline (Nova3 and Loomi by their seed names) and follows each with a RunStream, over the fetch
  * transport (default), EventSource, WebSocket, or any Transport.
  */
+import type { PipelineDescription } from "../protocol/pipelines";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { type EventSourceConstructor, eventSourceTransport } from "./eventsource-transport";
 import { fetchTransport } from "./fetch-transport";
 import type { ClientHandlers } from "./handlers";
 import { type FetchFn, resolveBaseUrl, resolveToken, type TokenSource } from "./http";
 import { RunStream } from "./run-stream";
-import { requestCancel } from "./start";
+import { listPipelines, requestCancel } from "./start";
 import type { Transport } from "./transport";
 import { type WebSocketConstructor, webSocketTransport } from "./websocket-transport";
 
@@ -41,7 +42,7 @@ export interface ClientOptions {
 export interface RunOptions {
   /** Continue this session (a Loomi conversation, or another Nova3 run in it). */
   sessionId?: string;
-  /** Passed to the server as the body's `options`. The service honours none yet: any key is a 400 (`unknown option`). */
+  /** Passed to the server as the body's `options`, checked against the pipeline's schema (`GET /pipelines`): a bad one is a 400. */
   options?: Record<string, unknown>;
   /** Handlers registered before the run starts, e.g. `{ llm_chunk(e) {...} }`. */
   handlers?: Partial<ClientHandlers>;
@@ -82,6 +83,17 @@ export class EdgeStreamClient {
   /** Sends a message to Loomi (pass `sessionId` for the conversation's next turn) and follows the reply. */
   loomichat(message: string, options: RunOptions = {}): RunStream {
     return this.#run("/loomichat", message, options);
+  }
+
+  /** Starts a run of any registered pipeline (`POST /runs/:pipeline`) and follows it. */
+  run(pipeline: string, message: string, options: RunOptions = {}): RunStream {
+    return this.#run(`/runs/${encodeURIComponent(pipeline)}`, message, options);
+  }
+
+  /** Every registered pipeline with its agents and options schema (`GET /pipelines`). */
+  async pipelines(): Promise<PipelineDescription[]> {
+    const config = { baseUrl: this.baseUrl, token: () => resolveToken(this.#options.token), fetch: this.#fetch };
+    return listPipelines(config);
   }
 
   /** Asks the server to cancel the session's active run. False when no run was active. */

@@ -1,5 +1,6 @@
 /**
- * Browser client for the edge-stream API: start Nova3/Loomi runs and follow their events with
+ * Browser client for the edge-stream API: start runs of any pipeline (`client.run(name, ...)`,
+ * `client.novachat`, `client.loomichat`; `client.pipelines()` lists them) and follow their events with
  * exactly-once, in-order delivery across reconnects, a reconstructed view of every agent's text,
  * and an integrity check at the end. Runs in browsers, Node (the versions in package.json `engines`) and workers (fetch + streams).
  *
@@ -17,6 +18,7 @@ export type {
   StreamEvent,
 } from "../protocol/events";
 export { EVENT_TYPES, MODES, RUN_STATUSES } from "../protocol/events";
+export type { PipelineAgentDescription, PipelineDescription } from "../protocol/pipelines";
 export type { AgentTexts } from "../protocol/reconstruct";
 export { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 export { type ClientOptions, createClient, EdgeStreamClient, type RunOptions } from "./client";

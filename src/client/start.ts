@@ -3,6 +3,7 @@
  * response) or a 202 answer whose `events_url` the transport then follows. A start is never
  * retried: if the request fails the run may or may not exist, and a second POST could start two.
  */
+import type { PipelineDescription, PipelinesResponse } from "../protocol/pipelines";
 import { ClientError } from "./errors";
 import { type FetchFn, httpError, serviceUrl, withAuth } from "./http";
 import type { ConnectionEnd, RunIds, StartRequest, StartSink } from "./transport";
@@ -78,4 +79,16 @@ export async function requestCancel(
   if (response.status === 404) return false;
   if (!response.ok) throw await httpError(response);
   return true;
+}
+
+/** `GET /pipelines`: every registered pipeline (its agents, and its options as JSON Schema). */
+export async function listPipelines(
+  config: Pick<StartConfig, "baseUrl" | "token" | "fetch">,
+): Promise<PipelineDescription[]> {
+  const token = await config.token();
+  const response = await config.fetch(serviceUrl(config.baseUrl, "/pipelines"), {
+    headers: withAuth({ Accept: "application/json" }, token),
+  });
+  if (!response.ok) throw await httpError(response);
+  return ((await response.json()) as PipelinesResponse).pipelines;
 }

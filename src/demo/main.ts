@@ -1,6 +1,6 @@
 /**
- * The demo page: pick Nova3 or Loomi, send a message, and watch the run stream in through the
- * browser client, with a button that drops the connection to show the client resume with nothing
+ * The demo page: pick any registered pipeline and its options (from `GET /pipelines`), send a
+ * message, and watch the run stream in through the browser client, with a button that drops the connection to show the client resume with nothing
  * lost. Bundled by scripts/build-demo.mjs into public/app.js.
  */
 import { createClient, type EdgeStreamClient, type RunStream } from "edge-stream/client";
@@ -8,18 +8,12 @@ import { ConnectionView } from "./connection-view";
 import { ConversationView } from "./conversation-view";
 import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
+import { isSample, PipelinePicker, sampleMessage } from "./pipeline-picker";
 import { RunPanel } from "./run-panel";
 import { runSummary } from "./run-summary";
 import { TimelineView } from "./timeline-view";
 
-type Mode = "nova3" | "loomi";
 type TransportChoice = "fetch" | "eventsource" | "websocket";
-
-/** A first message for each mode, so a newcomer can just press Send. */
-const SAMPLE_MESSAGES: Record<Mode, string> = {
-  nova3: "Launch post for a solar-powered hiking backpack",
-  loomi: "Hi Loomi! I run a small shop that sells handmade candles.",
-};
 
 const form = byId<HTMLFormElement>("chat-form");
 const message = byId<HTMLTextAreaElement>("message");
@@ -29,6 +23,7 @@ const cancel = byId<HTMLButtonElement>("cancel");
 const newChat = byId<HTMLButtonElement>("new-chat");
 const transportSelect = byId<HTMLSelectElement>("transport");
 const announce = byId("announce");
+const picker = new PipelinePicker(byId("modes"), byId("options"));
 
 const connection = new ConnectionView();
 const panel = new RunPanel();
@@ -38,8 +33,13 @@ const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
 let current: RunStream | undefined;
 
-function mode(): Mode {
-  return (new FormData(form).get("mode") as Mode | null) ?? "nova3";
+function mode(): string {
+  return picker.picked?.name ?? "";
+}
+
+/** A conversational pipeline (Loomi) keeps its session across turns; the others start a new one each run. */
+function conversational(): boolean {
+  return picker.picked?.conversational === true;
 }
 
 function clientFor(choice: TransportChoice): EdgeStreamClient {
@@ -60,12 +60,10 @@ function setRunning(running: boolean): void {
 }
 
 function onModeChange(): void {
-  const loomi = mode() === "loomi";
-  conversation.show(loomi);
-  newChat.hidden = !loomi;
-  if (!message.value.trim() || Object.values(SAMPLE_MESSAGES).includes(message.value)) {
-    message.value = SAMPLE_MESSAGES[mode()];
-  }
+  const chat = conversational();
+  conversation.show(chat);
+  newChat.hidden = !chat;
+  if (!message.value.trim() || isSample(message.value)) message.value = sampleMessage(mode());
   document.body.dataset.mode = mode();
 }
 
@@ -73,8 +71,9 @@ function start(): void {
   const text = message.value.trim();
   if (!text || current) return;
   const client = clientFor(transportSelect.value as TransportChoice);
-  const loomi = mode() === "loomi";
-  const run = loomi ? client.loomichat(text, { sessionId: conversation.sessionId }) : client.novachat(text);
+  const loomi = conversational();
+  const options = picker.values();
+  const run = client.run(mode(), text, { sessionId: loomi ? conversation.sessionId : undefined, options });
   current = run;
   let delivered = 0;
   run.on("event", () => {
@@ -121,9 +120,6 @@ message.addEventListener("keydown", (event) => {
     start();
   }
 });
-for (const radio of form.querySelectorAll<HTMLInputElement>('input[name="mode"]')) {
-  radio.addEventListener("change", onModeChange);
-}
 drop.addEventListener("click", () => {
   if (!current) return;
   const at = current.lastEventId;
@@ -144,15 +140,23 @@ cancel.addEventListener("click", () => {
 newChat.addEventListener("click", () => {
   conversation.reset();
   byId("session-id").textContent = "—";
-  message.value = SAMPLE_MESSAGES.loomi;
+  message.value = sampleMessage(mode());
   message.focus();
 });
 
-onModeChange();
 setRunning(false);
-send.disabled = true; // until the token question is settled
-tokens.auth().then((auth) => {
-  send.disabled = current !== undefined;
-  byId("auth").textContent = auth.description;
-  document.body.dataset.ready = "true";
-});
+send.disabled = true; // until the token question is settled and the pipelines are known
+tokens
+  .auth()
+  .then(async (auth) => {
+    byId("auth").textContent = auth.description;
+    picker.render(await clientFor("fetch").pipelines(), onModeChange);
+    onModeChange();
+    send.disabled = current !== undefined;
+  })
+  .catch((error: Error) => {
+    announce.textContent = `Could not load the pipelines: ${error.message}`;
+  })
+  .finally(() => {
+    document.body.dataset.ready = "true";
+  });

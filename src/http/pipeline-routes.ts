@@ -8,11 +8,12 @@ import { z } from "zod";
 import type { PipelineDefinition } from "../agents/pipeline-definition";
 import { listPipelines, ROUTE_ALIASES } from "../agents/pipelines";
 import { loadConfig } from "../env";
+import type { PipelineAgentDescription, PipelineDescription, PipelinesResponse } from "../protocol/pipelines";
 import type { AppEnv } from "./app-env";
 import { pipelineOptions } from "./chat-options";
 
 /** One agent as `GET /pipelines` describes it. */
-function describeAgent(agent: PipelineDefinition["agents"][number]) {
+function describeAgent(agent: PipelineDefinition["agents"][number]): PipelineAgentDescription {
   return {
     name: agent.name,
     task: agent.task,
@@ -27,18 +28,24 @@ function describeAgent(agent: PipelineDefinition["agents"][number]) {
 
 export const pipelineRoutes = new Hono<AppEnv>().get("/", (c) => {
   const config = loadConfig(c.env);
-  const pipelines = listPipelines().map((def) => ({
-    name: def.name,
-    description: def.description,
-    routes: [
-      `/runs/${def.name}`,
-      ...Object.entries(ROUTE_ALIASES)
-        .filter(([, name]) => name === def.name)
-        .map(([route]) => `/${route}`),
-    ],
-    conversational: def.conversational === true,
-    agents: def.agents.map(describeAgent),
-    options: z.toJSONSchema(pipelineOptions(def, config), { io: "input", unrepresentable: "any" }),
-  }));
-  return c.json({ pipelines });
+  const pipelines = listPipelines().map(
+    (def): PipelineDescription => ({
+      name: def.name,
+      description: def.description,
+      routes: [
+        `/runs/${def.name}`,
+        ...Object.entries(ROUTE_ALIASES)
+          .filter(([, name]) => name === def.name)
+          .map(([route]) => `/${route}`),
+      ],
+      conversational: def.conversational === true,
+      agents: def.agents.map(describeAgent),
+      options: z.toJSONSchema(pipelineOptions(def, config), { io: "input", unrepresentable: "any" }) as Record<
+        string,
+        unknown
+      >,
+    }),
+  );
+  const body: PipelinesResponse = { pipelines };
+  return c.json(body);
 });
