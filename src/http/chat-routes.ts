@@ -14,6 +14,7 @@ import { ApiError } from "./errors";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 import { admitRun, admitStream, openLeasedStream, releaseLease } from "./limits";
 import { requireJson } from "./middleware";
+import type { RunAccepted } from "./responses";
 import { auditRefusedStart } from "./session-caps";
 import { eventsUrl, openEventStream, sessionStub } from "./session-client";
 import { type ChatBody, validateChatBody } from "./validation";
@@ -75,7 +76,8 @@ function chatRoute(mode: Mode) {
     const headers = { [SESSION_ID_HEADER]: sessionId, [RUN_ID_HEADER]: runId, [READ_TOKEN_HEADER]: readToken };
     if (streamLease === undefined) {
       const events_url = eventsUrl(sessionId, firstEventId, readToken);
-      return c.json({ session_id: sessionId, run_id: runId, events_url, read_token: readToken }, 202, headers);
+      const accepted: RunAccepted = { session_id: sessionId, run_id: runId, events_url, read_token: readToken };
+      return c.json(accepted, 202, headers);
     }
     return openLeasedStream(c, streamLease, (lease) =>
       openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }, headers),

@@ -1,0 +1,90 @@
+/**
+ * The description's named schemas, converted from the very zod schemas the routes validate with
+ * (validation.ts, ai-validation.ts) and build their answers from (responses.ts, event-schemas.ts),
+ * by zod's own JSON Schema generator (draft 2020-12, the dialect of OpenAPI 3.1). A schema used
+ * inside another becomes a `$ref` to its component.
+ */
+import { z } from "zod";
+import { ChatOptions } from "../chat-options";
+import { PAYLOAD_SCHEMAS, StreamEventSchema } from "../event-schemas";
+import { CancelAccepted, DevToken, ErrorBody, Health, RunAccepted, SessionSnapshot, Usage } from "../responses";
+import { chatBody, SessionId } from "../validation";
+
+/** Where components live in the document. */
+const COMPONENT_PREFIX = "#/components/schemas/";
+
+/** A `$ref` to a named component schema. */
+export function ref(name: ComponentName): { $ref: string } {
+  return { $ref: `${COMPONENT_PREFIX}${name}` };
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** The named schemas, with the chat message limit in force. */
+function namedSchemas(maxMessageChars: number) {
+  return {
+    SessionId,
+    ChatBody: chatBody(maxMessageChars),
+    ChatOptions,
+    StreamEvent: StreamEventSchema,
+    ...PAYLOAD_SCHEMAS,
+    RunAccepted,
+    SessionSnapshot,
+    CancelAccepted,
+    Usage,
+    Health,
+    DevToken,
+    Error: ErrorBody,
+  };
+}
+
+export type ComponentName = keyof ReturnType<typeof namedSchemas>;
+
+const DESCRIPTIONS: Partial<Record<ComponentName, string>> = {
+  SessionId: "A session id: the UUID the service handed out",
+  ChatOptions:
+    "Per-run options. None is honoured yet, so only {} is accepted: any key is 400 invalid_body. " +
+    "Nested at most 8 levels deep and at most 4096 bytes of JSON.",
+  StreamEvent:
+    "One event of a session's log: the JSON of an SSE `data:` line (its `id:` line is the same id), " +
+    "and one element of a WebSocket message's array",
+  Error: "Every error answer. The codes and their statuses: src/protocol/errors.ts",
+};
+
+/** Drops the keywords that make a generated schema a standalone document. */
+function embedded(schema: JsonSchema): JsonSchema {
+  const { $schema: _schema, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+/**
+ * A pipe whose input is any JSON (a bound on depth and size, json-bounds.ts) piped into the schema
+ * of what the value may be is described by that second schema: "any value" would tell a client
+ * nothing of what the service accepts.
+ */
+function describeGuardedPipe(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }): void {
+  const schema = ctx.zodSchema;
+  if (!(schema instanceof z.ZodPipe) || !(schema.in instanceof z.ZodUnknown)) return;
+  Object.assign(ctx.jsonSchema, embedded(z.toJSONSchema(schema.out, { target: "draft-2020-12", io: "output" })));
+}
+
+/** A schema written out in place (a parameter's), in the same dialect. */
+export function inline(schema: z.ZodType): JsonSchema {
+  return embedded(z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" }));
+}
+
+/** `components.schemas` of the description, for a given chat message limit. */
+export function componentSchemas(maxMessageChars: number): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string; description?: string }>();
+  for (const [id, schema] of Object.entries(namedSchemas(maxMessageChars))) {
+    registry.add(schema, { id, description: DESCRIPTIONS[id as ComponentName] });
+  }
+  const { schemas } = z.toJSONSchema(registry, {
+    target: "draft-2020-12",
+    io: "input",
+    metadata: registry,
+    uri: (id) => `${COMPONENT_PREFIX}${id}`,
+    override: describeGuardedPipe,
+  });
+  return Object.fromEntries(Object.entries(schemas).map(([id, schema]) => [id, embedded(schema)]));
+}
