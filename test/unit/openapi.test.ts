@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { readableSession } from "../../src/http/auth";
 import { openApiDocument } from "../../src/http/openapi/document";
 import { MAX_MESSAGE_CHARS } from "../../src/http/validation";
 
@@ -48,6 +49,23 @@ describe("the OpenAPI description", () => {
     expect(chat.properties?.message).toMatchObject({ type: "string", minLength: 1, maxLength: MAX_MESSAGE_CHARS });
     expect(chat.properties?.session_id).toEqual({ $ref: "#/components/schemas/SessionId" });
     expect(components.schemas.ChatOptions).toMatchObject({ type: "object", additionalProperties: false });
+  });
+});
+
+describe("the description's security", () => {
+  it("offers the read token on exactly the routes a read token opens (src/http/auth.ts)", () => {
+    const { paths } = document() as { paths: Record<string, Record<string, { security?: object[] }>> };
+    const mismatched = Object.entries(paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, operation]) => operation.security !== undefined)
+        .filter(([method, operation]) => {
+          const concrete = path.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000");
+          const described = operation.security?.some((requirement) => "readToken" in requirement) ?? false;
+          return described !== (readableSession(method.toUpperCase(), concrete) !== undefined);
+        })
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(mismatched).toEqual([]);
   });
 });
 
