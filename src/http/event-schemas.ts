@@ -22,7 +22,9 @@ import {
   type StreamEvent,
 } from "../protocol/events";
 
+/** A pipeline (the chat route it runs behind). */
 export const Mode = z.enum(MODES);
+/** A run's terminal state. */
 export const RunStatus = z.enum(RUN_STATUSES);
 
 const PlannedAgent = z.object({

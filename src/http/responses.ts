@@ -25,6 +25,7 @@ export const ErrorBody = z.object({
   }),
 });
 
+/** `GET /health`. */
 export const Health = z.object({ status: z.literal("ok"), time: z.string().describe("ISO 8601") });
 export type Health = z.infer<typeof Health>;
 
@@ -47,6 +48,7 @@ export type CancelAccepted = z.infer<typeof CancelAccepted>;
 
 const Count = z.number().int().min(0);
 
+/** `GET /usage`. */
 export const Usage = z.object({
   user_id: z.string(),
   streams: z.object({ open: Count, limit: Count }),
@@ -59,6 +61,7 @@ export const Usage = z.object({
 });
 export type Usage = z.infer<typeof Usage>;
 
+/** `GET /dev/token`. */
 export const DevToken = z.object({
   token: z.string(),
   user: z.string(),

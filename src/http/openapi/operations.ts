@@ -7,6 +7,7 @@ import { ERRORS, type ErrorCode } from "../../protocol/errors";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "../headers";
 import { type ComponentName, ref } from "./components";
 
+/** A JSON object of the document. */
 export type Json = Record<string, unknown>;
 
 /** One operation (OpenAPI Operation Object), typed loosely: the test validates the whole document. */
@@ -40,6 +41,7 @@ export const BEARER_OR_READ_TOKEN = [{ bearer: [] }, { readToken: [] }];
 /** No authentication. */
 export const PUBLIC: Json[] = [];
 
+/** A JSON response whose body is the named component. */
 export function json(schema: ComponentName, description: string, headers?: Json): Json {
   return { description, ...(headers && { headers }), content: { "application/json": { schema: ref(schema) } } };
 }
@@ -67,6 +69,7 @@ export const RUN_HEADERS = responseHeaders({
   [READ_TOKEN_HEADER]: "The session's read token (for ?token=)",
 });
 
+/** The header of a response about one session. */
 export const SESSION_HEADER = responseHeaders({ [SESSION_ID_HEADER]: "The session" });
 
 const RETRY_AFTER = responseHeaders({ "Retry-After": "Seconds to wait before trying again" });
@@ -87,14 +90,17 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<string, Json
   return responses;
 }
 
+/** A path parameter (always required). */
 export function pathParam(name: string, schema: Json, description: string): Json {
   return { name, in: "path", required: true, description, schema };
 }
 
+/** A query parameter. */
 export function queryParam(name: string, schema: Json, description: string, required = false): Json {
   return { name, in: "query", required, description, schema };
 }
 
+/** A header parameter. */
 export function headerParam(name: string, schema: Json, description: string, required = false): Json {
   return { name, in: "header", required, description, schema };
 }
