@@ -1,23 +1,27 @@
 /**
- * Bundles the demo page's script, src/demo/main.ts (and the client library it imports), into
- * public/app.js with esbuild, so the bundle is built, never committed. `npm run dev` builds it and
- * rebuilds it as its sources change (scripts/dev.mjs), `npm run deploy` builds it before uploading,
- * `npm run build:demo` (this file run directly) builds it once. The file is replaced atomically
- * (write, then rename), so a server reading it never sees half a bundle, and only when it changed,
- * so a running server's asset watcher sees no change that is none.
+ * Bundles the demo pages' scripts with esbuild, so the bundles are built, never committed:
+ * src/demo/main.ts (and the client library it imports) into public/app.js, and the AI SDK page,
+ * src/demo-ai/main.ts (with the `ai` package's Chat machinery), into public/ai.js. `npm run dev`
+ * builds them and rebuilds them as their sources change (scripts/dev.mjs), `npm run deploy` builds
+ * them before uploading, `npm run build:demo` (this file run directly) builds them once. Each file
+ * is replaced atomically (write, then rename), so a server reading it never sees half a bundle, and
+ * only when it changed, so a running server's asset watcher sees no change that is none.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = `${root}public/app.js`;
 
-/** The esbuild options of the bundle (`write: false`: writeBundle writes it). */
+/**
+ * The esbuild options of both bundles, one build with an entry point per page (no code splitting,
+ * so each bundle stands alone); `write: false`: writeBundles writes them. The keys name the files
+ * in public/.
+ */
 export const DEMO_BUILD = {
   absWorkingDir: root,
-  entryPoints: ["src/demo/main.ts"],
-  outfile,
+  entryPoints: { app: "src/demo/main.ts", ai: "src/demo-ai/main.ts" },
+  outdir: `${root}public`,
   bundle: true,
   format: "esm",
   platform: "browser",
@@ -28,19 +32,24 @@ export const DEMO_BUILD = {
   write: false,
 };
 
-/** Replaces public/app.js with `contents` unless it already holds them; returns whether it wrote. */
-export function writeBundle(contents) {
-  if (existsSync(outfile) && Buffer.from(contents).equals(readFileSync(outfile))) return false;
-  const temporary = `${outfile}.${process.pid}.tmp`;
+/** Replaces `path` with `contents` unless it already holds them; returns whether it wrote. */
+function writeBundle(path, contents) {
+  if (existsSync(path) && Buffer.from(contents).equals(readFileSync(path))) return false;
+  const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, contents);
-  renameSync(temporary, outfile);
+  renameSync(temporary, path);
   return true;
 }
 
-/** Builds the bundle once. */
+/** Writes a build's output files (esbuild's `outputFiles`); returns the paths it changed. */
+export function writeBundles(outputFiles) {
+  return outputFiles.filter((file) => writeBundle(file.path, file.contents)).map((file) => file.path);
+}
+
+/** Builds the bundles once. */
 export async function buildDemo() {
   const result = await build(DEMO_BUILD);
-  writeBundle(result.outputFiles[0].contents);
+  writeBundles(result.outputFiles);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildDemo();

@@ -2,7 +2,7 @@
 /**
  * `npm run deploy [-- <wrangler deploy options>]`: refuses a configuration for local development
  * (DEV_TOKENS on, the published dev secret, AUTH_SECRET as a plain var) before anything is
- * uploaded, then bundles the demo page and runs `wrangler deploy` with the same options.
+ * uploaded, then bundles the demo pages and runs `wrangler deploy` with the same options.
  *
  * The settings checked are the ones wrangler would upload: the vars of the wrangler configuration
  * for the chosen environment, read by wrangler's own reader (so wrangler.toml, wrangler.jsonc or
@@ -53,7 +53,7 @@ if (reasons.length > 0) {
   process.exit(1);
 }
 
-// The demo page's bundle is built here, not by a wrangler build step (see scripts/dev.mjs).
+// The demo pages' bundles are built here, not by a wrangler build step (see scripts/dev.mjs).
 await buildDemo();
 const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 const result = spawnSync(process.execPath, [wrangler, "deploy", ...argv], { stdio: "inherit" });

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
 /**
- * `npm run dev [-- <wrangler dev options>]`: bundles the demo page (scripts/build-demo.mjs), keeps
- * rebuilding it while its sources change (esbuild's own watcher), and runs `wrangler dev` with the
+ * `npm run dev [-- <wrangler dev options>]`: bundles the demo pages (scripts/build-demo.mjs), keeps
+ * rebuilding them while their sources change (esbuild's own watcher), and runs `wrangler dev` with the
  * given options, stopping the watcher when wrangler exits.
  *
  * Why not wrangler's `build.command`: wrangler 4.84 runs a custom build a second time as soon as
  * its file watcher is ready (cloudflare/workers-sdk#7934, fixed in later releases), so every start
  * built the bundle twice and reloaded ("The file src changed, restarting build..."). Without a
- * custom build, wrangler bundles and watches the Worker itself, and reloads the page's assets when
- * public/app.js changes.
+ * custom build, wrangler bundles and watches the Worker itself, and reloads the pages' assets when
+ * public/app.js or public/ai.js changes.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { context } from "esbuild";
-import { DEMO_BUILD, writeBundle } from "./build-demo.mjs";
+import { DEMO_BUILD, writeBundles } from "./build-demo.mjs";
 
 let firstBuild;
 const built = new Promise((resolve) => {
@@ -28,8 +28,8 @@ const demo = await context({
         build.onEnd((result) => {
           // A failed build keeps the last good bundle; esbuild has printed why.
           if (result.errors.length === 0) {
-            writeBundle(result.outputFiles[0].contents);
-            console.log("[demo] bundled src/demo/main.ts into public/app.js");
+            const changed = writeBundles(result.outputFiles).length;
+            console.log(`[demo] bundled public/app.js and public/ai.js (${changed} changed)`);
           }
           firstBuild();
         });

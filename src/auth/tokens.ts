@@ -1,13 +1,15 @@
 /**
  * The two kinds of token, signed and checked with Hono's JWT utilities (HS256, WebCrypto):
- * - user tokens: `Authorization: Bearer`, issued by whoever holds AUTH_SECRET, `sub` = user id;
+ * - user tokens: `Authorization: Bearer`, `sub` = user id, issued by whoever holds AUTH_SECRET
+ *   (HS256), or, when AUTH_JWKS_URL is set, by an identity provider (RS256/ES256, jwks.ts);
  * - read tokens: issued by this service, bound to one user and one session, read-only.
  * Read tokens are signed with a key derived from AUTH_SECRET (HKDF), so a read token can never
  * pass as a user token, and a user token (or anything an identity provider mints) never as a
  * read token.
  */
-import { sign, verify } from "hono/jwt";
+import { decode, sign, verify } from "hono/jwt";
 import { z } from "zod";
+import { JWKS_ALGORITHMS, verifyJwksToken } from "./jwks";
 
 /** Longest token accepted, characters: anything longer is refused before any decoding. */
 export const MAX_TOKEN_CHARS = 8192;
@@ -36,6 +38,10 @@ export interface UserTokenSettings {
   secret: string;
   issuer?: string;
   audience?: string;
+  /** AUTH_JWKS_URL: RS256/ES256 tokens are checked against this key set (jwks.ts). */
+  jwksUrl?: string;
+  /** Overrides the key set's refetch cooldown (tests). */
+  jwksCooldownMs?: number;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -62,9 +68,34 @@ async function checked(token: string, key: string, options: { iss?: string; aud?
   }
 }
 
+/** The token's header `alg`, or undefined when it cannot be read. */
+function algorithmOf(token: string): unknown {
+  try {
+    return decode(token).header.alg;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks a bearer token's signature: an RS256/ES256 token against the identity provider's key
+ * set (only when AUTH_JWKS_URL is set), anything else as HS256 with AUTH_SECRET. The header's
+ * `alg` only picks which check runs; each check accepts its own algorithms alone, so a token
+ * cannot switch an RS256 key into an HMAC secret (or `none` into anything).
+ */
+async function checkedUser(token: string, settings: UserTokenSettings) {
+  if (token.length > MAX_TOKEN_CHARS) return { ok: false as const, reason: "token too long" };
+  const alg = algorithmOf(token);
+  if (settings.jwksUrl && JWKS_ALGORITHMS.some((a) => a === alg)) {
+    const { issuer, audience, jwksUrl: url, jwksCooldownMs: cooldownMs } = settings;
+    return verifyJwksToken(token, { url, issuer, audience, cooldownMs });
+  }
+  return checked(token, settings.secret, { iss: settings.issuer, aud: settings.audience });
+}
+
 /** Checks a bearer token: signature, `exp` (required), `iss`/`aud` when configured, and `sub`. */
 export async function verifyUserToken(token: string, settings: UserTokenSettings): Promise<TokenCheck> {
-  const result = await checked(token, settings.secret, { iss: settings.issuer, aud: settings.audience });
+  const result = await checkedUser(token, settings);
   if (!result.ok) return result;
   const { payload } = result;
   if (typeof payload.exp !== "number") return { ok: false, reason: "token has no exp claim" };

@@ -4,7 +4,7 @@
  * with the tunables.
  */
 import { z } from "zod";
-import { onOff, optionalText, originList, secretText } from "./fields";
+import { onOff, optionalText, originList, secretText, url } from "./fields";
 
 /** The fields of `AccessConfig`. */
 export const ACCESS_FIELDS = {
@@ -14,6 +14,10 @@ export const ACCESS_FIELDS = {
   ),
   issuer: optionalText("AUTH_ISSUER", "Required `iss` claim of user tokens, when set."),
   audience: optionalText("AUTH_AUDIENCE", "Required `aud` claim of user tokens, when set."),
+  jwksUrl: url(
+    "AUTH_JWKS_URL",
+    "JWKS endpoint of an identity provider: RS256/ES256 user tokens are verified against its keys; unset = HS256 only.",
+  ),
   corsOrigins: originList(
     "CORS_ORIGINS",
     "Origins allowed by CORS, comma-separated; `http://localhost:*` = any port; `*` only when set so; unset = none.",

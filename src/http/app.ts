@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { errorBody } from "../protocol/errors";
+import { aiRoutes } from "./ai-routes";
 import type { AppEnv } from "./app-env";
 import { authenticate } from "./auth";
 import { chatRoutes } from "./chat-routes";
@@ -31,6 +32,7 @@ export function createApp() {
   app.route("/", chatRoutes);
   app.route("/sessions", sessionRoutes);
   app.route("/usage", usageRoutes);
+  app.route("/ai", aiRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError);
   return app;

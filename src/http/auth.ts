@@ -44,7 +44,8 @@ async function check(c: Context<AppEnv>, secret: string): Promise<TokenCheck> {
     const bearer = /^Bearer +([^\s]+) *$/i.exec(header);
     if (!bearer) return { ok: false, reason: "Authorization header must be 'Bearer <token>'" };
     const access = loadAccessConfig(c.env);
-    return verifyUserToken(bearer[1], { secret, issuer: access.issuer, audience: access.audience });
+    const { issuer, audience, jwksUrl } = access;
+    return verifyUserToken(bearer[1], { secret, issuer, audience, jwksUrl });
   }
   const token = c.req.query("token");
   if (token === undefined) return { ok: false, reason: "missing Authorization: Bearer token" };

@@ -4,60 +4,22 @@
  * starts, the user's limits admit the stream (when streaming), the new session (when it creates
  * one) and the run (rate and concurrency).
  */
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
 import { signReadToken } from "../auth/tokens";
 import { loadConfig } from "../env";
 import { MODES, type Mode } from "../protocol/events";
 import type { AppEnv } from "./app-env";
-import { ApiError } from "./errors";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
-import { admitRun, admitStream, openLeasedStream, releaseLease } from "./limits";
+import { admitStream, openLeasedStream } from "./limits";
 import { requireJson } from "./middleware";
 import type { RunAccepted } from "./responses";
-import { auditRefusedStart } from "./session-caps";
-import { eventsUrl, openEventStream, sessionStub } from "./session-client";
-import { type ChatBody, validateChatBody } from "./validation";
+import { startRun } from "./run-start";
+import { eventsUrl, openEventStream } from "./session-client";
+import { validateChatBody } from "./validation";
 
 function wantsJson(accept: string | undefined): boolean {
   return !!accept && accept.includes("application/json") && !accept.includes("text/event-stream");
-}
-
-/** Admits and starts the run; on any failure gives back every lease it took. */
-async function start(c: Context<AppEnv>, mode: Mode, body: ChatBody, sessionId: string, streamLease?: string) {
-  const config = loadConfig(c.env);
-  const runId = crypto.randomUUID();
-  const creates = body.session_id === undefined;
-  try {
-    await admitRun(c, config, runId, body.session_id, creates ? sessionId : undefined);
-  } catch (error) {
-    if (streamLease) releaseLease(c, streamLease);
-    throw error;
-  }
-  const stub = sessionStub(c.env, sessionId);
-  let started: Awaited<ReturnType<typeof stub.startRun>> | undefined;
-  try {
-    started = await stub.startRun({
-      sessionId,
-      userId: c.get("userId"),
-      mode,
-      message: body.message,
-      options: body.options ?? {},
-      create: creates,
-      runId,
-    });
-  } finally {
-    if (!started?.ok) {
-      releaseLease(c, runId);
-      if (streamLease) releaseLease(c, streamLease);
-      if (creates) releaseLease(c, sessionId);
-    }
-  }
-  if (!started.ok) {
-    auditRefusedStart(c, started, sessionId);
-    throw new ApiError(started.code, started.message);
-  }
-  return { stub, runId, firstEventId: started.first_event_id };
 }
 
 function chatRoute(mode: Mode) {
@@ -68,7 +30,14 @@ function chatRoute(mode: Mode) {
     const detached = wantsJson(c.req.header("Accept"));
     const sessionId = body.session_id ?? crypto.randomUUID();
     const streamLease = detached ? undefined : await admitStream(c, config, body.session_id);
-    const { stub, runId, firstEventId } = await start(c, mode, body, sessionId, streamLease);
+    const request = {
+      mode,
+      sessionId,
+      message: body.message,
+      options: body.options ?? {},
+      create: body.session_id === undefined,
+    };
+    const { stub, runId, firstEventId } = await startRun(c, request, streamLease);
 
     if (body.session_id === undefined) audit(AUDIT_EVENTS.SESSION_CREATED, { user_id: userId, session_id: sessionId });
     audit(AUDIT_EVENTS.RUN_STARTED, { user_id: userId, session_id: sessionId, run_id: runId });

@@ -71,7 +71,10 @@ export interface RunRequest {
   maxRuns: number;
   ttlMs: number;
   rate: Rate;
-  /** The lease of the session this start creates (a start without `session_id`), named by its id. */
+  /**
+   * The lease of the session this start may create (a start without `session_id`, an AI SDK chat's
+   * turn), named by its id; renewed if the session already holds it.
+   */
   newSession?: { id: string; max: number; ttlMs: number };
 }
 
@@ -100,7 +103,8 @@ export class UserLimits {
   acquire(kind: LeaseKind, id: string, max: number, ttlMs: number): Admission {
     const now = this.#now();
     this.#store.purge(now);
-    if (!this.#store.get(id)) {
+    const held = this.#store.get(id);
+    if (!held) {
       const live = this.#store.list(kind);
       if (live.length >= max) {
         const soonest = Math.min(...live.map((lease) => lease.expiresAt), now + ttlMs);
@@ -110,7 +114,7 @@ export class UserLimits {
         return { ok: false, limit, max, retryAfterSeconds };
       }
     }
-    this.#store.put({ id, kind, expiresAt: now + ttlMs });
+    this.#store.put({ id, kind, expiresAt: now + ttlMs, bytes: held?.bytes });
     return { ok: true };
   }
 
@@ -153,12 +157,15 @@ export class UserLimits {
       };
     }
     const session = request.newSession;
+    // A live session's lease is only renewed (an AI SDK chat's later turns), and stays if the run is refused.
+    this.#store.purge(now);
+    const taken = session !== undefined && !this.#store.get(session.id);
     if (session) {
       const admitted = this.acquire("session", session.id, session.max, session.ttlMs);
       if (!admitted.ok) return admitted;
     }
     const admitted = this.acquire("run", request.runId, request.maxRuns, request.ttlMs);
-    if (!admitted.ok && session) this.release(session.id);
+    if (!admitted.ok && session && taken) this.release(session.id);
     return admitted;
   }
 

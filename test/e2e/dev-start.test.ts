@@ -1,7 +1,7 @@
 /**
  * `npm run dev` as a developer starts it (the package.json script, with a free port and its own
- * state directory added): the demo page's bundle is built once, not once more as soon as a file
- * watcher is ready ("The file src changed, restarting build..."), and the page's script is served.
+ * state directory added): the demo pages' bundles are built once, not once more as soon as a file
+ * watcher is ready ("The file src changed, restarting build..."), and the pages' scripts are served.
  * Node only (no browser), so it runs whether or not Chromium is installed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -70,9 +70,12 @@ describe("npm run dev", () => {
     expect(count(output, /restarting build/g), output).toBe(0);
     const builds = count(output, /\[custom build\] Running|\[demo\] bundled/g);
     expect(builds, output).toBe(1);
-    const script = await fetch(`${url}/app.js`);
-    expect(script.status).toBe(200);
-    expect(script.headers.get("Content-Type")).toMatch(/javascript/);
-    expect((await script.text()).length).toBeGreaterThan(1000);
+    // Both pages' scripts: the demo page's and the AI SDK page's (/ai.html).
+    for (const path of ["/app.js", "/ai.js"]) {
+      const script = await fetch(`${url}${path}`);
+      expect(script.status, path).toBe(200);
+      expect(script.headers.get("Content-Type")).toMatch(/javascript/);
+      expect((await script.text()).length).toBeGreaterThan(1000);
+    }
   });
 });

@@ -45,7 +45,8 @@ describe("run_worker_first in wrangler.toml", () => {
     expect(unused).toEqual([]);
   });
 
-  it("leaves the demo page to the assets", () => {
-    expect(["/", "/index.html", "/app.js", "/styles.css"].filter(runsWorkerFirst)).toEqual([]);
+  it("leaves the demo pages to the assets", () => {
+    const files = ["/", "/index.html", "/app.js", "/styles.css", "/ai.html", "/ai.js", "/ai.css"];
+    expect(files.filter(runsWorkerFirst)).toEqual([]);
   });
 });

@@ -33,6 +33,7 @@ describe("access settings", () => {
       authSecret: undefined,
       issuer: undefined,
       audience: undefined,
+      jwksUrl: "",
       corsOrigins: [],
       devTokens: false,
     });

@@ -162,6 +162,26 @@ describe("UserLimits sessions", () => {
     expect(limits.counts().session).toBe(0);
   });
 
+  it("only renews the lease of a session that lives (an AI SDK chat's later turn), keeping it on a refused run", () => {
+    const { clock, limits } = setup();
+    expect(limits.startRun(start("r1", "chat")).ok).toBe(true);
+    limits.release("r1");
+    limits.renew("session", "chat", 10 * TTL, 70_000);
+    expect(limits.startRun(start("r2", "other")).ok).toBe(true);
+    limits.release("r2");
+    // Both session slots are used, yet the chat's next turn is admitted: its lease is renewed, not counted again.
+    clock.now += TTL;
+    expect(limits.startRun(start("r3", "chat")).ok).toBe(true);
+    expect(limits.counts().session).toBe(2);
+    expect(limits.sessions()).toContainEqual({ id: "chat", bytes: 70_000 });
+    // A turn refused for want of a run slot leaves the live session's lease where it was.
+    const busy = limits.startRun({ ...start("r4", "chat"), maxRuns: 1 });
+    expect(busy.ok === false && busy.limit).toBe(LIMITS.RUNS_PER_USER);
+    expect(limits.sessions().map((session) => session.id)).toContain("chat");
+    clock.now += 10 * TTL - 1;
+    expect(limits.sessions().map((session) => session.id)).toEqual(["chat"]);
+  });
+
   it("keeps the bytes a session reports, largest first, and is not idle while a session lives", () => {
     const { clock, limits } = setup();
     limits.startRun(start("r1", "small"));
