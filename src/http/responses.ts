@@ -46,6 +46,15 @@ export const CancelAccepted = z.object({
 });
 export type CancelAccepted = z.infer<typeof CancelAccepted>;
 
+/** `202` of an AI SDK stop: the chat's run ends shortly (its stream with an `abort` chunk). */
+export const AiStopAccepted = z.object({
+  chat_id: z.string(),
+  session_id: SessionId,
+  run_id: z.string(),
+  status: z.literal("cancelling"),
+});
+export type AiStopAccepted = z.infer<typeof AiStopAccepted>;
+
 const Count = z.number().int().min(0);
 
 /** `GET /usage`. */

@@ -8,7 +8,17 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { createApp } from "../../src/http/app";
 import { StreamEventSchema } from "../../src/http/event-schemas";
-import { CancelAccepted, ErrorBody, Health, RunAccepted, SessionSnapshot, Usage } from "../../src/http/responses";
+import {
+  AiStopAccepted,
+  CancelAccepted,
+  ErrorBody,
+  Health,
+  RunAccepted,
+  SessionSnapshot,
+  Usage,
+} from "../../src/http/responses";
+import { UiChunkSchema } from "../../src/http/ui-chunk-schemas";
+import { chatBody, postAi, readUi } from "../helpers/ai-chat";
 import { api, BASE, startDetached, waitIdle } from "../helpers/api";
 import { callApp } from "../helpers/app";
 import { readSse } from "../helpers/sse";
@@ -119,5 +129,20 @@ describe("the routes' answers fit the schemas the description publishes", () => 
     expect(cancel.status).toBe(202);
     expectFits(CancelAccepted, await cancel.json());
     await waitIdle(next.session_id);
+  });
+
+  it("an AI SDK turn: every chunk of its UI message stream, and a stop", async () => {
+    const { chunks, done } = await readUi(await postAi("nova3", chatBody(`openapi-${crypto.randomUUID()}`, "hi")));
+    expect(done).toBe(true);
+    expect(chunks.map((chunk) => chunk.type)).toEqual(expect.arrayContaining(["start", "text-delta", "finish"]));
+    for (const chunk of chunks) expectFits(UiChunkSchema, chunk);
+
+    const chatId = `openapi-stop-${crypto.randomUUID()}`;
+    const turn = await postAi("nova3", chatBody(chatId, "stop me"));
+    const stop = await api(`/ai/nova3/${chatId}/stop`, { method: "POST" });
+    expect(stop.status).toBe(202);
+    expectFits(AiStopAccepted, await stop.json());
+    const stopped = await readUi(turn);
+    for (const chunk of stopped.chunks) expectFits(UiChunkSchema, chunk);
   });
 });

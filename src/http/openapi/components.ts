@@ -5,9 +5,20 @@
  * inside another becomes a `$ref` to its component.
  */
 import { z } from "zod";
+import { aiChatBody } from "../ai-validation";
 import { ChatOptions } from "../chat-options";
 import { PAYLOAD_SCHEMAS, StreamEventSchema } from "../event-schemas";
-import { CancelAccepted, DevToken, ErrorBody, Health, RunAccepted, SessionSnapshot, Usage } from "../responses";
+import {
+  AiStopAccepted,
+  CancelAccepted,
+  DevToken,
+  ErrorBody,
+  Health,
+  RunAccepted,
+  SessionSnapshot,
+  Usage,
+} from "../responses";
+import { UiChunkSchema } from "../ui-chunk-schemas";
 import { chatBody, SessionId } from "../validation";
 
 /** Where components live in the document. */
@@ -34,6 +45,9 @@ function namedSchemas(maxMessageChars: number) {
     Usage,
     Health,
     DevToken,
+    AiChatBody: aiChatBody(maxMessageChars),
+    UiChunk: UiChunkSchema,
+    AiStopAccepted,
     Error: ErrorBody,
   };
 }
@@ -48,6 +62,12 @@ const DESCRIPTIONS: Partial<Record<ComponentName, string>> = {
   StreamEvent:
     "One event of a session's log: the JSON of an SSE `data:` line (its `id:` line is the same id), " +
     "and one element of a WebSocket message's array",
+  AiChatBody:
+    "The body the AI SDK's DefaultChatTransport sends. Only the last message is read: it must be the " +
+    "user's, with text (the chat message limits apply to its text parts joined).",
+  UiChunk:
+    "One chunk of an AI SDK UI message stream (protocol v1) as this service sends it: the JSON of " +
+    "each `data:` line but the last, `[DONE]`. docs/ai-sdk.md has the mapping from run events.",
   Error: "Every error answer. The codes and their statuses: src/protocol/errors.ts",
 };
 

@@ -7,6 +7,7 @@
 import { componentSchemas } from "./components";
 import type { Json } from "./operations";
 import { BEARER_ONLY, SECURITY_SCHEMES } from "./operations";
+import { aiPaths } from "./paths-ai";
 import { chatPaths } from "./paths-chat";
 import { servicePaths } from "./paths-service";
 import { sessionPaths } from "./paths-sessions";
@@ -31,11 +32,12 @@ function buildDocument(maxMessageChars: number): Json {
     tags: [
       { name: "chat", description: "Start runs" },
       { name: "sessions", description: "Read, follow, cancel and delete sessions" },
+      { name: "ai-sdk", description: "The Vercel AI SDK's useChat transport (docs/ai-sdk.md)" },
       { name: "service", description: "Usage, health and this description" },
       { name: "development", description: "Local development only; absent in production" },
     ],
     security: BEARER_ONLY,
-    paths: { ...chatPaths(), ...sessionPaths(), ...servicePaths() },
+    paths: { ...chatPaths(), ...sessionPaths(), ...aiPaths(), ...servicePaths() },
     components: { securitySchemes: SECURITY_SCHEMES, schemas: componentSchemas(maxMessageChars) },
   };
 }
