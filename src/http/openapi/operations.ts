@@ -24,7 +24,8 @@ export const SECURITY_SCHEMES = {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "A user token: HS256 with AUTH_SECRET, `sub` = user id, `exp` required",
+    description:
+      "A user token (`sub` = user id, `exp` required): HS256 signed with AUTH_SECRET, or RS256/ES256 from the identity provider at AUTH_JWKS_URL when set",
   },
   readToken: {
     type: "apiKey",
