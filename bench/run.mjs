@@ -13,13 +13,12 @@ import { loadavg, tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import { authorizeFetch } from "./lib/auth.mjs";
 import { cleanupAll } from "./lib/cleanup.mjs";
+import { INSTANCES } from "./lib/instances.mjs";
 import { machineInfo } from "./lib/machine.mjs";
 import { printTable, row, writeResults } from "./lib/report.mjs";
-import { INSTANCES } from "./lib/instances.mjs";
 import { bundleWorker, startServer } from "./lib/server.mjs";
 
 authorizeFetch();
-
 
 /** Scenario name -> module under scenarios/ exporting `run(context)`, in the order they run. */
 const SCENARIOS = ["replay", "live", "fanout", "ttfe", "rows", "memory", "peer"];
