@@ -1,6 +1,8 @@
 /**
- * Bundles the demo page's script, src/demo/main.ts (and the client library it imports), into
- * public/app.js with esbuild, so the bundle is built, never committed. `npm run dev` builds it and
+ * Bundles the demo page's script, src/demo/main.ts, into public/app.js with esbuild, so the bundle
+ * is built, never committed. The page imports the client library as an app does, by its package
+ * name `@edge-stream/client` (the workspace link in node_modules, resolved through the package's
+ * `exports` to its built dist/index.js), so the package's JavaScript is built first. `npm run dev` builds it and
  * rebuilds it as its sources change (scripts/dev.mjs), `npm run deploy` builds it before uploading,
  * `npm run build:demo` (this file run directly) builds it once. The file is replaced atomically
  * (write, then rename), so a server reading it never sees half a bundle, and only when it changed,
@@ -9,6 +11,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildClientJs } from "../packages/client/scripts/build.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outfile = `${root}public/app.js`;
@@ -37,8 +40,9 @@ export function writeBundle(contents) {
   return true;
 }
 
-/** Builds the bundle once. */
+/** Builds the client package's JavaScript, then the bundle, once. */
 export async function buildDemo() {
+  await buildClientJs();
   const result = await build(DEMO_BUILD);
   writeBundle(result.outputFiles[0].contents);
 }
