@@ -15,9 +15,9 @@ export type {
   PayloadMap,
   RunStatus,
   StreamEvent,
-} from "../protocol/events";
-export { EVENT_TYPES, MODES, RUN_STATUSES } from "../protocol/events";
-export type { AgentTexts } from "../protocol/reconstruct";
+} from "../../../src/protocol/events";
+export { EVENT_TYPES, MODES, RUN_STATUSES } from "../../../src/protocol/events";
+export type { AgentTexts } from "../../../src/protocol/reconstruct";
 export { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 export { type ClientOptions, createClient, EdgeStreamClient, type RunOptions } from "./client";
 export {
