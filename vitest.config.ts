@@ -6,7 +6,9 @@
  * limits, short leases and a slower demo model, so a test can hold streams and runs open long
  * enough to hit each limit for real; `e2e` drives the demo page in headless Chromium against
  * `wrangler dev` (skipped, saying why, when Chromium is missing), and tests WebSocket hibernation
- * against its own `wrangler dev` from Node (with or without Chromium).
+ * against its own `wrangler dev` from Node (with or without Chromium); `package` builds and packs
+ * the client library and installs the tarball into a fresh project, as an app would. The projects
+ * whose tests import `@edge-stream/client` build it first (test/helpers/build-client-setup.ts).
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -27,7 +29,24 @@ const RAISED_LIMITS = {
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/helpers/build-client-setup.ts"],
+        },
+      },
+      {
+        // The client package as an app gets it: built, packed, installed into a fresh project.
+        test: {
+          name: "package",
+          include: ["test/package/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+        },
+      },
       {
         plugins: [
           cloudflareTest({
@@ -116,7 +135,7 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["test/e2e/global-setup.ts"],
+          globalSetup: ["test/helpers/build-client-setup.ts", "test/e2e/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

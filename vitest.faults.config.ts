@@ -13,6 +13,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 90_000,
-    globalSetup: ["test/faults/global-setup.ts"],
+    globalSetup: ["test/helpers/build-client-setup.ts", "test/faults/global-setup.ts"],
   },
 });

@@ -1,15 +1,19 @@
 /**
  * Bundles the demo pages' scripts with esbuild, so the bundles are built, never committed:
- * src/demo/main.ts (and the client library it imports) into public/app.js, and the AI SDK page,
- * src/demo-ai/main.ts (with the `ai` package's Chat machinery), into public/ai.js. `npm run dev`
- * builds them and rebuilds them as their sources change (scripts/dev.mjs), `npm run deploy` builds
- * them before uploading, `npm run build:demo` (this file run directly) builds them once. Each file
- * is replaced atomically (write, then rename), so a server reading it never sees half a bundle, and
- * only when it changed, so a running server's asset watcher sees no change that is none.
+ * src/demo/main.ts into public/app.js, and the AI SDK page, src/demo-ai/main.ts (with the `ai`
+ * package's Chat machinery), into public/ai.js. The first page imports the client library as an
+ * app does, by its package name `@edge-stream/client` (the workspace link in node_modules,
+ * resolved through the package's `exports` to its built dist/index.js), so the package's
+ * JavaScript is built first. `npm run dev` builds them and rebuilds them as their sources change
+ * (scripts/dev.mjs), `npm run deploy` builds them before uploading, `npm run build:demo` (this file
+ * run directly) builds them once. Each file is replaced atomically (write, then rename), so a
+ * server reading it never sees half a bundle, and only when it changed, so a running server's
+ * asset watcher sees no change that is none.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildClientJs } from "../packages/client/scripts/build.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -46,8 +50,9 @@ export function writeBundles(outputFiles) {
   return outputFiles.filter((file) => writeBundle(file.path, file.contents)).map((file) => file.path);
 }
 
-/** Builds the bundles once. */
+/** Builds the client package's JavaScript, then the bundles, once. */
 export async function buildDemo() {
+  await buildClientJs();
   const result = await build(DEMO_BUILD);
   writeBundles(result.outputFiles);
 }

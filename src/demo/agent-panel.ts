@@ -3,7 +3,7 @@
  * what it waits for), then its status badge, live text, and its errors and retries as readable
  * notes (the raw code and message folded away under "details").
  */
-import type { AgentView } from "edge-stream/client";
+import type { AgentView } from "@edge-stream/client";
 import type { ErrorPayload, PlannedAgent } from "../protocol/events";
 import { el } from "./dom";
 import { describeAgentError, errorDetail } from "./error-text";

@@ -3,7 +3,7 @@
  * (connected, reconnecting with its delay and resume point, closed) in words, not only colours.
  * When the stream ends it says how the run ended (completed, partial, failed, cancelled).
  */
-import type { RunStream } from "edge-stream/client";
+import type { RunStream } from "@edge-stream/client";
 import { byId, el } from "./dom";
 import { toneOf } from "./labels";
 

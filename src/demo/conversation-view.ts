@@ -3,7 +3,7 @@
  * reply filling in live (and the specialist's text below it when Loomi hands off). A turn that
  * failed or was cancelled says so in its bubble.
  */
-import type { RunStream } from "edge-stream/client";
+import type { RunStream } from "@edge-stream/client";
 import { byId, el, perFrame } from "./dom";
 import { agentLabel } from "./labels";
 import { failureReason } from "./run-summary";

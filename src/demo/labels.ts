@@ -4,7 +4,7 @@
  * started, never run, stopped by the run's end), and which tone (colour) each state is drawn in.
  * A state is always written out; the tone only helps.
  */
-import type { AgentStatus, AgentView } from "edge-stream/client";
+import type { AgentStatus, AgentView } from "@edge-stream/client";
 
 /** A colour family of the stylesheet (`data-tone`): failed must never look like done. */
 export type Tone = "idle" | "running" | "ok" | "warn" | "bad";

@@ -3,7 +3,7 @@
  * message, and watch the run stream in through the browser client, with a button that drops the connection to show the client resume with nothing
  * lost. Bundled by scripts/build-demo.mjs into public/app.js.
  */
-import { createClient, type EdgeStreamClient, type RunStream } from "edge-stream/client";
+import { createClient, type EdgeStreamClient, type RunStream } from "@edge-stream/client";
 import { ConnectionView } from "./connection-view";
 import { ConversationView } from "./conversation-view";
 import { devTokenSource } from "./dev-token";

@@ -3,7 +3,7 @@
  * and agent count, and the picked pipeline's options form (options-form.ts). No pipeline is named
  * here: the page offers whatever the server registers.
  */
-import type { PipelineDescription } from "edge-stream/client";
+import type { PipelineDescription } from "@edge-stream/client";
 import { el } from "./dom";
 import { type FieldSchema, renderOptions } from "./options-form";
 

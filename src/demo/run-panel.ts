@@ -4,7 +4,7 @@
  * and one panel per planned agent, drawn from `run_start` in the plan's order and filled in live.
  * Rendering is batched to one pass per animation frame, however many events arrive in between.
  */
-import type { RunStream } from "edge-stream/client";
+import type { RunStream } from "@edge-stream/client";
 import type { PlannedAgent } from "../protocol/events";
 import { AgentPanel, errorNote } from "./agent-panel";
 import { byId, perFrame } from "./dom";

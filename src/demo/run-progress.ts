@@ -4,7 +4,7 @@
  * further. A Loomi turn sends its one `progress` event at the very end, so without counting its
  * agents the bar would sit at 0% for the whole turn.
  */
-import type { AgentView, RunView } from "edge-stream/client";
+import type { AgentView, RunView } from "@edge-stream/client";
 import { agentLabel } from "./labels";
 
 /** Share of its step an agent counts for once it has started and until it ends. */

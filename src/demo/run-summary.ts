@@ -3,7 +3,7 @@
  * why when it did not complete, and what the client verified. A failed run is never written as
  * a success, even though its events were all delivered and verified. Pure.
  */
-import type { RunView } from "edge-stream/client";
+import type { RunView } from "@edge-stream/client";
 import { describeRunError, errorSentence } from "./error-text";
 import { agentLabel } from "./labels";
 

@@ -4,7 +4,7 @@
  * timeline-model + timeline-layout once per frame, on a slow tick while the run goes on (so bars
  * grow through a retry or an outage, when no event arrives), and when the width changes.
  */
-import type { RunStream, StreamEvent } from "edge-stream/client";
+import type { RunStream, StreamEvent } from "@edge-stream/client";
 import { byId, el, perFrame } from "./dom";
 import { layoutTimeline, type SvgNode } from "./timeline-layout";
 import { buildTimeline, type ClientReconnect, estimateClockOffset } from "./timeline-model";

@@ -23,6 +23,7 @@ import { ApiError } from "./errors";
 import { RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
 import { requireJson } from "./middleware";
+import type { AiStopAccepted } from "./responses";
 import { startRun } from "./run-start";
 import { openEventStream, sessionStub } from "./session-client";
 import { parseResumePoint, validate } from "./validation";
@@ -92,7 +93,13 @@ function pipelineRoutes() {
       // One answer whether the chat does not exist or is idle: a stop reveals nothing more.
       if (!cancelled.ok) throw new ApiError("not_found", `chat ${chatId} has no active run`);
       audit(AUDIT_EVENTS.RUN_CANCELLED, { user_id: userId, session_id: sessionId, run_id: cancelled.run_id });
-      return c.json({ chat_id: chatId, session_id: sessionId, run_id: cancelled.run_id, status: "cancelling" }, 202);
+      const accepted = {
+        chat_id: chatId,
+        session_id: sessionId,
+        run_id: cancelled.run_id,
+        status: "cancelling",
+      } as const;
+      return c.json(accepted satisfies AiStopAccepted, 202);
     });
 }
 

@@ -1,7 +1,8 @@
 /**
- * The Hono application: CORS first (preflights carry no credentials), the public /health and the
- * dev-only token route, then the development-configuration guard, authentication and the body
- * limit in front of every API route, the error mapping and the 404 answer.
+ * The Hono application: CORS first (preflights carry no credentials), the public /health and
+ * /openapi.json and the dev-only token route, then the development-configuration guard,
+ * authentication and the body limit in front of every API route, the error mapping and the 404
+ * answer.
  */
 import { Hono } from "hono";
 import { errorBody } from "../protocol/errors";
@@ -14,14 +15,17 @@ import { refuseDevelopmentConfig } from "./dev-guard";
 import { devRoutes } from "./dev-routes";
 import { onError } from "./errors";
 import { limitBody } from "./middleware";
+import { openApiRoutes } from "./openapi-routes";
 import { pipelineRoutes } from "./pipeline-routes";
+import type { Health } from "./responses";
 import { sessionRoutes } from "./session-routes";
 import { usageRoutes } from "./usage-routes";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use("*", corsFromConfig);
-  app.get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() }));
+  app.get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() } satisfies Health));
+  app.route("/", openApiRoutes);
   app.route("/dev", devRoutes);
   app.use("*", refuseDevelopmentConfig);
   app.use("*", authenticate);

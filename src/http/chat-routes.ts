@@ -15,6 +15,7 @@ import { knownPipeline, parseRunOptions, requirePipeline } from "./chat-options"
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
 import { requireJson } from "./middleware";
+import type { RunAccepted } from "./responses";
 import { startRun } from "./run-start";
 import { eventsUrl, openEventStream } from "./session-client";
 import { validateChatBody } from "./validation";
@@ -49,7 +50,8 @@ function chatRoute(path: string, nameOf: (c: Context<AppEnv>) => string) {
     const headers = { [SESSION_ID_HEADER]: sessionId, [RUN_ID_HEADER]: runId, [READ_TOKEN_HEADER]: readToken };
     if (streamLease === undefined) {
       const events_url = eventsUrl(sessionId, firstEventId, readToken);
-      return c.json({ session_id: sessionId, run_id: runId, events_url, read_token: readToken }, 202, headers);
+      const accepted: RunAccepted = { session_id: sessionId, run_id: runId, events_url, read_token: readToken };
+      return c.json(accepted, 202, headers);
     }
     return openLeasedStream(c, streamLease, (lease) =>
       openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }, headers),

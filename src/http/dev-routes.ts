@@ -15,6 +15,7 @@ import type { AppEnv } from "./app-env";
 import { requireSecret } from "./auth";
 import { ApiError } from "./errors";
 import { fromLoopbackPeer } from "./loopback-peer";
+import type { DevToken } from "./responses";
 import { validate } from "./validation";
 
 /** Lifetime of a dev token, seconds: a working day. */
@@ -23,7 +24,8 @@ export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
 /** Host names a browser on this machine uses for the dev server (URL parsing normalizes `127.1` and the like to these). */
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-const DevTokenQuery = z.object({ user: UserId.regex(/^[\w.@-]+$/, "must be letters, digits or . _ @ -") });
+/** `?user=`: the token's user id, in characters a log line and a URL carry plainly. */
+export const DevTokenQuery = z.object({ user: UserId.regex(/^[\w.@-]+$/, "must be letters, digits or . _ @ -") });
 
 const onlyWhenEnabled = createMiddleware<AppEnv>(async (c, next) => {
   const enabled =
@@ -45,6 +47,6 @@ export const devRoutes = new Hono<AppEnv>().get(
     const access = loadAccessConfig(c.env);
     const settings = { secret, issuer: access.issuer, audience: access.audience };
     const token = await signUserToken(settings, user, DEV_TOKEN_TTL_SECONDS);
-    return c.json({ token, user, expires_in: DEV_TOKEN_TTL_SECONDS });
+    return c.json({ token, user, expires_in: DEV_TOKEN_TTL_SECONDS } satisfies DevToken);
   },
 );

@@ -10,6 +10,7 @@ import type { AppEnv } from "./app-env";
 import { ApiError, unwrap } from "./errors";
 import { SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
+import type { CancelAccepted } from "./responses";
 import { releaseDeletedSession } from "./session-caps";
 import { openEventStream, openSocket, sessionStub } from "./session-client";
 import { parseResumePoint, SessionParam, validate } from "./validation";
@@ -59,7 +60,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const userId = c.get("userId");
     const { run_id } = unwrap(await sessionStub(c.env, id).cancel(userId));
     audit(AUDIT_EVENTS.RUN_CANCELLED, { user_id: userId, session_id: id, run_id });
-    return c.json({ session_id: id, run_id, status: "cancelling" }, 202);
+    return c.json({ session_id: id, run_id, status: "cancelling" } satisfies CancelAccepted, 202);
   })
   .delete("/:id", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");

@@ -9,6 +9,7 @@ import { loadConfig } from "../env";
 import { nextUtcMidnight } from "../limits/daily-tokens";
 import { userLimitsStub } from "../limits/user-limits-object";
 import type { AppEnv } from "./app-env";
+import type { Usage } from "./responses";
 
 export const usageRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const userId = c.get("userId");
@@ -29,5 +30,5 @@ export const usageRoutes = new Hono<AppEnv>().get("/", async (c) => {
       limit_per_session: config.maxLogBytesPerSession,
       by_session: Object.fromEntries(sessions.map((session) => [session.id, session.bytes])),
     },
-  });
+  } satisfies Usage);
 });

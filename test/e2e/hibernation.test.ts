@@ -9,9 +9,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient, type WebSocketConstructor } from "@edge-stream/client";
 import { WebSocket } from "undici";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createClient, type WebSocketConstructor } from "../../src/client";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
 import { type ApiClient, apiClient } from "../helpers/api-client";

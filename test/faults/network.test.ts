@@ -1,5 +1,5 @@
+import { createClient } from "@edge-stream/client";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createClient } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
 import { audit } from "../helpers/delivery-audit";
 import { startTempDevServer, type TempDevServer } from "../helpers/dev-server";

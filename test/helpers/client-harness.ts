@@ -1,8 +1,14 @@
 /** Runs the browser client against a FakeServer and records everything it reports. */
 
-import { type ClientOptions, createClient, type EdgeStreamClient } from "../../src/client";
-import type { ConnectedInfo, DisconnectedInfo, ReconnectingInfo } from "../../src/client/handlers";
-import type { RunStream } from "../../src/client/run-stream";
+import {
+  type ClientOptions,
+  type ConnectedInfo,
+  createClient,
+  type DisconnectedInfo,
+  type EdgeStreamClient,
+  type ReconnectingInfo,
+  type RunStream,
+} from "@edge-stream/client";
 import { seededRandom } from "../../src/llm/demo-model";
 import type { StreamEvent } from "../../src/protocol/events";
 import { encodeEventFrame, encodeRetry } from "../../src/protocol/sse";

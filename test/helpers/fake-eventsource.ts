@@ -3,8 +3,9 @@
  * depends on: no custom headers, `open` on a 200 event stream, CLOSED after an HTTP error, and
  * an `error` (readyState CONNECTING) when a stream breaks or ends.
  */
+
+import type { EventSourceConstructor, EventSourceLike } from "@edge-stream/client";
 import { createParser } from "eventsource-parser";
-import type { EventSourceConstructor, EventSourceLike } from "../../src/client";
 import type { FakeServer } from "./fake-server";
 
 export function fakeEventSource(server: Pick<FakeServer, "fetch">, urls: string[] = []): EventSourceConstructor {

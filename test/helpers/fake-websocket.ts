@@ -4,7 +4,7 @@
  * `ping`, and what a browser reports when things fail: a refused upgrade is an error and a close
  * 1006 without `open`, a dropped connection a close 1006. Each socket can be given a fault.
  */
-import type { WebSocketConstructor, WebSocketLike } from "../../src/client";
+import type { WebSocketConstructor, WebSocketLike } from "@edge-stream/client";
 import type { StreamEvent } from "../../src/protocol/events";
 import { WS_PING, WS_PONG } from "../../src/protocol/ws";
 import type { FakeServer } from "./fake-server";

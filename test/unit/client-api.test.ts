@@ -2,8 +2,9 @@
  * The client's API against a fake server: tokens, detached starts, EventSource, HTTP errors,
  * giving up, close, drop, cancel, handlers, and the integrity check.
  */
+
+import { ClientError, HttpError, IntegrityError } from "@edge-stream/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ClientError, HttpError, IntegrityError } from "../../src/client";
 import type { StreamEvent } from "../../src/protocol/events";
 import { cutPoints, fakeClient, record } from "../helpers/client-harness";
 import { idsOf, range } from "../helpers/event-lists";

@@ -4,8 +4,8 @@
  * the chunks against them, and rebuilds the run's content itself.
  */
 import { describe, expect, it } from "vitest";
-import { IntegrityError } from "../../src/client/errors";
-import { RunTracker } from "../../src/client/run-tracker";
+import { IntegrityError } from "../../packages/client/src/errors";
+import { RunTracker } from "../../packages/client/src/run-tracker";
 import { MAX_EVENT_TEXT_CHARS, type StreamEvent } from "../../src/protocol/events";
 import { findIntegrityMismatches } from "../../src/protocol/reconstruct";
 import { inlineText, textDigest } from "../../src/protocol/text-digest";

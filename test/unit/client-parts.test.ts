@@ -1,10 +1,10 @@
 /** The client's pure parts: sequencer, wire parsing, backoff, run view and integrity check. */
 import { describe, expect, it } from "vitest";
-import { backoffDelay, DEFAULT_BACKOFF } from "../../src/client/backoff";
-import { IntegrityChecker } from "../../src/client/integrity";
-import { RunViewBuilder } from "../../src/client/run-view";
-import { EventSequencer } from "../../src/client/sequencer";
-import { parseEventData } from "../../src/client/wire";
+import { backoffDelay, DEFAULT_BACKOFF } from "../../packages/client/src/backoff";
+import { IntegrityChecker } from "../../packages/client/src/integrity";
+import { RunViewBuilder } from "../../packages/client/src/run-view";
+import { EventSequencer } from "../../packages/client/src/sequencer";
+import { parseEventData } from "../../packages/client/src/wire";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { seeded } from "../helpers/client-harness";

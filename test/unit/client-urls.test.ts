@@ -5,9 +5,10 @@
  * service sits behind a stand-in gateway that serves it only under the prefix, as a proxy that
  * mounts the API there would; a URL built from the root instead lands outside and gets a 404.
  */
+
+import type { FetchFn, WebSocketConstructor } from "@edge-stream/client";
 import { describe, expect, it } from "vitest";
-import type { FetchFn, WebSocketConstructor } from "../../src/client";
-import { serviceUrl } from "../../src/client/http";
+import { serviceUrl } from "../../packages/client/src/http";
 import { fakeClient } from "../helpers/client-harness";
 import { fakeEventSource } from "../helpers/fake-eventsource";
 import { FakeServer } from "../helpers/fake-server";

@@ -4,9 +4,10 @@
  * several per message, duplicates, reordering, refused upgrades, server closes, heartbeats and a
  * dead socket. The app must see every event exactly once, in order, and the verified final text.
  */
+
+import { ClientError, type ClientOptions, webSocketTransport } from "@edge-stream/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ClientError, type ClientOptions, webSocketTransport } from "../../src/client";
-import { socketUrlFor } from "../../src/client/websocket-transport";
+import { socketUrlFor } from "../../packages/client/src/websocket-transport";
 import type { StreamEvent } from "../../src/protocol/events";
 import { reconstructTexts } from "../../src/protocol/reconstruct";
 import { WS_CLOSE, WS_CLOSE_REASONS } from "../../src/protocol/ws";

@@ -3,8 +3,9 @@
  * states and their tones (labels.ts), the progress bar (run-progress.ts) and the log's last line
  * (run-summary.ts). A failed run must never read or look like a success.
  */
+
+import type { AgentView } from "@edge-stream/client";
 import { describe, expect, it } from "vitest";
-import type { AgentView } from "../../src/client";
 import { describeAgentError, describeRunError, errorSentence } from "../../src/demo/error-text";
 import { panelBadge, panelStatus, toneOf } from "../../src/demo/labels";
 import { runProgress } from "../../src/demo/run-progress";

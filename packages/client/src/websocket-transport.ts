@@ -9,7 +9,7 @@
  * acknowledges what it has read (`ack`, WS_FLOW), without which the server stops sending once its
  * window is full; a socket the server closes as behind (4008) is resumed on a new one.
  */
-import { WS_CLIENT_TYPES, WS_CLOSE, WS_FLOW, WS_PING, WS_PONG } from "../protocol/ws";
+import { WS_CLIENT_TYPES, WS_CLOSE, WS_FLOW, WS_PING, WS_PONG } from "../../../src/protocol/ws";
 import { ClientError } from "./errors";
 import { DEFAULT_IDLE_TIMEOUT_MS } from "./fetch-transport";
 import { serviceUrl } from "./http";

@@ -4,9 +4,9 @@
  * for a long text its length and digest); at `run_complete` the agent summaries' lengths and the
  * run's content are compared too, and a content too long to be sent is rebuilt here.
  */
-import type { AgentCompletePayload, RunCompletePayload } from "../protocol/events";
-import type { AgentTexts } from "../protocol/reconstruct";
-import { type AnnouncedText, isAnnouncedText, textDigest } from "../protocol/text-digest";
+import type { AgentCompletePayload, RunCompletePayload } from "../../../src/protocol/events";
+import type { AgentTexts } from "../../../src/protocol/reconstruct";
+import { type AnnouncedText, isAnnouncedText, textDigest } from "../../../src/protocol/text-digest";
 import type { IntegrityMismatch } from "./errors";
 
 /**

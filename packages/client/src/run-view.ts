@@ -12,8 +12,8 @@ import {
   type RunState,
   type StreamEvent,
   SUPERVISOR,
-} from "../protocol/events";
-import { type AgentTexts, applyEvent } from "../protocol/reconstruct";
+} from "../../../src/protocol/events";
+import { type AgentTexts, applyEvent } from "../../../src/protocol/reconstruct";
 
 /** An agent's state as the client sees it; `retrying` = an attempt failed and another follows. */
 export type AgentStatus = AgentSummary["status"] | "retrying";

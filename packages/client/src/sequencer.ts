@@ -3,7 +3,7 @@
  * sequencer needs one number, the cursor (the last id handed on): an id at or below it is a
  * duplicate, the next id is delivered, a later id waits in a bounded buffer for the ones before.
  */
-import type { StreamEvent } from "../protocol/events";
+import type { StreamEvent } from "../../../src/protocol/events";
 import { ClientError } from "./errors";
 
 /** Out-of-order events held while waiting for a missing id; past this the gap is treated as a broken connection. */

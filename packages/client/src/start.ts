@@ -3,7 +3,7 @@
  * response) or a 202 answer whose `events_url` the transport then follows. A start is never
  * retried: if the request fails the run may or may not exist, and a second POST could start two.
  */
-import type { PipelineDescription, PipelinesResponse } from "../protocol/pipelines";
+import type { PipelineDescription, PipelinesResponse } from "../../../src/protocol/pipelines";
 import { ClientError } from "./errors";
 import { type FetchFn, httpError, serviceUrl, withAuth } from "./http";
 import type { ConnectionEnd, RunIds, StartRequest, StartSink } from "./transport";

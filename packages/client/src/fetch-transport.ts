@@ -28,7 +28,18 @@ export function eventsUrlFor(request: ConnectRequest): string {
   return url.toString();
 }
 
-async function readStream(response: Response, sink: TransportSink, idleTimeoutMs: number): Promise<void> {
+/**
+ * Reads an event stream until it ends, goes silent for `idleTimeoutMs`, or `signal` aborts. The
+ * abort cancels the reader itself: Node's fetch (undici) leaves a pending read unsettled when the
+ * request is aborted after the whole body has arrived, which is how a run usually ends (the client
+ * aborts at `run_complete`, the stream's last event), so `done` waited for the idle timeout.
+ */
+async function readStream(
+  response: Response,
+  sink: TransportSink,
+  idleTimeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   if (!response.body) throw new ClientError("network", "event stream has no body");
   const type = response.headers.get("Content-Type") ?? "";
   if (!type.startsWith("text/event-stream")) throw new ClientError("protocol", `expected an event stream, got ${type}`);
@@ -56,10 +67,14 @@ async function readStream(response: Response, sink: TransportSink, idleTimeoutMs
       reader.cancel().catch(() => {});
     }, idleTimeoutMs);
   };
+  const onAbort = () => reader.cancel().catch(() => {});
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
     arm();
     for (;;) {
+      if (signal.aborted) throw signal.reason;
       const { done, value } = await reader.read();
+      if (signal.aborted) throw signal.reason;
       if (silent) throw new ClientError("network", `no data for ${idleTimeoutMs} ms`);
       if (done) return;
       arm();
@@ -68,6 +83,7 @@ async function readStream(response: Response, sink: TransportSink, idleTimeoutMs
     }
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener("abort", onAbort);
     reader.cancel().catch(() => {});
   }
 }
@@ -88,7 +104,7 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
       if (response.status === 204) return "caught_up";
       if (!response.ok) throw await httpError(response);
       sink.open();
-      await readStream(response, sink, idleTimeoutMs);
+      await readStream(response, sink, idleTimeoutMs, request.signal);
       return "ended";
     },
 
@@ -106,7 +122,7 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
       if (!sessionId || !runId) throw new ClientError("protocol", "run stream without X-Session-Id / X-Run-Id headers");
       sink.started({ sessionId, runId });
       sink.open();
-      await readStream(response, sink, idleTimeoutMs);
+      await readStream(response, sink, idleTimeoutMs, request.signal);
       return "ended";
     },
   };

@@ -16,10 +16,10 @@ export type {
   PayloadMap,
   RunStatus,
   StreamEvent,
-} from "../protocol/events";
-export { EVENT_TYPES, MODES, RUN_STATUSES } from "../protocol/events";
-export type { PipelineAgentDescription, PipelineDescription } from "../protocol/pipelines";
-export type { AgentTexts } from "../protocol/reconstruct";
+} from "../../../src/protocol/events";
+export { EVENT_TYPES, MODES, RUN_STATUSES } from "../../../src/protocol/events";
+export type { PipelineAgentDescription, PipelineDescription } from "../../../src/protocol/pipelines";
+export type { AgentTexts } from "../../../src/protocol/reconstruct";
 export { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 export { type ClientOptions, createClient, EdgeStreamClient, type RunOptions } from "./client";
 export {

@@ -3,8 +3,8 @@
  * run id), what they do to the reconstructed view, and the integrity verdict at `run_complete`.
  * No I/O, so it is tested directly; RunStream feeds it from the transport.
  */
-import { EVENT_TYPES, type RunStatus, type StreamEvent } from "../protocol/events";
-import type { AgentTexts } from "../protocol/reconstruct";
+import { EVENT_TYPES, type RunStatus, type StreamEvent } from "../../../src/protocol/events";
+import type { AgentTexts } from "../../../src/protocol/reconstruct";
 import { type ClientError, IntegrityError } from "./errors";
 import { IntegrityChecker } from "./integrity";
 import { type RunView, RunViewBuilder } from "./run-view";

@@ -4,8 +4,8 @@
  * keeps the reconstructed view, and verifies it at `run_complete`.
  */
 
-import { sleep } from "../lib/sleep";
-import type { StreamEvent } from "../protocol/events";
+import { sleep } from "../../../src/lib/sleep";
+import type { StreamEvent } from "../../../src/protocol/events";
 import { type BackoffOptions, backoffDelay } from "./backoff";
 import { ClientError, isRetryable, toClientError } from "./errors";
 import { type ClientHandlers, Emitter, type HandlerName } from "./handlers";

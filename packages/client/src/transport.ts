@@ -3,7 +3,7 @@
  * dedupe, reconnects and the run view; a transport only opens one connection at a time and
  * reports what arrives. Fetch+SSE, EventSource and WebSocket ship here.
  */
-import type { StreamEvent } from "../protocol/events";
+import type { StreamEvent } from "../../../src/protocol/events";
 
 /** Where to read: a session's events after `afterId`. */
 export interface ConnectRequest {

@@ -3,7 +3,7 @@
  * plus `event` for every event and the connection lifecycle. A tiny emitter calls them; a handler
  * that throws is reported (reportError / console.error) and never breaks delivery.
  */
-import type { EventType, StreamEvent } from "../protocol/events";
+import type { EventType, StreamEvent } from "../../../src/protocol/events";
 import type { ClientError } from "./errors";
 import type { RunIds } from "./transport";
 

@@ -3,7 +3,7 @@
  * flush of events or a control message), into StreamEvents, checked just enough that ordering
  * and reconstruction can rely on it.
  */
-import type { StreamEvent } from "../protocol/events";
+import type { StreamEvent } from "../../../src/protocol/events";
 import { ClientError } from "./errors";
 
 function isRecord(value: unknown): value is Record<string, unknown> {

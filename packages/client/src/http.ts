@@ -1,5 +1,5 @@
 /** HTTP plumbing shared by the client and its transports: service URLs, the bearer token, error bodies. */
-import { parseRetryAfter } from "../lib/retry-after";
+import { parseRetryAfter } from "../../../src/lib/retry-after";
 import { HttpError } from "./errors";
 
 /** A token, or a function returning the current one (called before every request, so it may refresh). */

@@ -2,7 +2,7 @@
  * The client: starts runs of any pipeline (Nova3 and Loomi by their seed names) and follows each with a RunStream, over the fetch
  * transport (default), EventSource, WebSocket, or any Transport.
  */
-import type { PipelineDescription } from "../protocol/pipelines";
+import type { PipelineDescription } from "../../../src/protocol/pipelines";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { type EventSourceConstructor, eventSourceTransport } from "./eventsource-transport";
 import { fetchTransport } from "./fetch-transport";
