@@ -58,6 +58,12 @@ const HEAP_GROWTH_FACTOR = 1.25;
 const HEAP_SLACK_MIB = 8;
 /** How often the workerd processes' descriptors are counted, ms. */
 const FD_SAMPLE_MS = 3000;
+/**
+ * Most descriptors either workerd process may hold at once: about ten times a healthy soak's peak
+ * (~600, mostly the sessions' SQLite files and the requests in flight), a quarter of the 20,000
+ * open-file limit the heap snapshots once ran it into (docs/reliability.md).
+ */
+const FD_PEAK_BOUND = 5000;
 
 let server: TempDevServer;
 /** Runs the watchdog found stalled (audited `run_stalled`), and those lines. */
@@ -207,5 +213,6 @@ it(`keeps every log gapless and every text intact through a ${SOAK_SECONDS} s so
   expect(duplicates).toBe(0);
   expect(stats.runs).toBeGreaterThan(SESSIONS);
   expect(fdExhausted).toBe(0);
+  for (const p of peaks) expect(p.peak, `${p.role} workerd ${p.pid} descriptors`).toBeLessThan(FD_PEAK_BOUND);
   expect(heapEnd).toBeLessThan(heapBound);
 });
