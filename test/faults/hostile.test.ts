@@ -59,7 +59,7 @@ it("bounds what a socket that reads nothing can make the server queue, however m
   const logChars = own.events.reduce((sum, event) => sum + JSON.stringify(event).length + 1, 1);
   // A first run in a fresh process grows it by itself (code paths, heap): the bystander warms up.
   await timedRun(server.url, "warm-up", bystanderAuth);
-  const heap = await openHeapInspector(server.inspectorPort);
+  const heap = await openHeapInspector(server);
   const heapBefore = await heap.heapUsedAfterGc();
   await sleep(1000);
   const before = server.rssKb();

@@ -11,7 +11,7 @@ import { parse } from "smol-toml";
 import { freePort } from "./free-port";
 import { sleep } from "./sleep";
 import { TEST_AUTH_SECRET } from "./tokens";
-import { workerdRssKb } from "./workerd-memory";
+import { workerdPids, workerdRssKb } from "./workerd-processes";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
@@ -69,6 +69,8 @@ export interface DevServer {
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** Resident memory of the workerd processes, KiB. */
   rssKb(): number;
+  /** The workerd processes serving it now (wrangler's proxy and the user Worker's runtime). */
+  workerdPids(): number[];
   output(): string;
 }
 
@@ -116,6 +118,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       await Promise.race([exited, sleep(10_000)]);
     },
     rssKb: () => (child.pid ? workerdRssKb(child.pid) : 0),
+    workerdPids: () => (child.pid ? workerdPids(child.pid) : []),
     output: () => log,
   };
   // Plain loops here and in settled(), not vi.waitFor: the e2e globalSetup starts this server

@@ -12,7 +12,8 @@ export interface ReadSse {
   comments: string[];
 }
 
-function emptyRead(): ReadSse {
+/** An empty read, for readSseInto to fill. */
+export function emptyRead(): ReadSse {
   return { messages: [], events: [], retry: undefined, comments: [] };
 }
 
@@ -20,7 +21,12 @@ function emptyRead(): ReadSse {
  * Adds what `response` sends to `out`, event by event, until `enough(out)` holds (the rest of the
  * body is then cancelled, and events after that point are not kept) or the body ends.
  */
-async function readInto(response: Response, out: ReadSse, enough: (read: ReadSse) => boolean): Promise<ReadSse> {
+async function readInto(
+  response: Response,
+  out: ReadSse,
+  enough: (read: ReadSse) => boolean,
+  idleTimeoutMs = 0,
+): Promise<ReadSse> {
   let stopped = enough(out);
   const parser = createParser({
     onEvent: (message) => {
@@ -39,13 +45,31 @@ async function readInto(response: Response, out: ReadSse, enough: (read: ReadSse
   if (!response.body) return out;
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  while (!stopped) {
-    const { done, value } = await reader.read();
-    if (done) return out;
-    parser.feed(decoder.decode(value, { stream: true }));
+  // A silent connection (not even a heartbeat) is given up like a client does: cancelled, then an error.
+  let silent = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = () => {
+    if (idleTimeoutMs <= 0) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      silent = true;
+      reader.cancel().catch(() => {});
+    }, idleTimeoutMs);
+  };
+  try {
+    arm();
+    while (!stopped) {
+      const { done, value } = await reader.read();
+      if (silent) throw new Error(`idle: no data for ${idleTimeoutMs} ms`);
+      if (done) return out;
+      arm();
+      parser.feed(decoder.decode(value, { stream: true }));
+    }
+    await reader.cancel();
+    return out;
+  } finally {
+    clearTimeout(timer);
   }
-  await reader.cancel();
-  return out;
 }
 
 /** Reads a whole SSE body (or stops after `maxEvents`, cancelling the rest). */
@@ -55,10 +79,16 @@ export function readSse(response: Response, maxEvents = Number.POSITIVE_INFINITY
 
 /**
  * Like readSse, but adds to `out` as events arrive, so a caller keeps what came before a stream
- * broke (and can resume after its last id). Stops once `out` holds `maxEvents` events.
+ * broke (and can resume after its last id). Stops once `out` holds `maxEvents` events. With
+ * `idleTimeoutMs`, a body that sends nothing for that long is cancelled and the read throws.
  */
-export function readSseInto(response: Response, out: ReadSse, maxEvents = Number.POSITIVE_INFINITY): Promise<ReadSse> {
-  return readInto(response, out, (read) => read.events.length >= maxEvents);
+export function readSseInto(
+  response: Response,
+  out: ReadSse,
+  maxEvents = Number.POSITIVE_INFINITY,
+  idleTimeoutMs = 0,
+): Promise<ReadSse> {
+  return readInto(response, out, (read) => read.events.length >= maxEvents, idleTimeoutMs);
 }
 
 /** Reads an SSE body up to and including the first event for which `until` holds, cancelling the rest. */
