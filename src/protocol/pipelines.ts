@@ -1,7 +1,7 @@
 /**
  * The wire shape of `GET /pipelines`: every registered pipeline, enough for a UI to offer it, draw
  * its agents and build its options form. The server fills it (src/http/pipeline-routes.ts); the
- * browser client reads it (src/client/client.ts).
+ * browser client reads it (packages/client/src/client.ts).
  */
 
 /** One agent of a pipeline, as defined (a `for_each` agent runs once per value of that option). */

@@ -6,7 +6,7 @@
  * body cancelled; a body is never left unread). So a stall of the server cannot make the client
  * pile up connections, and what is still open at any time is what the client is waiting on.
  */
-import { backoffDelay } from "../../src/client/backoff";
+import { backoffDelay } from "../../packages/client/src/backoff";
 import { sleep } from "./sleep";
 import { type ReadSse, readSseInto } from "./sse";
 
