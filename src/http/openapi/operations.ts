@@ -78,6 +78,22 @@ const RETRY_AFTER = responseHeaders({ "Retry-After": "Seconds to wait before try
 /** Refusals every authenticated route can answer. */
 export const AUTH_ERRORS: ErrorCode[] = ["unauthorized", "not_configured", "insecure_config"];
 
+/**
+ * Refusals of a run start, whichever route asks (`/novachat`, `/runs/:pipeline`, `/ai/:pipeline`):
+ * they all start runs through the same admission code (src/http/run-start.ts).
+ */
+export const RUN_START_ERRORS: ErrorCode[] = [
+  "invalid_body",
+  ...AUTH_ERRORS,
+  "not_found",
+  "run_active",
+  "payload_too_large",
+  "session_full",
+  "unsupported_media_type",
+  "rate_limited",
+  "quota_exceeded",
+];
+
 /** The error answers of `codes`, one response per status, each naming its codes. */
 export function errorResponses(codes: readonly ErrorCode[]): Record<string, Json> {
   const byStatus = new Map<number, ErrorCode[]>();

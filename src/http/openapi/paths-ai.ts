@@ -19,6 +19,7 @@ import {
   type Operation,
   pathParam,
   queryParam,
+  RUN_START_ERRORS,
   responseHeaders,
 } from "./operations";
 import { pipelineParam } from "./paths-chat";
@@ -50,17 +51,7 @@ function turn(): Operation {
     requestBody: jsonBody("AiChatBody"),
     responses: {
       "200": eventStream(ref("UiChunk"), UI_STREAM, STREAM_HEADERS),
-      ...errorResponses([
-        "invalid_body",
-        ...AUTH_ERRORS,
-        "run_active",
-        "payload_too_large",
-        "session_full",
-        "unsupported_media_type",
-        "rate_limited",
-        "quota_exceeded",
-        "not_found",
-      ]),
+      ...errorResponses(RUN_START_ERRORS),
     },
   };
 }

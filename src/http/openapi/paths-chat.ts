@@ -6,7 +6,6 @@ import { listPipelines } from "../../agents/pipelines";
 import { MODES, type Mode } from "../../protocol/events";
 import { ref } from "./components";
 import {
-  AUTH_ERRORS,
   BEARER_ONLY,
   errorResponses,
   eventStream,
@@ -16,6 +15,7 @@ import {
   type Operation,
   pathParam,
   RUN_HEADERS,
+  RUN_START_ERRORS,
 } from "./operations";
 
 const PIPELINES: Record<Mode, { path: string; name: string; what: string }> = {
@@ -61,17 +61,7 @@ function chatOperation(mode: Mode | undefined): Operation {
         RUN_HEADERS,
       ),
       "202": json("RunAccepted", "The run started; its events are at `events_url`", RUN_HEADERS),
-      ...errorResponses([
-        "invalid_body",
-        ...AUTH_ERRORS,
-        "not_found",
-        "run_active",
-        "payload_too_large",
-        "session_full",
-        "unsupported_media_type",
-        "rate_limited",
-        "quota_exceeded",
-      ]),
+      ...errorResponses(RUN_START_ERRORS),
     },
   };
 }
