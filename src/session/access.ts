@@ -21,6 +21,12 @@ export const ACTIONS = {
   LIST_MEMBERS: "list_members",
   /** Creating and revoking share links. */
   MANAGE_SHARES: "manage_shares",
+  /**
+   * Answering a review checkpoint and steering a run (`POST /sessions/:id/input`, `/messages`:
+   * issue 13, sections 1 and 2, built on their own branch); their session methods check these.
+   */
+  ANSWER_REVIEW: "answer_review",
+  STEER: "steer",
 } as const;
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -36,6 +42,8 @@ export const MIN_ROLE: Record<Action, Role> = {
   delete: ROLES.OWNER,
   manage_members: ROLES.OWNER,
   manage_shares: ROLES.OWNER,
+  answer_review: ROLES.EDITOR,
+  steer: ROLES.EDITOR,
 };
 
 /**

@@ -71,6 +71,7 @@ export class SessionSockets {
       now: deps.now,
       pageRows: deps.pageRows,
       onClosed: (ws) => this.closed(ws),
+      expired: (ws, state) => this.#closeIfRevoked(ws, state),
     });
   }
 
@@ -142,13 +143,22 @@ export class SessionSockets {
   closeRevoked(): void {
     for (const ws of this.#deps.sockets()) {
       const state = readState(ws);
-      if (!isLive(ws, state) || !isFailure(this.#deps.allowed(socketCaller(state), ACTIONS.READ))) continue;
-      ws.close(WS_CLOSE.REVOKED, WS_CLOSE_REASONS.REVOKED);
-      this.closed(ws);
+      if (isLive(ws, state)) this.#closeIfRevoked(ws, state);
     }
   }
 
-  /** A flush of the session's writer: every socket gets it, now or from storage. */
+  /** Closes `ws` (4003) when its caller may no longer read the session; true when it did. */
+  #closeIfRevoked(ws: WebSocket, state: SocketAttachment): boolean {
+    if (!isFailure(this.#deps.allowed(socketCaller(state), ACTIONS.READ))) return false;
+    ws.close(WS_CLOSE.REVOKED, WS_CLOSE_REASONS.REVOKED);
+    this.closed(ws);
+    return true;
+  }
+
+  /**
+   * A flush of the session's writer: every socket gets it, now or from storage (a share link's
+   * socket whose link expired is closed instead).
+   */
   publish(log: EventLog, batch: FlushedBatch): void {
     this.#hub.publish(log, batch);
   }

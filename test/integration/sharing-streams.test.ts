@@ -4,7 +4,9 @@
  * (presence) as it changes, and the snapshot lists it. The session's run stays active until
  * cancelled (test/helpers/big-session.ts), so its SSE streams stay open.
  */
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
+import { sessionStub } from "../../src/http/session-client";
 import { WS_CLOSE } from "../../src/protocol/ws";
 import { type Auth, api, TEST_USER } from "../helpers/api";
 import { type BigSession, startBigSession } from "../helpers/big-session";
@@ -89,6 +91,26 @@ describe("closing the streams of whoever loses access", () => {
     const again = await api(`/sessions/${sessionId}?token=${encodeURIComponent(token)}`, {}, { token: null });
     expect(again.status).toBe(404);
     await cancel(sessionId);
+  });
+});
+
+describe("an expired share link", () => {
+  it("opens nothing more, and its socket is closed at the next event instead of getting it", async () => {
+    const { sessionId } = await sharedSession({});
+    const created = await api(`/sessions/${sessionId}/shares`, json("POST", { ttl_seconds: 600 }));
+    const { token } = (await created.json()) as { token: string };
+    const socket = await connectWs(`/sessions/${sessionId}/ws?token=${encodeURIComponent(token)}`, {}, { token: null });
+    await socket.until(() => socket.events.length > 0);
+    const seen = socket.events.length;
+    // Its expiry passes (the token itself would verify for ten more minutes).
+    await runInDurableObject(sessionStub(env, sessionId), (_object, state) => {
+      state.storage.sql.exec("UPDATE shares SET expires_at = ?", Date.now() - 1);
+    });
+    const snap = await api(`/sessions/${sessionId}?token=${encodeURIComponent(token)}`, {}, { token: null });
+    expect(snap.status).toBe(404);
+    await cancel(sessionId);
+    expect((await socket.closed).code).toBe(WS_CLOSE.REVOKED);
+    expect(socket.events.length).toBe(seen);
   });
 });
 

@@ -54,6 +54,8 @@ describe("authorize", () => {
     delete: { owner: true, editor: false, viewer: false },
     manage_members: { owner: true, editor: false, viewer: false },
     manage_shares: { owner: true, editor: false, viewer: false },
+    answer_review: { owner: true, editor: true, viewer: false },
+    steer: { owner: true, editor: true, viewer: false },
   };
   for (const action of Object.values(ACTIONS)) {
     it(`${action}: allowed ${JSON.stringify(expected[action])}; 403 to the rest, 404 to non-members`, () => {
