@@ -18,6 +18,11 @@ export const AUDIT_EVENTS = {
   /** A development configuration refused a request from another machine (src/http/dev-guard.ts). */
   CONFIG_REFUSED: "config_refused",
   LIMIT_HIT: "limit_hit",
+  /** A member added to a shared session, or their role changed (docs/sharing.md). */
+  MEMBER_ADDED: "member_added",
+  MEMBER_REMOVED: "member_removed",
+  SHARE_CREATED: "share_created",
+  SHARE_REVOKED: "share_revoked",
 } as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[keyof typeof AUDIT_EVENTS];
 
@@ -35,6 +40,11 @@ export interface AuditFields {
   method?: string;
   /** Request path (no query string: read tokens travel there). */
   path?: string;
+  /** The member a membership change is about (`user_id` is who made it). */
+  member_id?: string;
+  /** The role granted (a member's, a share link's). */
+  role?: string;
+  share_id?: string;
 }
 
 /** Longest value written for any field: ids are short; anything longer is a hostile path or sub. */
@@ -49,6 +59,9 @@ const FIELDS: readonly (keyof AuditFields)[] = [
   "status",
   "method",
   "path",
+  "member_id",
+  "role",
+  "share_id",
 ];
 
 /** The audit line for an event (pure; exported for tests). */

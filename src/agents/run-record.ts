@@ -37,6 +37,8 @@ export interface RunRecord {
   content: string;
   /** How many times this run was resumed after its object restarted mid-run. */
   resumes: number;
+  /** Who started it (an editor may, in a shared session): their limits hold its lease and pay its tokens. */
+  started_by?: string;
 }
 
 /** A new run's record, before its first event (`run_start`, id `firstEventId`) is written. */

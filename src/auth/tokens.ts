@@ -59,7 +59,7 @@ function refusal(error: unknown): string {
   return "token is malformed";
 }
 
-async function checked(token: string, key: string, options: { iss?: string; aud?: string }) {
+export async function checked(token: string, key: string, options: { iss?: string; aud?: string }) {
   if (token.length > MAX_TOKEN_CHARS) return { ok: false as const, reason: "token too long" };
   try {
     return { ok: true as const, payload: await verify(token, key, { alg: "HS256", ...options }) };
@@ -120,9 +120,13 @@ export async function signUserToken(
 
 const derived = new Map<string, Promise<string>>();
 
-/** The read-token key: HKDF-SHA256 of AUTH_SECRET with a fixed label, hex encoded. */
-function readKey(secret: string): Promise<string> {
-  let key = derived.get(secret);
+/**
+ * A key derived from AUTH_SECRET for one kind of token: HKDF-SHA256 with a fixed label (`info`),
+ * hex encoded. Each kind has its own label, so no kind of token passes as another.
+ */
+export function derivedKey(secret: string, info: string): Promise<string> {
+  const cacheKey = `${info}\u0000${secret}`;
+  let key = derived.get(cacheKey);
   if (!key) {
     key = (async () => {
       const base = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), "HKDF", false, [
@@ -133,19 +137,22 @@ function readKey(secret: string): Promise<string> {
           name: "HKDF",
           hash: "SHA-256",
           salt: new Uint8Array(0),
-          info: new TextEncoder().encode("edge-stream read token v1"),
+          info: new TextEncoder().encode(info),
         },
         base,
         256,
       );
       return [...new Uint8Array(bits)].map((b) => b.toString(16).padStart(2, "0")).join("");
     })();
-    // One secret per deployment: a tiny cache is enough and cannot grow.
-    if (derived.size > 4) derived.clear();
-    derived.set(secret, key);
+    // One secret per deployment and a few kinds of token: a tiny cache is enough and cannot grow.
+    if (derived.size > 8) derived.clear();
+    derived.set(cacheKey, key);
   }
   return key;
 }
+
+/** The read-token key. */
+const readKey = (secret: string) => derivedKey(secret, "edge-stream read token v1");
 
 /** Signs a read token for `sessionId`, owned by `userId`. */
 export async function signReadToken(

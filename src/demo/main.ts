@@ -9,9 +9,12 @@ import { ConversationView } from "./conversation-view";
 import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
 import { isSample, PipelinePicker, sampleMessage } from "./pipeline-picker";
+import { PresenceView } from "./presence-view";
 import { RunPanel } from "./run-panel";
 import { runSummary } from "./run-summary";
+import { SharePanel } from "./share-panel";
 import { TimelineView } from "./timeline-view";
+import { watchSession, watchTarget } from "./watch-mode";
 
 type TransportChoice = "fetch" | "eventsource" | "websocket";
 
@@ -31,6 +34,8 @@ const timeline = new TimelineView();
 const conversation = new ConversationView();
 const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
+const presence = new PresenceView();
+const sharing = new SharePanel(tokens.token);
 let current: RunStream | undefined;
 
 function mode(): string {
@@ -90,6 +95,8 @@ function start(): void {
   announce.textContent = "Run started.";
   run.started.then((ids) => {
     byId("session-id").textContent = ids.sessionId;
+    sharing.show(ids.sessionId);
+    presence.watch({ sessionId: ids.sessionId, bearer: tokens.token });
     connection.log(`Run ${ids.runId.slice(0, 8)} started in session ${ids.sessionId.slice(0, 8)}`);
   });
   run.done
@@ -146,17 +153,28 @@ newChat.addEventListener("click", () => {
 
 setRunning(false);
 send.disabled = true; // until the token question is settled and the pipelines are known
-tokens
-  .auth()
-  .then(async (auth) => {
-    byId("auth").textContent = auth.description;
-    picker.render(await clientFor("fetch").pipelines(), onModeChange);
-    onModeChange();
-    send.disabled = current !== undefined;
-  })
-  .catch((error: Error) => {
-    announce.textContent = `Could not load the pipelines: ${error.message}`;
-  })
-  .finally(() => {
-    document.body.dataset.ready = "true";
-  });
+const watched = watchTarget(location.search);
+if (watched) {
+  // Another user's session: follow it and show who watches; this page starts nothing (watch-mode.ts).
+  const attach = (run: RunStream) => {
+    for (const view of [panel, timeline, connection, presence]) view.attach(run);
+  };
+  form.hidden = true;
+  sharing.showWatcher();
+  document.body.dataset.ready = "true";
+  void watchSession(watched, { connection, presence, attach });
+} else
+  tokens
+    .auth()
+    .then(async (auth) => {
+      byId("auth").textContent = auth.description;
+      picker.render(await clientFor("fetch").pipelines(), onModeChange);
+      onModeChange();
+      send.disabled = current !== undefined;
+    })
+    .catch((error: Error) => {
+      announce.textContent = `Could not load the pipelines: ${error.message}`;
+    })
+    .finally(() => {
+      document.body.dataset.ready = "true";
+    });

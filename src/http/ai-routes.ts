@@ -18,6 +18,7 @@ import { chatSessionId } from "./ai-chat-id";
 import { uiMessageResponse } from "./ai-stream";
 import { ChatIdParam, validateAiChatBody } from "./ai-validation";
 import type { AppEnv } from "./app-env";
+import { callerOf } from "./caller";
 import { knownPipeline, parseRunOptions, requirePipeline } from "./chat-options";
 import { ApiError } from "./errors";
 import { RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
@@ -47,7 +48,7 @@ function pipelineRoutes() {
       if (firstEventId === 1) audit(AUDIT_EVENTS.SESSION_CREATED, { user_id: userId, session_id: sessionId });
       audit(AUDIT_EVENTS.RUN_STARTED, { user_id: userId, session_id: sessionId, run_id: runId });
       const upstream = await openLeasedStream(c, streamLease, (lease) =>
-        openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }),
+        openEventStream(stub, { caller: callerOf(c), afterId: firstEventId - 1, runId, lease }),
       );
       const window = { knownThrough: 0, compactThrough: 0 };
       const headers = { [SESSION_ID_HEADER]: sessionId, [RUN_ID_HEADER]: runId };
@@ -61,7 +62,7 @@ function pipelineRoutes() {
       // No such chat (for this user) and no active run look the same: nothing to resume. With
       // `?message_id=` the client names the run whose message it holds unfinished: that run is
       // replayed even if it has just ended (a reload that lost the race with the run's end).
-      const snapshot = await stub.snapshot(userId);
+      const snapshot = await stub.snapshot(callerOf(c));
       const runId = c.req.query("message_id") ?? (snapshot.ok ? snapshot.active_run_id : null);
       const run = snapshot.ok ? snapshot.runs.find((r) => r.run_id === runId) : undefined;
       if (!snapshot.ok || !run) return c.body(null, 204);
@@ -75,7 +76,7 @@ function pipelineRoutes() {
       const config = loadConfig(c.env);
       const streamLease = await admitStream(c, config, sessionId);
       const upstream = await openLeasedStream(c, streamLease, (lease) => {
-        const params = { userId, afterId: run.first_event_id - 1, runId: run.run_id, lease };
+        const params = { caller: callerOf(c), afterId: run.first_event_id - 1, runId: run.run_id, lease };
         return openEventStream(stub, { ...params, maxReaders: config.maxStreamsPerSession });
       });
       if (upstream.status === 429) {
@@ -89,7 +90,7 @@ function pipelineRoutes() {
       const { chatId } = c.req.valid("param");
       const userId = c.get("userId");
       const sessionId = await chatSessionId(c.get("authSecret"), userId, chatId);
-      const cancelled = await sessionStub(c.env, sessionId).cancel(userId);
+      const cancelled = await sessionStub(c.env, sessionId).cancel(callerOf(c));
       // One answer whether the chat does not exist or is idle: a stop reveals nothing more.
       if (!cancelled.ok) throw new ApiError("not_found", `chat ${chatId} has no active run`);
       audit(AUDIT_EVENTS.RUN_CANCELLED, { user_id: userId, session_id: sessionId, run_id: cancelled.run_id });

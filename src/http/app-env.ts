@@ -8,5 +8,7 @@ export interface AppEnv {
     authSecret: string;
     /** Authenticated by a read token: may read the session, never change it. */
     readOnly: boolean;
+    /** Authenticated by a share token: the share link's id (`userId` is then `share:<id>`). */
+    shareId?: string;
   };
 }

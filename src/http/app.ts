@@ -19,6 +19,7 @@ import { openApiRoutes } from "./openapi-routes";
 import { pipelineRoutes } from "./pipeline-routes";
 import type { Health } from "./responses";
 import { sessionRoutes } from "./session-routes";
+import { sharingRoutes } from "./sharing-routes";
 import { usageRoutes } from "./usage-routes";
 
 export function createApp() {
@@ -33,6 +34,7 @@ export function createApp() {
   app.route("/", chatRoutes);
   app.route("/pipelines", pipelineRoutes);
   app.route("/sessions", sessionRoutes);
+  app.route("/sessions", sharingRoutes);
   app.route("/usage", usageRoutes);
   app.route("/ai", aiRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -1,13 +1,16 @@
 /**
  * Authentication: every route behind this middleware needs `Authorization: Bearer <user JWT>`, or,
- * for the read routes only, `?token=<read token>` for that very session. No AUTH_SECRET means
+ * for the read routes only, `?token=<read token or share token>` for that very session (a share
+ * token's caller is `share:<id>`; whether the link still stands is the session's to say). No AUTH_SECRET means
  * 503 for all of them: the API never runs open by accident.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { AUDIT_EVENTS, audit } from "../audit";
+import { isShareToken, verifyShareToken } from "../auth/share-tokens";
 import { MIN_SECRET_CHARS, type TokenCheck, verifyReadToken, verifyUserToken } from "../auth/tokens";
 import { loadAccessConfig } from "../env";
+import { shareCaller } from "../session/access";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 
@@ -38,7 +41,10 @@ export function requireSecret(env: object): string {
   return secret;
 }
 
-async function check(c: Context<AppEnv>, secret: string): Promise<TokenCheck> {
+async function check(
+  c: Context<AppEnv>,
+  secret: string,
+): Promise<TokenCheck | { ok: true; userId: string; shareId: string }> {
   const header = c.req.header("Authorization");
   if (header !== undefined) {
     const bearer = /^Bearer +([^\s]+) *$/i.exec(header);
@@ -56,7 +62,9 @@ async function check(c: Context<AppEnv>, secret: string): Promise<TokenCheck> {
       reason: "a read token only opens GET /sessions/:id, /sessions/:id/events and /sessions/:id/ws",
     };
   }
-  return verifyReadToken(token, secret, sessionId);
+  if (!isShareToken(token)) return verifyReadToken(token, secret, sessionId);
+  const share = await verifyShareToken(token, secret, sessionId);
+  return share.ok ? { ok: true, userId: shareCaller(share.shareId).userId, shareId: share.shareId } : share;
 }
 
 /** Sets `userId` from a valid token or answers 401 (503 without AUTH_SECRET). */
@@ -68,6 +76,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     throw new ApiError("unauthorized", result.reason, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
   }
   c.set("userId", result.userId);
+  if ("shareId" in result) c.set("shareId", result.shareId);
   c.set("authSecret", secret);
   c.set("readOnly", c.req.header("Authorization") === undefined);
   await next();

@@ -11,6 +11,7 @@ import { AUDIT_EVENTS, audit } from "../audit";
 import { signReadToken } from "../auth/tokens";
 import { loadConfig } from "../env";
 import type { AppEnv } from "./app-env";
+import { callerOf } from "./caller";
 import { knownPipeline, parseRunOptions, requirePipeline } from "./chat-options";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
@@ -54,7 +55,7 @@ function chatRoute(path: string, nameOf: (c: Context<AppEnv>) => string) {
       return c.json(accepted, 202, headers);
     }
     return openLeasedStream(c, streamLease, (lease) =>
-      openEventStream(stub, { userId, afterId: firstEventId - 1, runId, lease }, headers),
+      openEventStream(stub, { caller: callerOf(c), afterId: firstEventId - 1, runId, lease }, headers),
     );
   });
 }

@@ -14,6 +14,8 @@ import {
   type ErrorPayload,
   EVENT_TYPES,
   type LlmChunkPayload,
+  type MemberAddedPayload,
+  type MemberRemovedPayload,
   MODES,
   type ProgressPayload,
   RUN_STATUSES,
@@ -21,6 +23,7 @@ import {
   type RunStartPayload,
   type StreamEvent,
 } from "../protocol/events";
+import { GRANTABLE_ROLES } from "../protocol/roles";
 
 /** A pipeline: the name of a registered one (`GET /pipelines`; the seed's are `nova3` and `loomi`). */
 export const Mode = z
@@ -111,6 +114,17 @@ const RunCompletePayloadSchema = z.object({
   usage: RunUsageSchema.optional(),
 });
 
+const GrantableRole = z.enum(GRANTABLE_ROLES);
+
+const MemberAddedPayloadSchema = z.object({
+  user_id: z.string(),
+  role: GrantableRole,
+  previous_role: GrantableRole.nullable().describe("The role before this change; null for a new member"),
+  actor: z.string().describe("Who made the change"),
+});
+
+const MemberRemovedPayloadSchema = z.object({ user_id: z.string(), role: GrantableRole, actor: z.string() });
+
 /** One event type's envelope. */
 function envelope<T extends string, P extends z.ZodType>(eventType: T, payload: P) {
   return z.object({
@@ -132,6 +146,8 @@ export const StreamEventSchema = z.discriminatedUnion("event_type", [
   envelope(EVENT_TYPES.PROGRESS, ProgressPayloadSchema),
   envelope(EVENT_TYPES.ERROR, ErrorPayloadSchema),
   envelope(EVENT_TYPES.RUN_COMPLETE, RunCompletePayloadSchema),
+  envelope(EVENT_TYPES.MEMBER_ADDED, MemberAddedPayloadSchema),
+  envelope(EVENT_TYPES.MEMBER_REMOVED, MemberRemovedPayloadSchema),
 ]);
 
 /** Named payload schemas, for the description's components. */
@@ -143,6 +159,8 @@ export const PAYLOAD_SCHEMAS = {
   ProgressPayload: ProgressPayloadSchema,
   ErrorPayload: ErrorPayloadSchema,
   RunCompletePayload: RunCompletePayloadSchema,
+  MemberAddedPayload: MemberAddedPayloadSchema,
+  MemberRemovedPayload: MemberRemovedPayloadSchema,
 } as const;
 
 // Each schema describes exactly its protocol type: a change to either side that the other lacks
@@ -157,5 +175,7 @@ export const EVENT_SCHEMAS_MATCH_PROTOCOL: [
   Equal<Infer<typeof ErrorPayloadSchema>, ErrorPayload>,
   Equal<Infer<typeof AgentSummarySchema>, AgentSummary>,
   Equal<Infer<typeof RunCompletePayloadSchema>, RunCompletePayload>,
+  Equal<Infer<typeof MemberAddedPayloadSchema>, MemberAddedPayload>,
+  Equal<Infer<typeof MemberRemovedPayloadSchema>, MemberRemovedPayload>,
   Equal<Infer<typeof StreamEventSchema>, StreamEvent>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true, true];

@@ -7,8 +7,10 @@
 import { z } from "zod";
 import type { Equal } from "../lib/type-equal";
 import { ERRORS } from "../protocol/errors";
+import { ROLES } from "../protocol/roles";
 import type { Snapshot } from "../session/snapshot";
 import { AgentStatus, Mode, RunStatus, RunUsageSchema, TokenUsageSchema } from "./event-schemas";
+import { Watcher } from "./sharing-schemas";
 import { SessionId } from "./validation";
 
 /**
@@ -143,6 +145,8 @@ export const SessionSnapshot = z.object({
   readers: Count,
   sockets: Count,
   instance_started_at: z.string(),
+  role: z.enum(ROLES).describe("The caller's role in the session"),
+  watching: z.array(Watcher).describe("Who is watching now (presence; not logged)"),
   created_at: z.string().optional(),
   updated_at: z.string().optional(),
   runs: z.array(RunSummary),

@@ -2,7 +2,8 @@
  * How the Worker reaches a session's Durable Object: one stub per session id, and the event
  * stream opened over fetch and dressed with the SSE response headers.
  */
-import { EVENTS_PATH, type SessionObject, SOCKET_PATH } from "../session/session-object";
+import type { Caller } from "../session/access";
+import { EVENTS_PATH, type SessionObject, SOCKET_PATH, setCallerParams } from "../session/session-object";
 
 /** Headers every SSE response carries. */
 export const SSE_HEADERS = {
@@ -26,7 +27,7 @@ export function sessionStub(env: Env, sessionId: string): DurableObjectStub<Sess
 export async function openEventStream(
   stub: DurableObjectStub<SessionObject>,
   params: {
-    userId: string;
+    caller: Caller;
     afterId: number;
     runId?: string;
     maxReaders?: number;
@@ -35,7 +36,7 @@ export async function openEventStream(
   headers: Record<string, string> = {},
 ): Promise<Response> {
   const url = new URL(`https://session${EVENTS_PATH}`);
-  url.searchParams.set("user", params.userId);
+  setCallerParams(url.searchParams, params.caller);
   url.searchParams.set("after", String(params.afterId));
   if (params.runId) url.searchParams.set("run", params.runId);
   if (params.maxReaders !== undefined) url.searchParams.set("max", String(params.maxReaders));
@@ -61,13 +62,12 @@ export function eventsUrl(sessionId: string, firstEventId: number, readToken?: s
  */
 export function openSocket(
   stub: DurableObjectStub<SessionObject>,
-  params: { userId: string; afterId: number; canWrite: boolean; maxStreams: number; lease: string },
+  params: { caller: Caller; afterId: number; maxStreams: number; lease: string },
 ): Promise<Response> {
   const url = new URL(`https://session${SOCKET_PATH}`);
   url.searchParams.set("max", String(params.maxStreams));
   url.searchParams.set("lease", params.lease);
-  url.searchParams.set("user", params.userId);
+  setCallerParams(url.searchParams, params.caller);
   url.searchParams.set("after", String(params.afterId));
-  url.searchParams.set("write", params.canWrite ? "1" : "0");
   return stub.fetch(url, { headers: { Upgrade: "websocket" } });
 }

@@ -1,12 +1,14 @@
 /**
- * `/sessions/:id`: snapshot, event stream (resumable), cancel and delete. Each is scoped to the
- * authenticated user: another user's session answers 404 like one that never existed.
+ * `/sessions/:id`: snapshot, event stream (resumable), cancel and delete. The session object
+ * checks each against the caller's role (src/session/access.ts): someone with no role in the
+ * session gets 404 like for one that never existed, a member whose role is too weak 403.
  */
 import { Hono } from "hono";
 import { AUDIT_EVENTS, audit } from "../audit";
 import { loadConfig } from "../env";
 import { LIMITS } from "../limits/user-limits";
 import type { AppEnv } from "./app-env";
+import { callerOf } from "./caller";
 import { ApiError, unwrap } from "./errors";
 import { SESSION_ID_HEADER } from "./headers";
 import { admitStream, openLeasedStream } from "./limits";
@@ -18,7 +20,7 @@ import { parseResumePoint, SessionParam, validate } from "./validation";
 export const sessionRoutes = new Hono<AppEnv>()
   .get("/:id", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
-    const { ok: _ok, ...snapshot } = unwrap(await sessionStub(c.env, id).snapshot(c.get("userId")));
+    const { ok: _ok, ...snapshot } = unwrap(await sessionStub(c.env, id).snapshot(callerOf(c)));
     return c.json(snapshot);
   })
   .get("/:id/events", validate("param", SessionParam), async (c) => {
@@ -28,7 +30,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     const config = loadConfig(c.env);
     const leaseId = await admitStream(c, config, id);
     const response = await openLeasedStream(c, leaseId, (lease) => {
-      const params = { userId, afterId, maxReaders: config.maxStreamsPerSession, lease };
+      const params = { caller: callerOf(c), afterId, maxReaders: config.maxStreamsPerSession, lease };
       return openEventStream(sessionStub(c.env, id), params, { [SESSION_ID_HEADER]: id });
     });
     if (response.status === 429) {
@@ -47,7 +49,7 @@ export const sessionRoutes = new Hono<AppEnv>()
     // A socket counts against the user's streams like an SSE stream: one lease, taken first.
     const leaseId = await admitStream(c, config, id);
     const response = await openLeasedStream(c, leaseId, (lease) => {
-      const params = { userId, afterId, canWrite: !c.get("readOnly"), maxStreams: config.maxStreamsPerSession, lease };
+      const params = { caller: callerOf(c), afterId, maxStreams: config.maxStreamsPerSession, lease };
       return openSocket(sessionStub(c.env, id), params);
     });
     if (response.status === 429) {
@@ -58,14 +60,14 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post("/:id/cancel", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
     const userId = c.get("userId");
-    const { run_id } = unwrap(await sessionStub(c.env, id).cancel(userId));
+    const { run_id } = unwrap(await sessionStub(c.env, id).cancel(callerOf(c)));
     audit(AUDIT_EVENTS.RUN_CANCELLED, { user_id: userId, session_id: id, run_id });
     return c.json({ session_id: id, run_id, status: "cancelling" } satisfies CancelAccepted, 202);
   })
   .delete("/:id", validate("param", SessionParam), async (c) => {
     const { id } = c.req.valid("param");
     const userId = c.get("userId");
-    unwrap(await sessionStub(c.env, id).destroy(userId));
+    unwrap(await sessionStub(c.env, id).destroy(callerOf(c)));
     await releaseDeletedSession(c, id);
     audit(AUDIT_EVENTS.SESSION_DELETED, { user_id: userId, session_id: id });
     return c.body(null, 204);

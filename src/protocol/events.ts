@@ -2,6 +2,9 @@
  * The one definition of the event envelope streamed to clients and stored in the session log.
  * Both the server and the browser client import from here; nothing else spells an event type.
  */
+import type { MemberAddedPayload, MemberRemovedPayload } from "./member-events";
+
+export type { MemberAddedPayload, MemberRemovedPayload } from "./member-events";
 
 /** Every event type on the wire. */
 export const EVENT_TYPES = {
@@ -12,6 +15,10 @@ export const EVENT_TYPES = {
   PROGRESS: "progress",
   ERROR: "error",
   RUN_COMPLETE: "run_complete",
+  /** A member was added to the session or their role changed (docs/sharing.md). */
+  MEMBER_ADDED: "member_added",
+  /** A member was removed from the session. */
+  MEMBER_REMOVED: "member_removed",
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
@@ -205,6 +212,8 @@ export interface PayloadMap {
   progress: ProgressPayload;
   error: ErrorPayload;
   run_complete: RunCompletePayload;
+  member_added: MemberAddedPayload;
+  member_removed: MemberRemovedPayload;
 }
 
 /** An event before the log gives it an id: what producers emit. */

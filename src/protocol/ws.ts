@@ -15,9 +15,21 @@ export type WsClientMessage =
   /** `received`: characters of every server message the client got on this socket (see WS_FLOW). */
   | { type: typeof WS_CLIENT_TYPES.ACK; received: number };
 
+/** How a watcher follows a session. */
+export type WatchTransport = "sse" | "ws";
+
+/** One watcher of a session: a user id or `share:<id>`, its transport, and how many streams it has open on it. */
+export interface Watcher {
+  id: string;
+  transport: WatchTransport;
+  streams: number;
+}
+
 export type WsControlMessage =
   | { type: "error"; error: { code: string; message: string } }
-  | { type: "cancelling"; run_id: string };
+  | { type: "cancelling"; run_id: string }
+  /** Who is watching the session now, sent whenever that changes (not logged: docs/sharing.md). */
+  | { type: "presence"; watching: Watcher[] };
 
 /** Heartbeat text a client sends; the runtime answers `WS_PONG` while the object sleeps. */
 export const WS_PING = "ping";
@@ -68,6 +80,8 @@ export const WS_CLOSE = {
   TOO_BIG: 1009,
   /** The socket fell behind (window full, no ack for `WS_FLOW.BEHIND_MS`): resume on a new socket. */
   BEHIND: 4008,
+  /** The caller's access to the session ended (removed member, revoked or expired share link). */
+  REVOKED: 4003,
 } as const;
 
 /** Close reasons sent with the codes above. */
@@ -77,4 +91,5 @@ export const WS_CLOSE_REASONS = {
   BAD_MESSAGES: "too many bad messages",
   FLOOD: "too many messages",
   BEHIND: "behind: resume",
+  REVOKED: "access revoked",
 } as const;

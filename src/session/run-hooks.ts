@@ -35,7 +35,9 @@ export function runHooks(
         sessionLease(env, owner.userId, owner.sessionId, loadConfig(env).sessionTtlSeconds).release();
       }
     },
-    onRunEnd(run, owner) {
+    onRunEnd(run, session) {
+      // The run's lease and tokens are its starter's (an editor's, in a shared session).
+      const owner = { ...session, userId: run.started_by ?? session.userId };
       audit(AUDIT_EVENTS.RUN_FINISHED, {
         user_id: owner.userId,
         session_id: owner.sessionId,
@@ -51,7 +53,8 @@ export function runHooks(
       }
     },
     onRunAlive(run, owner) {
-      if (owner.userId) runLease(env, owner.userId, run.run_id).renew();
+      const starter = run.started_by ?? owner.userId;
+      if (starter) runLease(env, starter, run.run_id).renew();
     },
   };
 }

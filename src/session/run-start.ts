@@ -8,13 +8,24 @@ import type { ModelDefaults } from "../agents/run-options";
 import { newRunRecord, type RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
 import { EVENT_TYPES, SUPERVISOR } from "../protocol/events";
+import type { Role } from "../protocol/roles";
+import { ACTIONS, authorize } from "./access";
 import type { SessionStore } from "./session-store";
 import type { StartInput, Stores } from "./session-types";
 
-/** Why `input` may not start a run in a session owned by `owner` (undefined: no such session yet). */
-export function refuseStart(input: StartInput, owner: string | undefined, activeRunId?: string): Failure | undefined {
-  if (owner === undefined ? !input.create : owner !== input.userId) return failure("not_found", "session not found");
-  if (activeRunId !== undefined) return failure("run_active", `run ${activeRunId} is still active in this session`);
+/**
+ * Why `input` may not start a run in the session, where the starter has `existing.role` (no
+ * `existing`: no such session yet, which only a start that may create it creates).
+ */
+export function refuseStart(
+  input: StartInput,
+  existing: { role: Role | undefined } | undefined,
+  active?: { record: { run_id: string } },
+): Failure | undefined {
+  if (!existing && !input.create) return failure("not_found", "session not found");
+  const refused = existing && authorize(existing.role, ACTIONS.START_RUN);
+  if (refused) return refused;
+  if (active) return failure("run_active", `run ${active.record.run_id} is still active in this session`);
   if (!findPipeline(input.mode)) return failure("not_found", `no pipeline named ${JSON.stringify(input.mode)}`);
   return undefined;
 }
@@ -41,7 +52,7 @@ export function startRunIn(
   const { store, log, writer } = stores;
   // Nothing should be pending between runs; if something is, it goes first so the ids are exact.
   writer.flush();
-  const record = newRunRecord(input, log.head + 1, context.now);
+  const record = { ...newRunRecord(input, log.head + 1, context.now), started_by: input.userId };
   const runStart = {
     event_type: EVENT_TYPES.RUN_START,
     agent_source: SUPERVISOR,

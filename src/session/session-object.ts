@@ -9,7 +9,9 @@ import { streamLeaseCalls } from "../limits/leases";
 import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
+import type { GrantableRole } from "../protocol/roles";
 import { WS_PING, WS_PONG } from "../protocol/ws";
+import type { Caller } from "./access";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { Session, type Started, type StartInput } from "./session";
@@ -17,6 +19,19 @@ import { Session, type Started, type StartInput } from "./session";
 /** Internal URLs the Worker uses to open a session's event stream and WebSocket. */
 export const EVENTS_PATH = "/events";
 export const SOCKET_PATH = "/ws";
+
+/** Puts the caller in an internal URL's query: `user`, `share` (a share link's id), `write` (not read-only). */
+export function setCallerParams(params: URLSearchParams, caller: Caller): void {
+  params.set("user", caller.userId);
+  if (caller.shareId !== undefined) params.set("share", caller.shareId);
+  params.set("write", caller.readOnly ? "0" : "1");
+}
+
+function callerFromParams(params: URLSearchParams): Caller {
+  const caller: Caller = { userId: params.get("user") ?? "", readOnly: params.get("write") !== "1" };
+  const shareId = params.get("share");
+  return shareId === null ? caller : { ...caller, shareId };
+}
 
 /** A full session asks the client to come back after a fixed pause. */
 function retryAfter(code: string): Record<string, string> | undefined {
@@ -65,16 +80,41 @@ export class SessionObject extends DurableObject<Env> {
     return this.session.startRun(input);
   }
 
-  async cancel(userId: string) {
-    return this.session.cancel(userId);
+  async cancel(caller: Caller | string) {
+    return this.session.cancel(caller);
   }
 
-  async snapshot(userId: string) {
-    return this.session.snapshot(userId);
+  async snapshot(caller: Caller | string) {
+    return this.session.snapshot(caller);
   }
 
-  async destroy(userId: string) {
-    return this.session.destroy(userId);
+  async destroy(caller: Caller | string) {
+    return this.session.destroy(caller);
+  }
+
+  // Members and share links (session-sharing.ts).
+  async listMembers(caller: Caller) {
+    return this.session.sharing.listMembers(caller);
+  }
+
+  async putMember(caller: Caller, userId: string, role: GrantableRole) {
+    return this.session.sharing.putMember(caller, userId, role);
+  }
+
+  async removeMember(caller: Caller, userId: string) {
+    return this.session.sharing.removeMember(caller, userId);
+  }
+
+  async createShare(caller: Caller, role: GrantableRole, ttlSeconds: number) {
+    return this.session.sharing.createShare(caller, role, ttlSeconds);
+  }
+
+  async listShares(caller: Caller) {
+    return this.session.sharing.listShares(caller);
+  }
+
+  async revokeShare(caller: Caller, shareId: string) {
+    return this.session.sharing.revokeShare(caller, shareId);
   }
 
   /**
@@ -86,31 +126,31 @@ export class SessionObject extends DurableObject<Env> {
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const params = url.searchParams;
-    const userId = params.get("user") ?? "";
+    const caller = callerFromParams(params);
     const after = Number(params.get("after") ?? "0");
     const max = Number(params.get("max") ?? Number.POSITIVE_INFINITY);
     const maxStreams = Number.isNaN(max) ? Number.POSITIVE_INFINITY : max;
     const leaseId = params.get("lease") ?? undefined;
     if (url.pathname === SOCKET_PATH) {
-      return this.#openSocket(userId, after, maxStreams, params.get("write") === "1", leaseId);
+      return this.#openSocket(caller, after, maxStreams, leaseId);
     }
     if (url.pathname !== EVENTS_PATH) return errorResponse("not_found", "no such route");
-    const result = this.session.openEvents(userId, after, {
+    const result = this.session.openEvents(caller, after, {
       untilRunEnds: params.get("run") ?? undefined,
       maxReaders: maxStreams,
-      lease: leaseId ? { userId, id: leaseId } : undefined,
+      lease: leaseId ? { userId: caller.userId, id: leaseId } : undefined,
     });
     if (!result.ok) return errorResponse(result.code, result.message, retryAfter(result.code));
     if (result.status === 204) return new Response(null, { status: 204 });
     return new Response(result.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });
   }
 
-  #openSocket(userId: string, afterId: number, maxStreams: number, canWrite: boolean, lease?: string): Response {
-    const allowed = this.session.sockets.canOpen(userId, afterId, maxStreams, lease);
+  #openSocket(caller: Caller, afterId: number, maxStreams: number, lease?: string): Response {
+    const allowed = this.session.sockets.canOpen(caller, afterId, maxStreams, lease);
     if (!allowed.ok) return errorResponse(allowed.code, allowed.message, retryAfter(allowed.code));
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
-    this.session.sockets.attach(server, { userId, canWrite, afterId, lease });
+    this.session.sockets.attach(server, { caller, canWrite: !caller.readOnly, afterId, lease });
     return new Response(null, { status: 101, webSocket: client });
   }
 

@@ -22,6 +22,8 @@ export interface ReadersConfig {
   heartbeatMs: number;
   retryMs: number;
   pageRows: number;
+  /** Told when a stream opens or closes (presence changed). */
+  onPresence?(): void;
 }
 
 /** The session as a new stream reads it: its stores, and whether it was deleted since. */
@@ -37,6 +39,8 @@ export class SessionReaders {
   #config: ReadersConfig;
   #open = 0;
   #ends = new Map<string, number>();
+  /** Open streams by watcher (presence.ts). */
+  #watching = new Map<string, number>();
 
   constructor(config: ReadersConfig) {
     this.#config = config;
@@ -45,6 +49,16 @@ export class SessionReaders {
   /** Open event streams right now. */
   get count(): number {
     return this.#open;
+  }
+
+  /** Who has a stream open, one entry per stream (presence.ts). */
+  *watching(): Generator<{ id: string; transport: "sse" }> {
+    for (const [id, n] of this.#watching) for (let i = 0; i < n; i++) yield { id, transport: "sse" };
+  }
+
+  /** Every reader looks again at whether it may go on (after a membership or share change). */
+  recheck(): void {
+    this.fanOut.wakeAll();
   }
 
   /** A flushed batch: every caught-up reader takes it. */
@@ -87,7 +101,7 @@ export class SessionReaders {
   #openStream(
     deps: ReadersDeps,
     afterId: number,
-    { untilRunEnds, maxReaders = Number.POSITIVE_INFINITY }: OpenEventsOptions,
+    { untilRunEnds, maxReaders = Number.POSITIVE_INFINITY, watcher = "", allowed }: OpenEventsOptions,
     onClose: () => void,
   ): OpenedStream | Failure {
     const { log } = deps.stores;
@@ -100,8 +114,11 @@ export class SessionReaders {
     const open = this.#open + this.#config.sockets();
     if (open >= maxReaders) return sessionFull(open, maxReaders);
     this.#open++;
+    this.#watching.set(watcher, (this.#watching.get(watcher) ?? 0) + 1);
+    this.#config.onPresence?.();
+    const isGone = allowed ? () => deps.isGone() || !allowed() : deps.isGone;
     const stream = createReaderStream(
-      { log, fanOut: this.fanOut, endOf: (id) => this.#endOf(deps, id), isGone: deps.isGone },
+      { log, fanOut: this.fanOut, endOf: (id) => this.#endOf(deps, id), isGone },
       {
         afterId,
         untilRunEnds: runId,
@@ -111,7 +128,11 @@ export class SessionReaders {
         pageRows: this.#config.pageRows,
         onClose: () => {
           this.#open--;
+          const left = (this.#watching.get(watcher) ?? 1) - 1;
+          if (left > 0) this.#watching.set(watcher, left);
+          else this.#watching.delete(watcher);
           onClose();
+          this.#config.onPresence?.();
         },
       },
     );

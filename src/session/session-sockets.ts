@@ -5,21 +5,32 @@
  * delivery is socket-hub.ts, client messages socket-messages.ts, leases lease-registry.ts.
  */
 import { type Failure, failure } from "../protocol/errors";
+import { WS_CLOSE, WS_CLOSE_REASONS, type WsControlMessage } from "../protocol/ws";
+import { ACTIONS, type Action, type Caller, toCaller } from "./access";
 import type { EventLog } from "./event-log";
 import type { FlushedBatch } from "./event-writer";
 import type { LeaseRef, LeaseRegistry } from "./lease-registry";
+import type { Watching } from "./presence";
+import { isFailure } from "./session-access";
 import type { Stores } from "./session-types";
 import { SocketHub } from "./socket-hub";
 import { handleSocketMessage } from "./socket-messages";
-import { isLive, readState, writeState } from "./socket-state";
+import { isLive, readState, type SocketAttachment, sendControl, writeState } from "./socket-state";
+
+/** The caller a socket acts for, from its attachment. */
+export function socketCaller(state: SocketAttachment): Caller {
+  return { userId: state.userId, readOnly: !state.canWrite, shareId: state.shareId };
+}
 
 /** What the sockets need of their session. */
 export interface SocketsDeps {
   /** The session's accepted (hibernatable) WebSockets. */
   sockets(): WebSocket[];
-  /** The session's stores if it exists and belongs to `userId`. */
-  owned(userId: string): Stores | undefined;
-  cancel(userId: string): { ok: true; run_id: string } | Failure;
+  /** The session's stores if the caller may do `action` (session-access.ts); else the refusal. */
+  allowed(caller: Caller, action: Action): Stores | Failure;
+  cancel(caller: Caller): { ok: true; run_id: string } | Failure;
+  /** Told when a socket opens or closes (presence changed). */
+  onPresence?(): void;
   /** Open SSE streams: they share the session's stream limit with the sockets. */
   readers(): number;
   /** Records activity on the session (extends its life). */
@@ -32,7 +43,7 @@ export interface SocketsDeps {
 
 /** A new socket: who opened it, from where, and the stream lease it holds (if limits are on). */
 export interface SocketInit {
-  userId: string;
+  caller: Caller;
   canWrite: boolean;
   afterId: number;
   lease?: string;
@@ -60,6 +71,7 @@ export class SessionSockets {
       now: deps.now,
       pageRows: deps.pageRows,
       onClosed: (ws) => this.closed(ws),
+      expired: (ws, state) => this.#closeIfRevoked(ws, state),
     });
   }
 
@@ -82,13 +94,14 @@ export class SessionSockets {
    * Whether `userId` may follow the session over a new socket from `afterId`, with at most
    * `maxStreams` SSE streams and sockets open on it. A refused socket's lease goes back at once.
    */
-  canOpen(userId: string, afterId: number, maxStreams: number, lease?: string): { ok: true } | Failure {
+  canOpen(who: Caller | string, afterId: number, maxStreams: number, lease?: string): { ok: true } | Failure {
+    const caller = toCaller(who);
     const refuse = (refusal: Failure) => {
-      if (lease) void this.#deps.leases.release([{ userId, id: lease }]);
+      if (lease) void this.#deps.leases.release([{ userId: caller.userId, id: lease }]);
       return refusal;
     };
-    const stores = this.#deps.owned(userId);
-    if (!stores) return refuse(failure("not_found", "session not found"));
+    const stores = this.#deps.allowed(caller, ACTIONS.READ);
+    if (isFailure(stores)) return refuse(stores);
     const open = this.count + this.#deps.readers();
     if (open >= maxStreams) return refuse(sessionFull(open, maxStreams));
     const head = stores.log.head;
@@ -101,14 +114,51 @@ export class SessionSockets {
 
   /** Starts an accepted socket: it holds its lease, and gets the log after `afterId`, then every flush. */
   attach(ws: WebSocket, init: SocketInit): void {
-    const stores = this.#deps.owned(init.userId);
-    const { userId, canWrite, afterId, lease } = init;
-    writeState(ws, { userId, canWrite, cursor: afterId, strikes: 0, lease, sent: 0, acked: 0 });
+    const stores = this.#deps.allowed(init.caller, ACTIONS.READ);
+    const { caller, canWrite, afterId, lease } = init;
+    const { userId, shareId } = caller;
+    writeState(ws, { userId, shareId, canWrite, cursor: afterId, strikes: 0, lease, sent: 0, acked: 0 });
     if (lease) this.#deps.leases.holdSocket({ userId, id: lease });
-    if (stores) this.#hub.pump(ws, stores.log);
+    this.#deps.onPresence?.();
+    if (!isFailure(stores)) this.#hub.pump(ws, stores.log);
   }
 
-  /** A flush of the session's writer: every socket gets it, now or from storage. */
+  /** Who has a socket open, one entry per socket (presence.ts). */
+  *watching(): Generator<Watching> {
+    for (const ws of this.#deps.sockets()) {
+      const state = readState(ws);
+      if (isLive(ws, state)) yield { id: state.userId, transport: "ws" };
+    }
+  }
+
+  /** Sends a control message to every open socket (presence; outside the flow-control window). */
+  broadcast(message: WsControlMessage): void {
+    for (const ws of this.#deps.sockets()) {
+      const state = readState(ws);
+      if (isLive(ws, state)) sendControl(ws, state, message);
+    }
+  }
+
+  /** Closes the sockets whose caller may no longer read the session (4003). */
+  closeRevoked(): void {
+    for (const ws of this.#deps.sockets()) {
+      const state = readState(ws);
+      if (isLive(ws, state)) this.#closeIfRevoked(ws, state);
+    }
+  }
+
+  /** Closes `ws` (4003) when its caller may no longer read the session; true when it did. */
+  #closeIfRevoked(ws: WebSocket, state: SocketAttachment): boolean {
+    if (!isFailure(this.#deps.allowed(socketCaller(state), ACTIONS.READ))) return false;
+    ws.close(WS_CLOSE.REVOKED, WS_CLOSE_REASONS.REVOKED);
+    this.closed(ws);
+    return true;
+  }
+
+  /**
+   * A flush of the session's writer: every socket gets it, now or from storage (a share link's
+   * socket whose link expired is closed instead).
+   */
   publish(log: EventLog, batch: FlushedBatch): void {
     this.#hub.publish(log, batch);
   }
@@ -117,8 +167,11 @@ export class SessionSockets {
   onMessage(ws: WebSocket, data: string | ArrayBuffer): void {
     if (this.#closed.has(ws)) return;
     handleSocketMessage(ws, data, {
-      logFor: (userId) => this.#deps.owned(userId)?.log,
-      cancel: (userId) => this.#deps.cancel(userId),
+      logFor: (state) => {
+        const stores = this.#deps.allowed(socketCaller(state), ACTIONS.READ);
+        return isFailure(stores) ? undefined : stores.log;
+      },
+      cancel: (state) => this.#deps.cancel(socketCaller(state)),
       pump: (ws, log) => this.#hub.pump(ws, log),
       onClosed: (ws) => this.closed(ws),
       now: this.#deps.now,
@@ -136,6 +189,7 @@ export class SessionSockets {
       // A socket already gone keeps no attachment: nothing can release its lease twice then.
     }
     if (state.lease) void this.#deps.leases.release([{ userId: state.userId, id: state.lease }]);
+    this.#deps.onPresence?.();
   }
 
   /** Closes every socket (the session was deleted or expired). */

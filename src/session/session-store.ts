@@ -29,6 +29,8 @@ interface StoredState {
   /** The content is this agent's text (stored once, as that agent's part). */
   content_of?: string;
   content?: string;
+  /** Who started the run (absent in runs stored before sessions were shared: the owner). */
+  started_by?: string;
 }
 
 type Turn = { role: "user" | "assistant"; content: string };
@@ -166,6 +168,7 @@ export class SessionStore {
       agents,
       content: content ?? state.content ?? "",
       resumes: state.resumes,
+      ...(state.started_by === undefined ? {} : { started_by: state.started_by }),
     };
   }
 }
@@ -188,5 +191,6 @@ function storedState(run: RunRecord): StoredState {
   const state: StoredState = { agents, resumes: run.resumes };
   const of = contentOf(run);
   if (of !== undefined) state.content_of = of;
+  if (run.started_by !== undefined) state.started_by = run.started_by;
   return state;
 }

@@ -4,10 +4,12 @@
  * (lease-registry.ts) and to the session's stream limit, which they share.
  */
 import type { Failure } from "../protocol/errors";
-import { WS_CLOSE, WS_CLOSE_REASONS } from "../protocol/ws";
+import { type Watcher, WS_CLOSE, WS_CLOSE_REASONS } from "../protocol/ws";
+import type { Action, Caller } from "./access";
 import type { EventLog } from "./event-log";
 import type { FlushedBatch } from "./event-writer";
 import { LeaseRegistry } from "./lease-registry";
+import { presenceOf, samePresence } from "./presence";
 import { SessionReaders } from "./session-readers";
 import { SessionSockets } from "./session-sockets";
 import type { SessionHost, Stores } from "./session-types";
@@ -15,9 +17,9 @@ import type { SessionHost, Stores } from "./session-types";
 /** What the streams need of their session. */
 export interface StreamsDeps {
   host: Pick<SessionHost, "config" | "leases" | "sockets">;
-  /** The session's stores if it exists and belongs to `userId`. */
-  owned(userId: string): Stores | undefined;
-  cancel(userId: string): { ok: true; run_id: string } | Failure;
+  /** The session's stores if the caller may do `action` (session-access.ts); else the refusal. */
+  allowed(caller: Caller, action: Action): Stores | Failure;
+  cancel(caller: Caller): { ok: true; run_id: string } | Failure;
   /** Id of the active run, if one is running. */
   activeRunId(): string | undefined;
   /** Records activity on the session (extends its life). */
@@ -33,8 +35,10 @@ export class SessionStreams {
   readonly leases: LeaseRegistry;
   readonly readers: SessionReaders;
   readonly sockets: SessionSockets;
+  /** Presence as the sockets were last told it. */
+  #told: Watcher[] = [];
 
-  constructor({ host, owned, cancel, activeRunId, touch, now }: StreamsDeps) {
+  constructor({ host, allowed, cancel, activeRunId, touch, now }: StreamsDeps) {
     const { config } = host;
     this.leases = new LeaseRegistry(host.leases ?? NO_LEASES, config.streamLeaseSeconds * 1000, now);
     this.readers = new SessionReaders({
@@ -44,11 +48,13 @@ export class SessionStreams {
       heartbeatMs: config.heartbeatMs,
       retryMs: config.sseRetryMs,
       pageRows: config.replayPageRows,
+      onPresence: () => this.#presenceChanged(),
     });
     this.sockets = new SessionSockets({
       sockets: host.sockets,
-      owned,
+      allowed,
       cancel,
+      onPresence: () => this.#presenceChanged(),
       readers: () => this.readers.count,
       touch,
       leases: this.leases,
@@ -61,6 +67,25 @@ export class SessionStreams {
   publish(log: EventLog, batch: FlushedBatch): void {
     this.readers.publish(batch);
     this.sockets.publish(log, batch);
+  }
+
+  /** Who is watching now, over either transport (presence.ts). */
+  presence(): Watcher[] {
+    return presenceOf([...this.readers.watching(), ...this.sockets.watching()]);
+  }
+
+  /** Tells every socket who is watching, when that changed since they were last told. */
+  #presenceChanged(): void {
+    const now = this.presence();
+    if (samePresence(now, this.#told)) return;
+    this.#told = now;
+    this.sockets.broadcast({ type: "presence", watching: now });
+  }
+
+  /** Membership or share links changed: streams and sockets whose caller lost access end now. */
+  accessChanged(): void {
+    this.readers.recheck();
+    this.sockets.closeRevoked();
   }
 
   /** Open SSE streams and sockets (for the snapshot). */

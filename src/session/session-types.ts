@@ -11,6 +11,7 @@ import type { Mode } from "../protocol/events";
 import type { EventLog } from "./event-log";
 import type { EventWriter } from "./event-writer";
 import type { LeaseRef } from "./lease-registry";
+import type { MemberStore } from "./member-store";
 import type { SessionStore } from "./session-store";
 
 /**
@@ -79,6 +80,7 @@ export interface Stores {
   store: SessionStore;
   log: EventLog;
   writer: EventWriter;
+  members: MemberStore;
 }
 
 /** How an event stream is opened. */
@@ -89,4 +91,8 @@ export interface OpenEventsOptions {
   maxReaders?: number;
   /** The user's stream lease, held by the session from here on (released if refused, renewed, released at the end). */
   lease?: LeaseRef;
+  /** Who reads (a user id or `share:<id>`), for presence. */
+  watcher?: string;
+  /** True while the reader may still read: the stream ends once it turns false (access revoked). */
+  allowed?: () => boolean;
 }

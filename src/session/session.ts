@@ -7,15 +7,17 @@ import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
 import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
-import { EventLog } from "./event-log";
-import { EventWriter, type FlushedBatch } from "./event-writer";
+import { ACTIONS, type Caller, toCaller } from "./access";
 import { ActiveRun, modelDefaults } from "./run-controller";
 import { prepareResume } from "./run-recovery";
 import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
+import { isFailure, SessionAccess } from "./session-access";
 import { SessionLifetime } from "./session-lifetime";
+import { SessionSharing } from "./session-sharing";
 import type { SessionSockets } from "./session-sockets";
-import { SessionStore } from "./session-store";
+import type { SessionStore } from "./session-store";
+import { openStores, storesExist } from "./session-stores";
 import { SessionStreams } from "./session-streams";
 import type {
   OpenEventsOptions,
@@ -35,7 +37,9 @@ export { KEEPALIVE_MS } from "./session-types";
 export class Session {
   /** The session's WebSockets (session-sockets.ts): the object hands them its socket events. */
   readonly sockets: SessionSockets;
+  readonly sharing: SessionSharing;
   #host: SessionHost;
+  #access: SessionAccess;
   #now: () => number;
   #stores: Stores | undefined;
   /** Its SSE readers and sockets, and the stream leases they hold. */
@@ -51,23 +55,25 @@ export class Session {
     this.#host = host;
     this.#now = host.now ?? Date.now;
     this.#startedAt = new Date(this.#now()).toISOString();
+    this.#access = new SessionAccess(() => this.#stores, this.#now);
     this.#streams = new SessionStreams({
       host,
-      owned: (userId) => this.#owned(userId),
-      cancel: (userId) => this.cancel(userId),
+      allowed: (caller, action) => this.#access.allowed(caller, action),
+      cancel: (caller) => this.cancel(caller),
       activeRunId: () => this.#active?.record.run_id,
       touch: (stores) => this.#touch(stores.store),
       now: this.#now,
     });
     this.sockets = this.#streams.sockets;
+    const touch = () => this.#stores && this.#touch(this.#stores.store);
+    this.sharing = new SessionSharing({ access: this.#access, streams: this.#streams, touch, now: this.#now });
     // Every time the alarm moves, socket leases are made to outlast it (lease-registry.ts).
     const setAlarm = (at: number) => {
       host.setAlarm(at);
       this.#streams.alarmSet(at);
     };
     this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, (owner) => host.onActive?.(owner));
-    const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
-    if (exists.length > 0) this.#stores = this.#openStores();
+    if (storesExist(host.sql)) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
     // before anything else, so every reader sees it active.
     this.#resumeUnfinished();
@@ -80,29 +86,19 @@ export class Session {
   }
 
   #openStores(): Stores {
-    const store = new SessionStore(this.#host.sql);
-    const log = new EventLog(this.#host.sql);
-    const onFlush = (batch: FlushedBatch) => {
-      this.#progressAt = this.#now();
-      this.#streams.publish(log, batch);
-    };
-    const writer = new EventWriter(log, this.#host.config, onFlush, this.#now, {
-      transact: (fn) => this.#host.transactionSync(fn),
+    return openStores(this.#host, this.#host.config, {
+      onFlush: (log, batch) => {
+        this.#progressAt = this.#now();
+        this.#streams.publish(log, batch);
+      },
       onFailed: (error) => this.#restartAfter(error, "events could not be written"),
+      now: this.#now,
     });
-    return { store, log, writer };
   }
 
   /** Storage refused a write: this instance is ahead of storage, so a new one starts from storage. */
   #restartAfter(error: unknown, what: string): void {
     this.#host.restart(`${what}: ${errorMessage(error)}`).catch(() => {});
-  }
-
-  /** The session's stores if it exists and belongs to `userId`. Another user's session does not exist for them. */
-  #owned(userId: string): Stores | undefined {
-    const stores = this.#stores;
-    if (!stores || stores.store.getMeta("owner") !== userId) return undefined;
-    return stores;
   }
 
   #touch(store: SessionStore): void {
@@ -114,7 +110,7 @@ export class Session {
     const existing = this.#stores;
     // Every refusal comes before any write, so a refused request leaves storage as it found it.
     const refused =
-      refuseStart(input, existing?.store.getMeta("owner"), this.#active?.record.run_id) ??
+      refuseStart(input, existing && { role: this.#access.roleOf({ userId: input.userId }, existing) }, this.#active) ??
       storageCapFailure(this.#host.sql, this.#host.config);
     if (refused) return refused;
     const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
@@ -175,34 +171,39 @@ export class Session {
     );
   }
 
-  cancel(userId: string): { ok: true; run_id: string } | Failure {
-    const stores = this.#owned(userId);
-    if (!stores) return failure("not_found", "session not found");
+  cancel(who: Caller | string): { ok: true; run_id: string } | Failure {
+    const stores = this.#access.allowed(toCaller(who), ACTIONS.CANCEL);
+    if (isFailure(stores)) return stores;
     if (!this.#active) return failure("not_found", "no active run to cancel");
     this.#active.cancel();
     return { ok: true, run_id: this.#active.record.run_id };
   }
 
-  /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for the owner only. */
-  openEvents(userId: string, afterId: number, options: OpenEventsOptions = {}): OpenedStream | Failure {
-    const stores = this.#owned(userId);
-    if (!stores) return this.#streams.readers.refuse(options.lease, failure("not_found", "session not found"));
-    const opened = this.#streams.readers.open({ stores, isGone: () => this.#stores !== stores }, afterId, options);
+  /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for whoever may read it. */
+  openEvents(who: Caller | string, afterId: number, options: OpenEventsOptions = {}): OpenedStream | Failure {
+    const caller = toCaller(who);
+    const stores = this.#access.allowed(caller, ACTIONS.READ);
+    if (isFailure(stores)) return this.#streams.readers.refuse(options.lease, stores);
+    const watched = { ...options, watcher: caller.userId, allowed: this.#access.watch(caller) };
+    const opened = this.#streams.readers.open({ stores, isGone: () => this.#stores !== stores }, afterId, watched);
     if (opened.ok) this.#lifetime.touchForRead(stores.store, this.#active !== undefined);
     return opened;
   }
 
-  snapshot(userId: string): ({ ok: true } & Snapshot) | Failure {
-    const stores = this.#owned(userId);
-    if (!stores) return failure("not_found", "session not found");
+  snapshot(who: Caller | string): ({ ok: true } & Snapshot) | Failure {
+    const caller = toCaller(who);
+    const stores = this.#access.allowed(caller, ACTIONS.READ);
+    if (isFailure(stores)) return stores;
     const instance = { ...this.#streams.counts(), instanceStartedAt: this.#startedAt };
-    return { ok: true as const, ...buildSnapshot(stores, this.#active?.record, instance) };
+    const people = { role: this.#access.roleOf(caller, stores) ?? "viewer", watching: this.#streams.presence() };
+    return { ok: true as const, ...buildSnapshot(stores, this.#active?.record, instance, people) };
   }
 
   /** Deletes the session and everything in it; its readers end at once. */
-  async destroy(userId?: string): Promise<{ ok: true } | Failure> {
-    const stores = userId === undefined ? this.#stores : this.#owned(userId);
+  async destroy(who?: Caller | string): Promise<{ ok: true } | Failure> {
+    const stores = who === undefined ? this.#stores : this.#access.allowed(toCaller(who), ACTIONS.DELETE);
     if (!stores) return failure("not_found", "session not found");
+    if (isFailure(stores)) return stores;
     this.#active?.detach();
     this.#active = undefined;
     stores.writer.close();

@@ -5,6 +5,8 @@
 import type { RunRecord } from "../agents/run-record";
 import { runUsage } from "../agents/token-usage";
 import type { RunUsage } from "../protocol/events";
+import type { Role } from "../protocol/roles";
+import type { Watcher } from "../protocol/ws";
 import type { Stores } from "./session-types";
 
 export interface Snapshot {
@@ -17,6 +19,10 @@ export interface Snapshot {
   sockets: number;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
   instance_started_at: string;
+  /** The caller's role in the session. */
+  role: Role;
+  /** Who is watching now (presence.ts): not logged, so not part of any replay. */
+  watching: Watcher[];
   created_at: string | undefined;
   updated_at: string | undefined;
   /** Each run with its agents (their token counts among their state) and its token totals. */
@@ -38,6 +44,7 @@ export function buildSnapshot(
   { store, log }: Pick<Stores, "store" | "log">,
   active: RunRecord | undefined,
   instance: { readers: number; sockets: number; instanceStartedAt: string },
+  people: { role: Role; watching: Watcher[] },
 ): Snapshot {
   const runs = store.listRuns().map((run) => (run.run_id === active?.run_id ? active : run));
   return {
@@ -48,6 +55,8 @@ export function buildSnapshot(
     readers: instance.readers,
     sockets: instance.sockets,
     instance_started_at: instance.instanceStartedAt,
+    role: people.role,
+    watching: people.watching,
     created_at: store.getMeta("created_at"),
     updated_at: store.getMeta("updated_at"),
     runs: runs.map((run) => ({

@@ -29,6 +29,11 @@ export interface HubDeps {
   pageRows: number;
   /** Told after the hub closed a socket (its lease goes back). */
   onClosed(ws: WebSocket): void;
+  /**
+   * Asked before a flush goes to a share link's socket: true when the link expired and the
+   * socket was closed for it (docs/sharing.md). Other sockets are checked on membership changes.
+   */
+  expired?(ws: WebSocket, state: SocketAttachment): boolean;
 }
 
 /** Lets the object's other work run between two pages of a backlog. */
@@ -53,6 +58,7 @@ export class SocketHub {
       const state = readState(ws);
       // A paused socket waits for its client's ack, which pumps it: nothing to do per flush.
       if (!isLive(ws, state) || this.#pumping.has(ws) || state.pausedAt !== undefined) continue;
+      if (state.shareId !== undefined && this.#deps.expired?.(ws, state)) continue;
       if (state.cursor !== batch.firstId - 1) {
         this.pump(ws, log);
         continue;

@@ -29,9 +29,9 @@ type RefusalCode = "bad_request" | "payload_too_large" | "rate_limited";
 
 /** What a socket message may act on. */
 export interface MessageDeps {
-  /** The session's log if it exists and belongs to the user. */
-  logFor(userId: string): EventLog | undefined;
-  cancel(userId: string): { ok: true; run_id: string } | { ok: false; code: string; message: string };
+  /** The session's log if it exists and the socket's caller may still read it. */
+  logFor(state: SocketAttachment): EventLog | undefined;
+  cancel(state: SocketAttachment): { ok: true; run_id: string } | { ok: false; code: string; message: string };
   /** Sends the socket what it is missing after its cursor, as far as its window allows. */
   pump(ws: WebSocket, log: EventLog): void;
   /** Told after a socket was closed here (its lease goes back). */
@@ -98,7 +98,7 @@ export function handleSocketMessage(ws: WebSocket, data: string | ArrayBuffer, d
   if (!first || first.closed) return;
   const message = parse(ws, first, data, deps);
   if (!message) return;
-  const log = deps.logFor(first.userId);
+  const log = deps.logFor(first);
   if (!log) {
     ws.close(WS_CLOSE.GOING_AWAY, WS_CLOSE_REASONS.NOT_FOUND);
     deps.onClosed(ws);
@@ -128,7 +128,7 @@ export function handleSocketMessage(ws: WebSocket, data: string | ArrayBuffer, d
   } else if (!state.canWrite) {
     sendControl(ws, state, { type: "error", error: { code: "forbidden", message: "a read token cannot cancel" } });
   } else {
-    const result = deps.cancel(state.userId);
+    const result = deps.cancel(state);
     if (result.ok) sendControl(ws, state, { type: "cancelling", run_id: result.run_id });
     else sendControl(ws, state, { type: "error", error: { code: result.code, message: result.message } });
   }

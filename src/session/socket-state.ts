@@ -8,7 +8,9 @@ import { WS_FLOW, type WsControlMessage } from "../protocol/ws";
 
 /** Everything about one socket, in its attachment (survives hibernation). */
 export interface SocketAttachment {
+  /** Who opened it: a user id, or `share:<id>` for a share link (whose id is `shareId`). */
   userId: string;
+  shareId?: string;
   /** May cancel runs (owner's bearer token), as opposed to a read-only token. */
   canWrite: boolean;
   /** Id of the last event sent to this socket. */

@@ -14,8 +14,10 @@ export interface RecordedSocket<W> {
   ws: W;
   /** Every event received, in arrival order (duplicates kept: tests count them). */
   events: StreamEvent[];
-  /** Every control message (a JSON object) received. */
+  /** Every control message (a JSON object) received but presence. */
   controls: Record<string, unknown>[];
+  /** Every presence message received (sent whenever who watches changes: docs/sharing.md). */
+  presence: { type: "presence"; watching: { id: string; transport: string; streams: number }[] }[];
   /** Every text message received. */
   texts: string[];
   closed: Promise<{ code: number; reason: string }>;
@@ -39,6 +41,7 @@ export function recordSocket<W>(ws: W, defaultTimeoutMs: number): SocketRecorder
     ws,
     events: [],
     controls: [],
+    presence: [],
     texts: [],
     closed: new Promise((resolve) => {
       onClose = resolve;
@@ -62,6 +65,7 @@ export function recordSocket<W>(ws: W, defaultTimeoutMs: number): SocketRecorder
     receive(text) {
       socket.texts.push(text);
       if (text.startsWith("[")) socket.events.push(...(JSON.parse(text) as StreamEvent[]));
+      else if (text.startsWith('{"type":"presence"')) socket.presence.push(JSON.parse(text));
       else if (text.startsWith("{")) socket.controls.push(JSON.parse(text) as Record<string, unknown>);
     },
     close(code, reason) {

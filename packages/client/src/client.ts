@@ -7,9 +7,9 @@ import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import { type EventSourceConstructor, eventSourceTransport } from "./eventsource-transport";
 import { fetchTransport } from "./fetch-transport";
 import type { ClientHandlers } from "./handlers";
-import { type FetchFn, resolveBaseUrl, resolveToken, type TokenSource } from "./http";
-import { RunStream } from "./run-stream";
-import { listPipelines, requestCancel } from "./start";
+import { type FetchFn, resolveBaseUrl, resolveToken, serviceUrl, type TokenSource } from "./http";
+import { RunStream, type RunStreamConfig } from "./run-stream";
+import { type ChatRequestBody, listPipelines, requestCancel } from "./start";
 import type { Transport } from "./transport";
 import { type WebSocketConstructor, webSocketTransport } from "./websocket-transport";
 
@@ -39,6 +39,16 @@ export interface ClientOptions {
 }
 
 /** Per-run options. */
+/** A run to follow that someone else started (`EdgeStreamClient.follow`). */
+export interface FollowedRun {
+  sessionId: string;
+  runId: string;
+  /** Its `run_start`'s id (the snapshot's `runs[].first_event_id`). */
+  firstEventId: number;
+  /** A share link's token (or a read token) for the URL; without it the client's bearer token is used. */
+  token?: string;
+}
+
 export interface RunOptions {
   /** Continue this session (a Loomi conversation, or another Nova3 run in it). */
   sessionId?: string;
@@ -104,23 +114,41 @@ export class EdgeStreamClient {
     );
   }
 
+  /**
+   * Follows a run someone already started, as a member of a shared session or through a share
+   * link (docs/sharing.md), from its first event. `token`: a share link's token (or a read token),
+   * which EventSource and WebSocket carry in the URL; otherwise the client's bearer token is used.
+   */
+  follow(run: FollowedRun, handlers?: Partial<ClientHandlers>): RunStream {
+    const path = `/sessions/${encodeURIComponent(run.sessionId)}/events`;
+    const eventsUrl = new URL(serviceUrl(this.baseUrl, path));
+    if (run.token !== undefined) eventsUrl.searchParams.set("token", run.token);
+    const existing = { ...run, afterId: run.firstEventId - 1, eventsUrl: eventsUrl.toString() };
+    // No route or body: a followed run is never started from here.
+    const config = this.#config("", { message: "" }, existing.afterId);
+    return new RunStream({ ...config, detached: true, existing }, handlers);
+  }
+
   #run(route: string, message: string, options: RunOptions): RunStream {
     const { sessionId } = options;
-    return new RunStream(
-      {
-        baseUrl: this.baseUrl,
-        route,
-        body: { message, session_id: sessionId, options: options.options },
-        afterId: sessionId === undefined ? 0 : (this.#cursors.get(sessionId) ?? 0),
-        token: () => resolveToken(this.#options.token),
-        fetch: this.#fetch,
-        transport: this.transport,
-        backoff: this.#backoff,
-        detached: this.#options.detached ?? false,
-        onCursor: (id, lastEventId) => this.#cursors.set(id, Math.max(lastEventId, this.#cursors.get(id) ?? 0)),
-      },
-      options.handlers,
-    );
+    const body = { message, session_id: sessionId, options: options.options };
+    const afterId = sessionId === undefined ? 0 : (this.#cursors.get(sessionId) ?? 0);
+    return new RunStream(this.#config(route, body, afterId), options.handlers);
+  }
+
+  #config(route: string, body: ChatRequestBody, afterId: number): RunStreamConfig {
+    return {
+      baseUrl: this.baseUrl,
+      route,
+      body,
+      afterId,
+      token: () => resolveToken(this.#options.token),
+      fetch: this.#fetch,
+      transport: this.transport,
+      backoff: this.#backoff,
+      detached: this.#options.detached ?? false,
+      onCursor: (id, lastEventId) => this.#cursors.set(id, Math.max(lastEventId, this.#cursors.get(id) ?? 0)),
+    };
   }
 }
 

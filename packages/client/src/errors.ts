@@ -18,7 +18,9 @@ export type ClientErrorCode =
   /** The server is idle and has no more events, yet the run never completed. */
   | "incomplete"
   /** The app closed the stream. */
-  | "closed";
+  | "closed"
+  /** The caller's access to the session ended (removed from it, or its share link revoked): final. */
+  | "revoked";
 
 export class ClientError extends Error {
   constructor(

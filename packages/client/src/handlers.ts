@@ -4,6 +4,7 @@
  * that throws is reported (reportError / console.error) and never breaks delivery.
  */
 import type { EventType, StreamEvent } from "../../../src/protocol/events";
+import type { Watcher } from "../../../src/protocol/ws";
 import type { ClientError } from "./errors";
 import type { RunIds } from "./transport";
 
@@ -44,6 +45,8 @@ export interface LifecycleHandlers {
   connected(info: ConnectedInfo): void;
   reconnecting(info: ReconnectingInfo): void;
   disconnected(info: DisconnectedInfo): void;
+  /** Who is watching the session now, whenever it changes (WebSocket transport only; docs/sharing.md). */
+  presence(watching: Watcher[]): void;
 }
 
 export type ClientHandlers = EventHandlers & LifecycleHandlers;

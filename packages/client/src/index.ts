@@ -20,8 +20,9 @@ export type {
 export { EVENT_TYPES, MODES, RUN_STATUSES } from "../../../src/protocol/events";
 export type { PipelineAgentDescription, PipelineDescription } from "../../../src/protocol/pipelines";
 export type { AgentTexts } from "../../../src/protocol/reconstruct";
+export type { Watcher } from "../../../src/protocol/ws";
 export { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
-export { type ClientOptions, createClient, EdgeStreamClient, type RunOptions } from "./client";
+export { type ClientOptions, createClient, EdgeStreamClient, type FollowedRun, type RunOptions } from "./client";
 export {
   ClientError,
   type ClientErrorCode,

@@ -11,7 +11,7 @@ import { ClientError, isRetryable, toClientError } from "./errors";
 import { type ClientHandlers, Emitter, type HandlerName } from "./handlers";
 import { type RunResult, RunTracker } from "./run-tracker";
 import type { RunView } from "./run-view";
-import { requestCancel, type StartConfig, startDetached, startStreaming } from "./start";
+import { type DetachedStart, requestCancel, type StartConfig, startDetached, startStreaming } from "./start";
 import type { ConnectionEnd, RunIds, Transport, TransportSink } from "./transport";
 
 /** What the client gives each run. */
@@ -22,6 +22,8 @@ export interface RunStreamConfig extends StartConfig {
   detached: boolean;
   /** Told the last id seen in the session when the run stops, so the session's next run starts after it. */
   onCursor?(sessionId: string, lastEventId: number): void;
+  /** A run already started (by anyone: a shared session): followed from here instead of started. */
+  existing?: DetachedStart;
 }
 
 export type { RunResult };
@@ -122,13 +124,13 @@ export class RunStream {
   async #follow(): Promise<RunResult> {
     const { transport, backoff } = this.#config;
     let error: ClientError | undefined;
-    if (transport.start && !this.#config.detached) {
+    if (transport.start && !this.#config.detached && !this.#config.existing) {
       const start = transport.start.bind(transport);
       error = await this.#attempt((signal) => startStreaming(this.#config, start, signal, this.#sink(0)));
       // Without ids nothing can be resumed; whether the run started is unknown, so it is not retried.
       if (error && !this.#tracker.ids) throw error;
     } else {
-      const started = await startDetached(this.#config, this.#life.signal);
+      const started = this.#config.existing ?? (await startDetached(this.#config, this.#life.signal));
       this.#eventsUrl = started.eventsUrl;
       this.#tracker.skipTo(started.afterId);
       this.#setIds({ sessionId: started.sessionId, runId: started.runId });
@@ -210,6 +212,7 @@ export class RunStream {
       retryHint: (ms) => {
         this.#retryHint = ms;
       },
+      presence: (watching) => this.#emitter.emit("presence", watching),
     };
   }
 

@@ -4,6 +4,7 @@
  * reports what arrives. Fetch+SSE, EventSource and WebSocket ship here.
  */
 import type { StreamEvent } from "../../../src/protocol/events";
+import type { Watcher } from "../../../src/protocol/ws";
 
 /** Where to read: a session's events after `afterId`. */
 export interface ConnectRequest {
@@ -28,6 +29,8 @@ export interface TransportSink {
   event(event: StreamEvent): void;
   /** The server's advertised reconnection delay (SSE `retry:`), ms. */
   retryHint(ms: number): void;
+  /** Who is watching the session now (WebSocket `presence` messages; docs/sharing.md). */
+  presence?(watching: Watcher[]): void;
 }
 
 /**

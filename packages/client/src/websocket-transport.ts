@@ -70,6 +70,8 @@ function onServerClose(opened: boolean, code: number, reason: string): Connectio
   // A refused upgrade (401, 404, 429) looks like a network failure to a browser (1006): it is retried.
   if (!opened) return new ClientError("network", `WebSocket refused or unreachable (${said})`);
   if (code === WS_CLOSE.NORMAL || code === WS_CLOSE.GOING_AWAY) return "ended";
+  // Removed from the session or its share link revoked: reconnecting would only be refused.
+  if (code === WS_CLOSE.REVOKED) return new ClientError("revoked", `the server ended this caller's access (${said})`);
   // The server gave up on a socket that read too slowly: a new one resumes from the last event delivered.
   if (code === WS_CLOSE.BEHIND)
     return new ClientError("network", `the server closed a socket that fell behind (${said})`);
@@ -149,6 +151,7 @@ export function webSocketTransport(options: WebSocketTransportOptions = {}): Tra
             }
             const parsed = parseSocketMessage(text);
             if (parsed.kind === "control") {
+              if (parsed.watching) sink.presence?.(parsed.watching);
               // The transport sends nothing but pings, so any error the server reports is a bug, not a network hiccup.
               if (parsed.error)
                 throw new ClientError("protocol", `server: ${parsed.error.code}: ${parsed.error.message}`);

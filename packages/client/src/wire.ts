@@ -4,6 +4,7 @@
  * and reconstruction can rely on it.
  */
 import type { StreamEvent } from "../../../src/protocol/events";
+import type { Watcher } from "../../../src/protocol/ws";
 import { ClientError } from "./errors";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -45,7 +46,7 @@ export function parseEventData(data: string): StreamEvent {
 /** A WebSocket message from the server: one flush of events, or a control message. */
 export type SocketMessage =
   | { kind: "events"; events: StreamEvent[] }
-  | { kind: "control"; type: string; error?: { code: string; message: string } };
+  | { kind: "control"; type: string; error?: { code: string; message: string }; watching?: Watcher[] };
 
 /**
  * Parses a server WebSocket message (src/protocol/ws.ts): a JSON array of envelopes (one flush),
@@ -56,8 +57,21 @@ export function parseSocketMessage(data: string): SocketMessage {
   if (Array.isArray(value)) return { kind: "events", events: value.map(toEvent) };
   if (isRecord(value) && typeof value.type === "string") {
     const error = isRecord(value.error) ? value.error : undefined;
+    if (value.type === "presence" && Array.isArray(value.watching)) {
+      return { kind: "control", type: value.type, watching: value.watching.filter(isWatcher) };
+    }
     if (!error) return { kind: "control", type: value.type };
     return { kind: "control", type: value.type, error: { code: String(error.code), message: String(error.message) } };
   }
   throw new ClientError("protocol", `not an event array or control message: ${data.slice(0, 80)}`);
+}
+
+/** One presence entry as the server sends it (src/protocol/ws.ts); anything else is dropped. */
+function isWatcher(value: unknown): value is Watcher {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    (value.transport === "sse" || value.transport === "ws") &&
+    typeof value.streams === "number"
+  );
 }

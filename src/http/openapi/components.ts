@@ -19,6 +19,7 @@ import {
   SessionSnapshot,
   Usage,
 } from "../responses";
+import { MemberBody, MemberChanged, MemberList, ShareBody, ShareCreated, ShareList, Watcher } from "../sharing-schemas";
 import { UiChunkSchema } from "../ui-chunk-schemas";
 import { chatBody, SessionId } from "../validation";
 
@@ -50,6 +51,13 @@ function namedSchemas(maxMessageChars: number) {
     AiChatBody: aiChatBody(maxMessageChars),
     UiChunk: UiChunkSchema,
     AiStopAccepted,
+    MemberBody,
+    MemberList,
+    MemberChanged,
+    ShareBody,
+    ShareCreated,
+    ShareList,
+    Watcher,
     Error: ErrorBody,
   };
 }
@@ -72,6 +80,7 @@ const DESCRIPTIONS: Partial<Record<ComponentName, string>> = {
   UiChunk:
     "One chunk of an AI SDK UI message stream (protocol v1) as this service sends it: the JSON of " +
     "each `data:` line but the last, `[DONE]`. docs/ai-sdk.md has the mapping from run events.",
+  Watcher: "One watcher of a session now: the snapshot's `watching` and a WebSocket `presence` message",
   Error: "Every error answer. The codes and their statuses: src/protocol/errors.ts",
 };
 

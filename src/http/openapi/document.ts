@@ -11,6 +11,7 @@ import { aiPaths } from "./paths-ai";
 import { chatPaths } from "./paths-chat";
 import { servicePaths } from "./paths-service";
 import { sessionPaths } from "./paths-sessions";
+import { sharingPaths } from "./paths-sharing";
 
 export { OPENAPI_PATH } from "./paths-service";
 
@@ -26,18 +27,21 @@ function buildDocument(maxMessageChars: number): Json {
       summary: "Real-time streaming API for multi-agent AI generation: SSE and WebSocket, resumable",
       description:
         "Every route but /health, /openapi.json and the development-only /dev/token needs " +
-        "`Authorization: Bearer <JWT>`. A session belongs to its creator; anyone else gets 404. " +
+        "`Authorization: Bearer <JWT>`. A session belongs to its creator, who may add members " +
+        "(editor, viewer) and make share links (docs/sharing.md); anyone else gets 404, a member " +
+        "whose role does not allow an action 403. " +
         'Errors are `{"error": {"code", "message"}}`.',
     },
     tags: [
       { name: "chat", description: "Start runs" },
       { name: "sessions", description: "Read, follow, cancel and delete sessions" },
+      { name: "sharing", description: "A session's members, share links and presence (docs/sharing.md)" },
       { name: "ai-sdk", description: "The Vercel AI SDK's useChat transport (docs/ai-sdk.md)" },
       { name: "service", description: "Usage, health and this description" },
       { name: "development", description: "Local development only; absent in production" },
     ],
     security: BEARER_ONLY,
-    paths: { ...chatPaths(), ...sessionPaths(), ...aiPaths(), ...servicePaths() },
+    paths: { ...chatPaths(), ...sessionPaths(), ...sharingPaths(), ...aiPaths(), ...servicePaths() },
     components: { securitySchemes: SECURITY_SCHEMES, schemas: componentSchemas(maxMessageChars) },
   };
 }

@@ -31,7 +31,7 @@ export const SECURITY_SCHEMES = {
     type: "apiKey",
     in: "query",
     name: "token",
-    description: `A session's read token (the ${READ_TOKEN_HEADER} header or \`read_token\` of a run start): opens that session's GET routes only, for EventSource, which cannot send headers`,
+    description: `A session's read token (the ${READ_TOKEN_HEADER} header or \`read_token\` of a run start), or a share link's token (POST /sessions/{id}/shares): opens that session's GET routes only, for EventSource, which cannot send headers`,
   },
 } as const;
 

@@ -1,6 +1,7 @@
 /**
  * The description of `/sessions/{id}`: snapshot, event stream (SSE, resumable), WebSocket, cancel
- * and delete. Each answers 404 for another user's session as for one that never existed.
+ * and delete. Each answers 404 to whoever has no role in the session, as for one that never
+ * existed, and 403 to a member whose role does not allow it (docs/sharing.md).
  */
 import { ResumePoint } from "../validation";
 import { inline, ref } from "./components";
@@ -37,7 +38,9 @@ const READ_ERRORS = errorResponses([
 const snapshot: Operation = {
   operationId: "getSession",
   summary: "A session's snapshot",
-  description: "Status, active run, newest event id, every run with its per-agent text, times.",
+  description:
+    "Status, active run, newest event id, every run with its per-agent text, times, the caller's " +
+    "role and who is watching now (presence). Any member or share link may read it.",
   tags: ["sessions"],
   security: BEARER_OR_READ_TOKEN,
   parameters: [SESSION_ID],
@@ -75,7 +78,8 @@ const socket: Operation = {
   description:
     "A WebSocket upgrade (hibernation API). The server sends one JSON array of StreamEvents per " +
     'flush, or a control object (`{"type":"error","error":{code,message}}`, ' +
-    '`{"type":"cancelling","run_id"}`). The client sends `{"type":"resume","last_event_id":N}`, ' +
+    '`{"type":"cancelling","run_id"}`, `{"type":"presence","watching":[Watcher]}` whenever who watches changes). ' +
+    'A socket whose caller loses access is closed with 4003. The client sends `{"type":"resume","last_event_id":N}`, ' +
     '`{"type":"cancel"}` (not with a read token: `forbidden`), `{"type":"ack","received":N}` ' +
     "(flow control) or the text `ping`. docs/protocol.md has the whole protocol.",
   tags: ["sessions"],
@@ -101,26 +105,28 @@ const socket: Operation = {
 const cancel: Operation = {
   operationId: "cancelSessionRun",
   summary: "Cancel the session's active run",
-  description: "The run's stream ends with `run_complete` status `cancelled`. No active run: 404.",
+  description:
+    "The run's stream ends with `run_complete` status `cancelled`. No active run: 404. The owner " +
+    "or an editor; a viewer gets 403.",
   tags: ["sessions"],
   security: BEARER_ONLY,
   parameters: [SESSION_ID],
   responses: {
     "202": json("CancelAccepted", "The run is being cancelled"),
-    ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "not_found"]),
+    ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "forbidden", "not_found"]),
   },
 };
 
 const remove: Operation = {
   operationId: "deleteSession",
   summary: "Delete a session and all its data",
-  description: "Frees its place under MAX_SESSIONS_PER_USER; later requests get 404.",
+  description: "The owner only (members get 403). Frees its place under MAX_SESSIONS_PER_USER; later requests get 404.",
   tags: ["sessions"],
   security: BEARER_ONLY,
   parameters: [SESSION_ID],
   responses: {
     "204": { description: "Deleted" },
-    ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "not_found"]),
+    ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "forbidden", "not_found"]),
   },
 };
 
