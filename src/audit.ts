@@ -18,6 +18,10 @@ export const AUDIT_EVENTS = {
   /** A development configuration refused a request from another machine (src/http/dev-guard.ts). */
   CONFIG_REFUSED: "config_refused",
   LIMIT_HIT: "limit_hit",
+  /** A person answered a run's review (`POST /sessions/:id/input`; `action` says how). */
+  REVIEW_ANSWERED: "review_answered",
+  /** A person added a message to a running run (`POST /sessions/:id/messages`). */
+  MESSAGE_SENT: "message_sent",
 } as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[keyof typeof AUDIT_EVENTS];
 
@@ -35,6 +39,8 @@ export interface AuditFields {
   method?: string;
   /** Request path (no query string: read tokens travel there). */
   path?: string;
+  /** A review's answer: approve, revise or edit (never the feedback or text itself). */
+  action?: string;
 }
 
 /** Longest value written for any field: ids are short; anything longer is a hostile path or sub. */
@@ -49,6 +55,7 @@ const FIELDS: readonly (keyof AuditFields)[] = [
   "status",
   "method",
   "path",
+  "action",
 ];
 
 /** The audit line for an event (pure; exported for tests). */

@@ -21,6 +21,7 @@ import {
   type RunStartPayload,
   type StreamEvent,
 } from "../protocol/events";
+import { AwaitingInputPayloadSchema, InputPayloadSchema, UserMessagePayloadSchema } from "./interaction-schemas";
 
 /** A pipeline: the name of a registered one (`GET /pipelines`; the seed's are `nova3` and `loomi`). */
 export const Mode = z
@@ -60,6 +61,7 @@ const AgentStartPayloadSchema = z.object({
   status: z.literal("started"),
   task_description: z.string(),
   model: z.string(),
+  attempt: z.number().int().optional().describe("2 and up: a revision a review asked for; absent: 1"),
 });
 
 const LlmChunkPayloadSchema = z.object({
@@ -132,6 +134,9 @@ export const StreamEventSchema = z.discriminatedUnion("event_type", [
   envelope(EVENT_TYPES.PROGRESS, ProgressPayloadSchema),
   envelope(EVENT_TYPES.ERROR, ErrorPayloadSchema),
   envelope(EVENT_TYPES.RUN_COMPLETE, RunCompletePayloadSchema),
+  envelope(EVENT_TYPES.AWAITING_INPUT, AwaitingInputPayloadSchema),
+  envelope(EVENT_TYPES.INPUT, InputPayloadSchema),
+  envelope(EVENT_TYPES.USER_MESSAGE, UserMessagePayloadSchema),
 ]);
 
 /** Named payload schemas, for the description's components. */
@@ -143,6 +148,9 @@ export const PAYLOAD_SCHEMAS = {
   ProgressPayload: ProgressPayloadSchema,
   ErrorPayload: ErrorPayloadSchema,
   RunCompletePayload: RunCompletePayloadSchema,
+  AwaitingInputPayload: AwaitingInputPayloadSchema,
+  InputPayload: InputPayloadSchema,
+  UserMessagePayload: UserMessagePayloadSchema,
 } as const;
 
 // Each schema describes exactly its protocol type: a change to either side that the other lacks

@@ -2,6 +2,9 @@
  * The one definition of the event envelope streamed to clients and stored in the session log.
  * Both the server and the browser client import from here; nothing else spells an event type.
  */
+import type { AwaitingInputPayload, InputPayload, UserMessagePayload } from "./interaction-events";
+
+export * from "./interaction-events";
 
 /** Every event type on the wire. */
 export const EVENT_TYPES = {
@@ -12,6 +15,12 @@ export const EVENT_TYPES = {
   PROGRESS: "progress",
   ERROR: "error",
   RUN_COMPLETE: "run_complete",
+  /** The run paused for a person's review of one agent's output (docs/interaction.md). */
+  AWAITING_INPUT: "awaiting_input",
+  /** A person answered a review: approve, revise or edit, with who did it. */
+  INPUT: "input",
+  /** A person added a message to a running run: agents that start after it read it. */
+  USER_MESSAGE: "user_message",
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
@@ -26,9 +35,12 @@ export const RUN_STATUSES = {
   PARTIAL: "partial",
   FAILED: "failed",
   CANCELLED: "cancelled",
+  /** A review went unanswered for REVIEW_TIMEOUT_SECONDS. */
+  TIMED_OUT: "timed_out",
 } as const;
 export type RunStatus = (typeof RUN_STATUSES)[keyof typeof RUN_STATUSES];
-export type RunState = "running" | RunStatus;
+/** A run's state: running, paused for a review (`awaiting_input`), or ended with a status. */
+export type RunState = "running" | "awaiting_input" | RunStatus;
 
 /**
  * `error_type` values of `error` events. The first group classifies a failed LLM attempt (see
@@ -123,6 +135,8 @@ export interface AgentStartPayload {
   status: "started";
   task_description: string;
   model: string;
+  /** 2 and up: a revision asked for by a review; its text replaces the earlier attempt's. Absent: 1. */
+  attempt?: number;
 }
 export interface LlmChunkPayload {
   content: string;
@@ -205,6 +219,9 @@ export interface PayloadMap {
   progress: ProgressPayload;
   error: ErrorPayload;
   run_complete: RunCompletePayload;
+  awaiting_input: AwaitingInputPayload;
+  input: InputPayload;
+  user_message: UserMessagePayload;
 }
 
 /** An event before the log gives it an id: what producers emit. */

@@ -91,7 +91,7 @@ export function recoverRun(run: RunRecord, deps: RecoveryDeps): ResumeLimitError
   const plan = planRecovery(run, deps.events());
   run.resumes += 1;
   for (const { agent, discarded, failedAttempts } of plan.interrupted) {
-    const model = run.agents[agent]?.model;
+    const { model, attempt, revision } = run.agents[agent] ?? {};
     deps.emit({
       event_type: EVENT_TYPES.ERROR,
       agent_source: agent,
@@ -106,8 +106,10 @@ export function recoverRun(run: RunRecord, deps: RecoveryDeps): ResumeLimitError
         ...(model ? { model } : {}),
       },
     });
-    // `running` with no text tells the agent runner to restart it without a second agent_start.
-    run.agents[agent] = { status: plan.giveUp ? "failed" : "running", text: "", model };
+    // `running` with no text tells the agent runner to restart it without a second agent_start
+    // (a revision a review asked for stays one: same attempt, same feedback).
+    const kept = { ...(attempt ? { attempt } : {}), ...(revision ? { revision } : {}) };
+    run.agents[agent] = { status: plan.giveUp ? "failed" : "running", text: "", model, ...kept };
   }
   deps.commit();
   return plan.giveUp ? new ResumeLimitError(run.resumes) : undefined;

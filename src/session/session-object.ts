@@ -12,7 +12,7 @@ import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
-import { Session, type Started, type StartInput } from "./session";
+import { type ReviewAnswer, Session, type Started, type StartInput } from "./session";
 
 /** Internal URLs the Worker uses to open a session's event stream and WebSocket. */
 export const EVENTS_PATH = "/events";
@@ -67,6 +67,14 @@ export class SessionObject extends DurableObject<Env> {
 
   async cancel(userId: string) {
     return this.session.cancel(userId);
+  }
+
+  async input(userId: string, answer: ReviewAnswer) {
+    return this.session.input(userId, answer);
+  }
+
+  async message(userId: string, text: string) {
+    return this.session.message(userId, text);
   }
 
   async snapshot(userId: string) {

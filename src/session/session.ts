@@ -5,12 +5,12 @@
 
 import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
-import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
 import { EventLog } from "./event-log";
 import { EventWriter, type FlushedBatch } from "./event-writer";
-import { ActiveRun, modelDefaults } from "./run-controller";
-import { prepareResume } from "./run-recovery";
+import type { ReviewAnswer } from "./review-answers";
+import { modelDefaults } from "./run-controller";
+import { type Accepted, ownerOf, RunSlot } from "./run-slot";
 import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
 import { SessionLifetime } from "./session-lifetime";
@@ -29,6 +29,8 @@ import type {
 import { buildSnapshot, type Snapshot } from "./snapshot";
 import { storageCapFailure } from "./storage-cap";
 
+export type { ReviewAnswer } from "./review-answers";
+export type { Accepted } from "./run-slot";
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
 
@@ -40,9 +42,8 @@ export class Session {
   #stores: Stores | undefined;
   /** Its SSE readers and sockets, and the stream leases they hold. */
   #streams: SessionStreams;
-  #active: ActiveRun | undefined;
-  /** When the active run last logged something (or started): the watchdog's clock (run-watchdog.ts). */
-  #progressAt = 0;
+  /** The session's run, executing or paused for a review (run-slot.ts). */
+  #runs: RunSlot;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
   #startedAt: string;
   #lifetime: SessionLifetime;
@@ -55,7 +56,7 @@ export class Session {
       host,
       owned: (userId) => this.#owned(userId),
       cancel: (userId) => this.cancel(userId),
-      activeRunId: () => this.#active?.record.run_id,
+      activeRunId: () => this.#runs.current?.run_id,
       touch: (stores) => this.#touch(stores.store),
       now: this.#now,
     });
@@ -65,7 +66,18 @@ export class Session {
       host.setAlarm(at);
       this.#streams.alarmSet(at);
     };
-    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, (owner) => host.onActive?.(owner));
+    const onActive = (owner: RunOwner) => host.onActive?.(owner);
+    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, onActive, () => this.#runs.waitUntil);
+    this.#runs = new RunSlot({
+      host,
+      now: this.#now,
+      ended: (record) => {
+        this.#streams.readers.runEnded(record.run_id, record.end_event_id);
+        if (this.#stores) this.#touch(this.#stores.store);
+      },
+      moved: () => this.#stores && this.#lifetime.schedule(this.#stores.store, this.#runs.running),
+      restartAfter: (error, what) => this.#restartAfter(error, what),
+    });
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
@@ -83,7 +95,7 @@ export class Session {
     const store = new SessionStore(this.#host.sql);
     const log = new EventLog(this.#host.sql);
     const onFlush = (batch: FlushedBatch) => {
-      this.#progressAt = this.#now();
+      this.#runs.progressAt = this.#now();
       this.#streams.publish(log, batch);
     };
     const writer = new EventWriter(log, this.#host.config, onFlush, this.#now, {
@@ -106,7 +118,15 @@ export class Session {
   }
 
   #touch(store: SessionStore): void {
-    this.#lifetime.touch(store, this.#active !== undefined);
+    this.#lifetime.touch(store, this.#runs.running);
+  }
+
+  /**
+   * The session's stores if `userId` may review and steer its run (answer a review, send a
+   * message): today its owner, as for cancel.
+   */
+  #interactive(userId: string): Stores | undefined {
+    return this.#owned(userId);
   }
 
   /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
@@ -114,7 +134,7 @@ export class Session {
     const existing = this.#stores;
     // Every refusal comes before any write, so a refused request leaves storage as it found it.
     const refused =
-      refuseStart(input, existing?.store.getMeta("owner"), this.#active?.record.run_id) ??
+      refuseStart(input, existing?.store.getMeta("owner"), this.#runs.current?.run_id) ??
       storageCapFailure(this.#host.sql, this.#host.config);
     if (refused) return refused;
     const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
@@ -127,60 +147,36 @@ export class Session {
     // A new session's tables are created in the same transaction: a start that fails leaves nothing.
     const { stores, record } = existing ? begin(existing) : this.#host.transactionSync(() => begin(this.#openStores()));
     this.#stores = stores;
-    this.#launch(record, stores, { pipeline });
+    this.#runs.launch(record, stores, { pipeline });
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
 
-  /** Resumes the run still marked running in storage (see run-recovery.ts), if any. */
+  /** Finds the run paused for a review, or resumes the run left running (run-recovery.ts), if any. */
   #resumeUnfinished(): void {
     const stores = this.#stores;
-    if (!stores || this.#active) return;
-    const resumed = prepareResume(stores);
-    if (!resumed) return;
-    this.#launch(resumed.record, stores, { failWith: resumed.failWith });
-    this.#lifetime.schedule(stores.store, this.#active !== undefined);
-  }
-
-  #ownerOf(store: SessionStore): RunOwner {
-    return { userId: store.getMeta("owner") ?? "", sessionId: store.getMeta("session_id") ?? "" };
-  }
-
-  #launch(
-    record: RunRecord,
-    { store, log, writer }: Stores,
-    how: { failWith?: Error; pipeline?: Pipeline } = {},
-  ): void {
-    const owner = this.#ownerOf(store);
-    const run = new ActiveRun(record, {
-      store,
-      llm: this.#host.llm,
-      config: this.#host.config,
-      events: writer,
-      head: () => log.head,
-      now: this.#now,
-      failWith: how.failWith,
-      pipeline: how.pipeline,
-    });
-    this.#active = run;
-    this.#progressAt = this.#now();
-    run.done.then(
-      () => {
-        this.#host.onRunEnd?.(record, owner);
-        if (this.#active !== run) return;
-        this.#active = undefined;
-        this.#streams.readers.runEnded(record.run_id, record.end_event_id);
-        if (this.#stores) this.#touch(this.#stores.store);
-      },
-      (error: unknown) => this.#restartAfter(error, `run ${record.run_id} could not be checkpointed`),
-    );
+    if (stores && this.#runs.wake(stores)) this.#lifetime.schedule(stores.store, this.#runs.running);
   }
 
   cancel(userId: string): { ok: true; run_id: string } | Failure {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
-    if (!this.#active) return failure("not_found", "no active run to cancel");
-    this.#active.cancel();
-    return { ok: true, run_id: this.#active.record.run_id };
+    const runId = this.#runs.cancel(stores);
+    if (runId === undefined) return failure("not_found", "no active run to cancel");
+    return { ok: true, run_id: runId };
+  }
+
+  /** Answers the review the session's run waits for, as `userId` (review-answers.ts). */
+  input(userId: string, answer: ReviewAnswer): Accepted | Failure {
+    const stores = this.#interactive(userId);
+    if (!stores) return failure("not_found", "session not found");
+    return this.#runs.answer(stores, answer, userId);
+  }
+
+  /** Adds `userId`'s message to the session's run: every agent that starts after it reads it. */
+  message(userId: string, text: string): Accepted | Failure {
+    const stores = this.#interactive(userId);
+    if (!stores) return failure("not_found", "session not found");
+    return this.#runs.message(stores, text, userId);
   }
 
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for the owner only. */
@@ -188,7 +184,7 @@ export class Session {
     const stores = this.#owned(userId);
     if (!stores) return this.#streams.readers.refuse(options.lease, failure("not_found", "session not found"));
     const opened = this.#streams.readers.open({ stores, isGone: () => this.#stores !== stores }, afterId, options);
-    if (opened.ok) this.#lifetime.touchForRead(stores.store, this.#active !== undefined);
+    if (opened.ok) this.#lifetime.touchForRead(stores.store, this.#runs.running);
     return opened;
   }
 
@@ -196,15 +192,14 @@ export class Session {
     const stores = this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
     const instance = { ...this.#streams.counts(), instanceStartedAt: this.#startedAt };
-    return { ok: true as const, ...buildSnapshot(stores, this.#active?.record, instance) };
+    return { ok: true as const, ...buildSnapshot(stores, this.#runs.current, instance) };
   }
 
   /** Deletes the session and everything in it; its readers end at once. */
   async destroy(userId?: string): Promise<{ ok: true } | Failure> {
     const stores = userId === undefined ? this.#stores : this.#owned(userId);
     if (!stores) return failure("not_found", "session not found");
-    this.#active?.detach();
-    this.#active = undefined;
+    this.#runs.detach(ownerOf(stores.store));
     stores.writer.close();
     this.#stores = undefined;
     this.#streams.ended();
@@ -220,29 +215,31 @@ export class Session {
     const stores = this.#stores;
     if (!stores) return;
     this.#resumeUnfinished();
-    const active = this.#active;
-    const owner = this.#ownerOf(stores.store);
+    const active = this.#runs.running ? this.#runs.current : undefined;
+    const owner = ownerOf(stores.store);
     const action = decideAlarm({
       now: this.#now(),
       running: active !== undefined,
-      progressAt: this.#progressAt,
+      waitUntil: this.#runs.waitUntil,
+      progressAt: this.#runs.progressAt,
       runStallMs: this.#host.config.runStallMs,
       updatedAt: Date.parse(stores.store.getMeta("updated_at") ?? ""),
       ttlMs: this.#host.config.sessionTtlSeconds * 1000,
     });
     if (action.do === "restart" && active) {
-      this.#host.onRunStalled?.(active.record, owner, action.silentMs);
+      this.#host.onRunStalled?.(active, owner, action.silentMs);
       // The restart drops every stream and socket of this instance: their leases go back first.
       await this.#streams.releaseAll();
-      return this.#host.restart(`run ${active.record.run_id} logged nothing for ${action.silentMs} ms`);
+      return this.#host.restart(`run ${active.run_id} logged nothing for ${action.silentMs} ms`);
     }
     if (action.do === "expire") {
       await this.destroy();
       this.#host.onExpired?.(owner);
       return;
     }
-    if (action.do === "keepalive" && active) this.#host.onRunAlive?.(active.record, owner);
+    if (action.do === "time_out") this.#runs.expire(stores);
+    if (action.do === "keepalive" && active) this.#host.onRunAlive?.(active, owner);
     this.sockets.checkBehind();
-    this.#lifetime.schedule(stores.store, this.#active !== undefined);
+    this.#lifetime.schedule(stores.store, this.#runs.running);
   }
 }
