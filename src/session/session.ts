@@ -121,12 +121,9 @@ export class Session {
     this.#lifetime.touch(store, this.#runs.running);
   }
 
-  /**
-   * The session's stores if `userId` may review and steer its run (answer a review, send a
-   * message): today its owner, as for cancel.
-   */
-  #interactive(userId: string): Stores | undefined {
-    return this.#owned(userId);
+  /** Whether `userId` may review and steer the session's run (today its owner, as for cancel). */
+  #mayInteract(userId: string): boolean {
+    return this.#owned(userId) !== undefined;
   }
 
   /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
@@ -167,16 +164,21 @@ export class Session {
 
   /** Answers the review the session's run waits for, as `userId` (review-answers.ts). */
   input(userId: string, answer: ReviewAnswer): Accepted | Failure {
-    const stores = this.#interactive(userId);
-    if (!stores) return failure("not_found", "session not found");
-    return this.#runs.answer(stores, answer, userId);
+    return this.#interact(userId, (stores) => this.#runs.answer(stores, answer, userId));
   }
 
   /** Adds `userId`'s message to the session's run: every agent that starts after it reads it. */
   message(userId: string, text: string): Accepted | Failure {
-    const stores = this.#interactive(userId);
-    if (!stores) return failure("not_found", "session not found");
-    return this.#runs.message(stores, text, userId);
+    return this.#interact(userId, (stores) => this.#runs.message(stores, text, userId));
+  }
+
+  /** Does `act` for a user who may interact; what it took is activity (a run that goes on gets its run checks). */
+  #interact(userId: string, act: (stores: Stores) => Accepted | Failure): Accepted | Failure {
+    const stores = this.#stores;
+    if (!stores || !this.#mayInteract(userId)) return failure("not_found", "session not found");
+    const result = act(stores);
+    if (result.ok) this.#touch(stores.store);
+    return result;
   }
 
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for the owner only. */
