@@ -76,14 +76,13 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
 }
 
 /**
- * What a new start of an agent keeps of its prior state: a revision a review asked for (pending)
- * becomes the next attempt, with the earlier attempts' tokens counted as retried; a revision cut
- * off by a restart (running) goes on as the same attempt.
+ * What a new start of an agent keeps of its prior state: its attempt number, and a revision a
+ * review asked for (pending, or cut off by a restart), with the earlier attempts' tokens.
  */
 function revisionOf(prior: AgentState | undefined): Partial<AgentState> {
-  if (!prior?.revision) return prior?.attempt ? { attempt: prior.attempt } : {};
-  const attempt = prior.status === "pending" ? (prior.attempt ?? 1) + 1 : (prior.attempt ?? 1);
-  return { attempt, revision: prior.revision, ...(prior.retried ? { retried: prior.retried } : {}) };
+  const attempt = prior?.attempt ? { attempt: prior.attempt } : {};
+  if (!prior?.revision) return attempt;
+  return { ...attempt, revision: prior.revision, ...(prior.retried ? { retried: prior.retried } : {}) };
 }
 
 /**

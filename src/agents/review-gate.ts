@@ -19,7 +19,7 @@ export function reviewList(options: Record<string, unknown>): string[] {
  */
 export function pendingReview(
   run: Pick<RunRecord, "agents" | "options" | "reviewed">,
-  plan: readonly Pick<PlannedNode, "name" | "definition">[],
+  plan: readonly { name: string; definition: Pick<PlannedNode["definition"], "name"> }[],
 ): string | undefined {
   const listed = new Set(reviewList(run.options));
   if (listed.size === 0) return undefined;

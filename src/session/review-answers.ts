@@ -53,13 +53,14 @@ export function applyAnswer(run: RunRecord, answer: ReviewAnswer, actor: string)
   const base = { action: answer.action, actor, wait_id: wait.event_id };
   let payload: EventDraft<"input">["payload"];
   if (answer.action === REVIEW_ACTIONS.REVISE) {
-    // It runs again from its prompt; the earlier attempt's tokens were spent and stay counted.
+    // It runs again from its prompt as the next attempt (pending until its agent_start is logged);
+    // the earlier attempt's tokens were spent and stay counted.
     const retried = addTokens(state.retried ?? NO_TOKENS, state.usage ?? NO_TOKENS);
     run.agents[agent] = {
       status: "pending",
       text: "",
       model: state.model,
-      attempt: state.attempt ?? 1,
+      attempt: (state.attempt ?? 1) + 1,
       retried,
       revision: { previous: state.text, feedback: answer.feedback },
     };

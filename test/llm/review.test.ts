@@ -4,9 +4,11 @@
  * feedback, an edit's text is what the next agents are given, and a message sent while a run
  * streams reaches only the agents that start after it.
  */
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { REVISE_WITH, USER_ADDED } from "../../src/agents/review-gate";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
+import type { SessionObject } from "../../src/session/session-object";
 import { startDetached } from "../helpers/api";
 import { fake, fakeRequests, scenarioId, waitForRequests } from "../helpers/fake-control";
 import type { FakeRequestRecord } from "../helpers/fake-openai-log";
@@ -98,3 +100,34 @@ describe("review answers and steering reach the model", () => {
     }
   });
 });
+
+describe("a revision cut off by a restart", () => {
+  it("starts again as the same attempt, with the same feedback", async () => {
+    const s = scenarioId("revise-restart");
+    const started = await startDetached("novachat", { message: `Plan it ${fake(s)}`, options: { review: [REVIEWED] } });
+    await readToPause(started.session_id);
+    // The revision streams slowly, so the object can be killed under it.
+    const feedback = `Shorter. ${fake(s, { agent: REVIEWED, tokens: 80, delay: 30 })}`;
+    expect((await answer(started.session_id, { action: "revise", feedback })).status).toBe(202);
+    await waitForRequests(s, (rs) => rs.filter((r) => r.agent === "strategy generator").length === 2);
+    await runInDurableObject(stubOf(started.session_id), (_o, state) => state.abort()).catch(() => {});
+    expect(await runDurableObjectAlarm(stubOf(started.session_id))).toBe(true);
+
+    const again = lastPause(await readToPause(started.session_id, 2));
+    expect(again.payload.attempt).toBe(2);
+    const strategy = (await fakeRequests(s)).filter((r) => r.agent === "strategy generator");
+    expect(strategy).toHaveLength(3);
+    expect(strategy[2].messages.at(-1)).toEqual({ role: "user", content: `${REVISE_WITH}${feedback}` });
+    expect(strategy[2].messages.at(-2)).toEqual(strategy[1].messages.at(-2));
+    expect((await answer(started.session_id, { action: "approve" })).status).toBe(202);
+    const events = await readWholeRun(started.session_id);
+    expectIntact(events, NOVA3_CONTENT);
+    // One agent_start per attempt: the restart does not announce a third.
+    expect(eventsOf(events, EVENT_TYPES.AGENT_START, REVIEWED).map((e) => e.payload.attempt)).toEqual([undefined, 2]);
+  });
+});
+
+function stubOf(sessionId: string): DurableObjectStub<SessionObject> {
+  const namespace = env.SESSIONS as DurableObjectNamespace<SessionObject>;
+  return namespace.get(namespace.idFromName(sessionId));
+}
