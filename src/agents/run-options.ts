@@ -66,16 +66,10 @@ export function optionsSchema(def: PipelineDefinition, allowedModels: readonly s
     error: `must name an optional agent of ${def.name}${optional.length ? ` (${optional.join(", ")})` : " (it has none)"}`,
   };
   const skippable = optional.length ? z.enum(optional as [string, ...string[]], notOptional) : z.never(notOptional);
-  const names = def.agents.map((a) => a.name);
-  const review = z.array(z.string(), { error: "must be a list of agent names" }).superRefine((listed, ctx) => {
-    const unknown = [...new Set(listed.filter((name) => !names.includes(name)))];
-    if (unknown.length === 0) return;
-    const which = unknown.map((name) => JSON.stringify(name)).join(", ");
-    ctx.addIssue({
-      code: "custom",
-      message: `${which} ${unknown.length === 1 ? "is not an agent" : "are not agents"} of ${def.name} (${names.join(", ")})`,
-    });
-  });
+  const names = def.agents.map((a) => a.name) as [string, ...string[]];
+  const notAgent = (issue: { input?: unknown }) =>
+    `${JSON.stringify(issue.input)} is not an agent of ${def.name} (${names.join(", ")})`;
+  const review = z.array(z.enum(names, { error: notAgent }), { error: "must be a list of agent names" });
   return z.strictObject(
     {
       model: model.optional(),

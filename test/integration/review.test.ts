@@ -161,7 +161,8 @@ describe("review checkpoints", () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("invalid_body");
-    expect(body.error.message).toContain('"ghost_agent", "loomi_concierge" are not agents of nova3');
-    expect(body.error.message).not.toContain('"strategy_generator"');
+    expect(body.error.message).toContain('options.review.1: "ghost_agent" is not an agent of nova3');
+    expect(body.error.message).toContain('options.review.2: "loomi_concierge" is not an agent of nova3');
+    expect(body.error.message).not.toContain('"strategy_generator" is not');
   });
 });
