@@ -9,6 +9,7 @@ import { ConversationView } from "./conversation-view";
 import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
 import { isSample, PipelinePicker, sampleMessage } from "./pipeline-picker";
+import { ReviewView } from "./review-view";
 import { RunPanel } from "./run-panel";
 import { runSummary } from "./run-summary";
 import { TimelineView } from "./timeline-view";
@@ -29,6 +30,7 @@ const connection = new ConnectionView();
 const panel = new RunPanel();
 const timeline = new TimelineView();
 const conversation = new ConversationView();
+const review = new ReviewView((text, kind) => connection.log(text, kind));
 const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
 let current: RunStream | undefined;
@@ -82,6 +84,7 @@ function start(): void {
   panel.attach(run);
   timeline.attach(run);
   connection.attach(run);
+  review.attach(run, client);
   if (loomi) {
     conversation.addTurn(text, run);
     message.value = "";
