@@ -53,10 +53,12 @@ export class ReviewView {
       this.#steerSend.disabled = false;
     });
     run.on("event", (event) => this.#onEvent(event, run));
-    run.done.finally(() => {
+    // Whatever the outcome (main.ts reports it), the controls go; a rejection is handled there.
+    const ended = () => {
       this.#hide();
       this.#steerSend.disabled = true;
-    });
+    };
+    run.done.then(ended, ended);
   }
 
   #onEvent(event: StreamEvent, run: RunStream): void {

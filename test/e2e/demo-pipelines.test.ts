@@ -61,7 +61,7 @@ describe.skipIf(!chromiumPath)("demo page: any registered pipeline", () => {
     ]);
     expect(await shownTexts(page)).toEqual(run.texts);
     for (const text of Object.values(run.texts)) expect(text.trim().split(/\s+/).length).toBeLessThanOrEqual(12);
-    expect(problems, problems.join('; ')).toEqual([]);
+    expect(problems, problems.join("; ")).toEqual([]);
     await page.close();
   });
 });
