@@ -12,6 +12,7 @@ import { api, snapshot, startDetached, waitIdle } from "../helpers/api";
 import { answer, lastPause, readToPause, waitForStatus } from "../helpers/review";
 import { eventsOf, readWholeRun } from "../helpers/run-events";
 import { readSseUntil } from "../helpers/sse";
+import { connectWs } from "../helpers/ws";
 
 const REVIEW = { review: ["strategy_generator"] };
 
@@ -99,5 +100,18 @@ describe("a paused run", () => {
     const all = await readWholeRun(session_id);
     expect((all.at(-1) as StreamEvent<"run_complete">).payload.status).toBe("cancelled");
     expect((await answer(session_id, { action: "approve" })).status).toBe(409);
+  });
+
+  it("keeps a WebSocket follower open across the pause: the same socket gets the answer and the run's end", async () => {
+    const { session_id, run_id, pause } = await pausedRun();
+    const socket = await connectWs(`/sessions/${session_id}/ws`);
+    await socket.until(() => socket.events.some((e) => e.id === pause.id));
+    expect((await answer(session_id, { action: "approve" })).status).toBe(202);
+    await socket.until(() =>
+      socket.events.some((e) => e.event_type === EVENT_TYPES.RUN_COMPLETE && e.run_id === run_id),
+    );
+    const after = socket.events.filter((e) => e.id > pause.id);
+    expect(after[0]).toMatchObject({ id: pause.id + 1, event_type: EVENT_TYPES.INPUT });
+    socket.ws.close();
   });
 });
