@@ -146,6 +146,10 @@ describe("review checkpoints", () => {
     expect((await answer(session_id, { action: "edit", text: "x".repeat(64 * 1024 + 1) })).status).toBe(413);
     const text = await api(`/sessions/${session_id}/input`, { method: "POST", body: "approve" });
     expect(text.status).toBe(415);
+    // A paused run is still the session's run: another cannot start beside it.
+    const second = await postChat("novachat", { message: "another", session_id });
+    expect(second.status).toBe(409);
+    expect(await second.json()).toMatchObject({ error: { code: "run_active" } });
     const snap = await waitForStatus<{ last_event_id: number }>(session_id, "awaiting_input");
     const events = await readToPause(session_id);
     expect(snap.last_event_id).toBe(events.at(-1)?.id);
