@@ -22,7 +22,7 @@ export interface RunSlotDeps {
   now(): number;
   /** A run ended (`run_complete` is logged): readers waiting for it end, the session was active. */
   ended(record: RunRecord): void;
-  /** A run paused or went on: the alarm moves (to the wait's expiry, or the next run check). */
+  /** A run paused: activity on the session; its alarm moves to the wait's expiry. */
   moved(): void;
   /** Storage refused a write: the object restarts from what storage holds. */
   restartAfter(error: unknown, what: string): void;

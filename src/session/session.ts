@@ -75,7 +75,7 @@ export class Session {
         this.#streams.readers.runEnded(record.run_id, record.end_event_id);
         if (this.#stores) this.#touch(this.#stores.store);
       },
-      moved: () => this.#stores && this.#lifetime.schedule(this.#stores.store, this.#runs.running),
+      moved: () => this.#stores && this.#touch(this.#stores.store),
       restartAfter: (error, what) => this.#restartAfter(error, what),
     });
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
