@@ -23,6 +23,10 @@ export const AUDIT_EVENTS = {
   MEMBER_REMOVED: "member_removed",
   SHARE_CREATED: "share_created",
   SHARE_REVOKED: "share_revoked",
+  /** A person answered a run's review (`POST /sessions/:id/input`; `action` says how). */
+  REVIEW_ANSWERED: "review_answered",
+  /** A person added a message to a running run (`POST /sessions/:id/messages`). */
+  MESSAGE_SENT: "message_sent",
 } as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[keyof typeof AUDIT_EVENTS];
 
@@ -45,6 +49,8 @@ export interface AuditFields {
   /** The role granted (a member's, a share link's). */
   role?: string;
   share_id?: string;
+  /** A review's answer: approve, revise or edit (never the feedback or text itself). */
+  action?: string;
 }
 
 /** Longest value written for any field: ids are short; anything longer is a hostile path or sub. */
@@ -62,6 +68,7 @@ const FIELDS: readonly (keyof AuditFields)[] = [
   "member_id",
   "role",
   "share_id",
+  "action",
 ];
 
 /** The audit line for an event (pure; exported for tests). */

@@ -30,14 +30,15 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
   // Failed for good before a restart: its final `error` is in the log already.
   if (prior?.status === "failed") throw new Error(`agent ${spec.name} failed before the session restarted`);
   const model = spec.settings.model;
-  const state: AgentState = { status: "running", text: "", model };
+  const state: AgentState = { status: "running", text: "", model, ...revisionOf(prior) };
   ctx.run.agents[spec.name] = state;
   // A run resumed after a restart finds its interrupted agents `running`: their `agent_start` is logged already.
   if (prior?.status !== "running") {
+    const attempt = state.attempt && state.attempt > 1 ? { attempt: state.attempt } : {};
     ctx.emit({
       event_type: EVENT_TYPES.AGENT_START,
       agent_source: spec.name,
-      payload: { status: "started", task_description: spec.task, model },
+      payload: { status: "started", task_description: spec.task, model, ...attempt },
     });
   }
   const text = await streamWithRetries(ctx, spec, state, [
@@ -51,7 +52,8 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
   });
   const usage = state.usage ?? NO_TOKENS;
   const retried = state.retried ?? NO_TOKENS;
-  ctx.run.agents[spec.name] = { ...state, status: "completed", text };
+  const { revision: _done, ...finished } = state;
+  ctx.run.agents[spec.name] = { ...finished, status: "completed", text };
   ctx.emit({
     event_type: EVENT_TYPES.AGENT_COMPLETE,
     agent_source: spec.name,
@@ -71,6 +73,16 @@ export async function runAgent(ctx: RunContext, spec: AgentSpec, messages: ChatM
   });
   ctx.checkpoint();
   return text;
+}
+
+/**
+ * What a new start of an agent keeps of its prior state: its attempt number, and a revision a
+ * review asked for (pending, or cut off by a restart), with the earlier attempts' tokens.
+ */
+function revisionOf(prior: AgentState | undefined): Partial<AgentState> {
+  const attempt = prior?.attempt ? { attempt: prior.attempt } : {};
+  if (!prior?.revision) return attempt;
+  return { ...attempt, revision: prior.revision, ...(prior.retried ? { retried: prior.retried } : {}) };
 }
 
 /**

@@ -18,12 +18,14 @@ export type Settled<N> = { node: N; ok: true } | { node: N; ok: false; error: un
 
 /**
  * Starts every task of `nodes` whose dependencies have settled, by `start`, until all have run
- * or a required one failed; resolves with every settlement, in the order they happened. `nodes`
- * must be acyclic (checked when a pipeline is registered).
+ * or a required one failed; resolves with every settlement, in the order they happened. While
+ * `hold()` is true no task starts, and once the running ones settle it resolves with what ran (a
+ * run pausing for a review). `nodes` must be acyclic (checked when a pipeline is registered).
  */
 export function scheduleGraph<N extends GraphNode>(
   nodes: readonly N[],
   start: (node: N) => Promise<unknown>,
+  hold: () => boolean = () => false,
 ): Promise<Settled<N>[]> {
   const names = new Set(nodes.map((n) => n.name));
   const settled = new Set<string>();
@@ -36,6 +38,7 @@ export function scheduleGraph<N extends GraphNode>(
     const pump = () => {
       if (!stopped) {
         for (const node of nodes) {
+          if (hold()) break;
           if (launched.has(node.name) || !ready(node)) continue;
           launched.add(node.name);
           running++;

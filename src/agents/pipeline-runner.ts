@@ -6,13 +6,14 @@
  * run or reported again.
  */
 import type { ChatMessage } from "../llm/provider";
-import { EVENT_TYPES, RUN_STATUSES, type RunStatus, SUPERVISOR } from "../protocol/events";
+import { EVENT_TYPES, RUN_STATUSES, SUPERVISOR } from "../protocol/events";
 import { runAgent } from "./agent-runner";
 import { AgentFailure, reportAgentFailure } from "./failures";
 import { scheduleGraph } from "./graph-scheduler";
 import { budgetHistory } from "./history-budget";
 import type { PipelineDefinition, PromptInput } from "./pipeline-definition";
-import type { RunContext } from "./run-context";
+import { interactionMessages, pendingReview } from "./review-gate";
+import type { PipelineOutcome, RunContext } from "./run-context";
 import { type PlannedRunAgent, planRun } from "./run-plan";
 
 /** The default prompt: the message, then the outputs the agent uses. */
@@ -73,11 +74,12 @@ function stepProgress(
   };
 }
 
-/** Runs `def` for the context's run; returns the run's status and content. Throws AgentFailure when a required agent fails. */
-export async function runPipeline(
-  ctx: RunContext,
-  def: PipelineDefinition,
-): Promise<{ status: RunStatus; content: string }> {
+/**
+ * Runs `def` for the context's run; returns the run's status and content, or the agent whose
+ * review the run pauses for (no agent starts while one awaits it). Throws AgentFailure when a
+ * required agent fails.
+ */
+export async function runPipeline(ctx: RunContext, def: PipelineDefinition): Promise<PipelineOutcome> {
   const { run } = ctx;
   const plan = planRun(def, run.message, run.options, ctx.models);
   for (const name of Array.isArray(run.options.skip) ? run.options.skip : []) {
@@ -91,35 +93,39 @@ export async function runPipeline(
       if (run.agents[agent.name]?.status === "completed") out[agent.name] = run.agents[agent.name].text;
     return out;
   };
-  const results = await scheduleGraph(plan, async (agent) => {
-    ctx.signal.throwIfAborted();
-    const done = texts();
-    const input: PromptInput = {
-      message: run.message,
-      outputs: Object.fromEntries(agent.uses.filter((u) => done[u] !== undefined).map((u) => [u, done[u]])),
-      each: agent.each,
-      // Read once a run (both Loomi agents share it), and only by a pipeline that asks.
-      history: () => {
-        history ??= budgetHistory(ctx.history(), ctx.historyChars);
-        return history;
-      },
-    };
-    const messages = (agent.definition.prompt ?? defaultPrompt)(input);
-    const spec = {
-      name: agent.name,
-      task: agent.task,
-      system: agent.system,
-      required: agent.required,
-      settings: agent.settings,
-    };
-    try {
-      await runAgent(ctx, spec, messages);
-    } catch (error) {
-      progress(agent, !agent.required);
-      throw error;
-    }
-    progress(agent, true);
-  });
+  const results = await scheduleGraph(
+    plan,
+    async (agent) => {
+      ctx.signal.throwIfAborted();
+      const done = texts();
+      const input: PromptInput = {
+        message: run.message,
+        outputs: Object.fromEntries(agent.uses.filter((u) => done[u] !== undefined).map((u) => [u, done[u]])),
+        each: agent.each,
+        // Read once a run (both Loomi agents share it), and only by a pipeline that asks.
+        history: () => {
+          history ??= budgetHistory(ctx.history(), ctx.historyChars);
+          return history;
+        },
+      };
+      const messages = [...(agent.definition.prompt ?? defaultPrompt)(input), ...interactionMessages(run, agent.name)];
+      const spec = {
+        name: agent.name,
+        task: agent.task,
+        system: agent.system,
+        required: agent.required,
+        settings: agent.settings,
+      };
+      try {
+        await runAgent(ctx, spec, messages);
+      } catch (error) {
+        progress(agent, !agent.required);
+        throw error;
+      }
+      progress(agent, true);
+    },
+    () => pendingReview(run, plan) !== undefined,
+  );
   ctx.signal.throwIfAborted();
   let partial = false;
   for (const result of results) {
@@ -128,6 +134,8 @@ export async function runPipeline(
     if (result.node.required) throw new AgentFailure(result.node.name, result.error);
     partial = true;
   }
+  const awaiting = pendingReview(run, plan);
+  if (awaiting) return { awaiting };
   const outputs = texts();
   const content = def.content ? def.content(outputs) : sinkContent(plan, outputs);
   return { status: partial ? RUN_STATUSES.PARTIAL : RUN_STATUSES.COMPLETED, content };

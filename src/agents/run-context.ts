@@ -46,5 +46,8 @@ export interface AgentSpec {
   settings: AgentSettings;
 }
 
+/** How a run's body ended: with a status and content, or paused for a review of agent `awaiting`. */
+export type PipelineOutcome = { status: RunStatus; content: string } | { awaiting: string };
+
 /** A run's body: what the agents do, and how the run ended. */
-export type Pipeline = (ctx: RunContext) => Promise<{ status: RunStatus; content: string }>;
+export type Pipeline = (ctx: RunContext) => Promise<PipelineOutcome>;

@@ -1,6 +1,6 @@
 /**
  * Per-run options: the ones every pipeline takes (`model`, `temperature`, `max_tokens`,
- * `language`, `agents.<name>.model|temperature`, `skip`) plus the pipeline's own, as one strict
+ * `language`, `agents.<name>.model|temperature`, `skip`, `review`) plus the pipeline's own, as one strict
  * zod schema per pipeline (an unknown option is refused, naming it, never ignored), and what they
  * resolve to for each agent. The same schema is published as JSON Schema by `GET /pipelines`.
  */
@@ -26,6 +26,8 @@ export interface CommonOptions {
   language?: string;
   agents?: Record<string, { model?: string; temperature?: number } | undefined>;
   skip?: string[];
+  /** Agents after which the run pauses for a person's review (docs/interaction.md). */
+  review?: string[];
 }
 export type RunOptions = CommonOptions & Record<string, unknown>;
 
@@ -64,6 +66,10 @@ export function optionsSchema(def: PipelineDefinition, allowedModels: readonly s
     error: `must name an optional agent of ${def.name}${optional.length ? ` (${optional.join(", ")})` : " (it has none)"}`,
   };
   const skippable = optional.length ? z.enum(optional as [string, ...string[]], notOptional) : z.never(notOptional);
+  const names = def.agents.map((a) => a.name) as [string, ...string[]];
+  const notAgent = (issue: { input?: unknown }) =>
+    `${JSON.stringify(issue.input)} is not an agent of ${def.name} (${names.join(", ")})`;
+  const review = z.array(z.enum(names, { error: notAgent }), { error: "must be a list of agent names" });
   return z.strictObject(
     {
       model: model.optional(),
@@ -72,6 +78,7 @@ export function optionsSchema(def: PipelineDefinition, allowedModels: readonly s
       language: LanguageCode.optional(),
       agents: z.strictObject(agentShape, strictError("agent")).optional(),
       skip: z.array(skippable, { error: "must be a list of agent names" }).optional(),
+      review: review.optional(),
       ...def.options,
     },
     strictError("option"),

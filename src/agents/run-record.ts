@@ -20,6 +20,22 @@ export interface AgentState {
   fallback?: boolean;
   /** ms from its start to its first token (of any attempt). */
   first_token_ms?: number;
+  /** Which run of the agent this is: 2 and up after a review asked for a revision. Absent: 1. */
+  attempt?: number;
+  /** A review asked for a revision: the answer to revise and the feedback (kept until the revision completes). */
+  revision?: { previous: string; feedback: string };
+}
+
+/** The review a paused run waits for (docs/interaction.md). */
+export interface ReviewWait {
+  /** The agent whose output is under review. */
+  agent: string;
+  /** Its attempt under review. */
+  attempt: number;
+  /** Id of the `awaiting_input` event that announced the wait: the answer's `wait_id`. */
+  event_id: number;
+  /** When the wait ends the run as `timed_out` (ISO 8601). */
+  expires_at: string;
 }
 
 /** A run as stored. */
@@ -39,6 +55,17 @@ export interface RunRecord {
   resumes: number;
   /** Who started it (an editor may, in a shared session): their limits hold its lease and pay its tokens. */
   started_by?: string;
+  /** The review the run waits for while its status is `awaiting_input`. */
+  wait?: ReviewWait;
+  /** Agents whose review was answered by approve or edit: they do not pause the run again. */
+  reviewed?: string[];
+  /** What people added to the run while it ran (`user_message`), in order: each agent reads those logged before it starts. */
+  messages?: string[];
+}
+
+/** Whether `run` has ended (a paused run has not: it is saved again when it goes on). */
+export function hasEnded(run: Pick<RunRecord, "status">): boolean {
+  return run.status !== "running" && run.status !== "awaiting_input";
 }
 
 /** A new run's record, before its first event (`run_start`, id `firstEventId`) is written. */

@@ -61,6 +61,11 @@ export const CONFIG_FIELDS = {
     { default: 3600, min: 60, max: 31_536_000 },
     "Idle session lifetime, s: the session and its log are deleted this long after its last activity.",
   ),
+  reviewTimeoutSeconds: integer(
+    "REVIEW_TIMEOUT_SECONDS",
+    { default: 3600, min: 1, max: 31_536_000 },
+    "Longest wait of a run paused for a review (`options.review`), s: unanswered, the run ends as `timed_out`.",
+  ),
   heartbeatMs: integer(
     "HEARTBEAT_MS",
     { default: 15_000, min: 100, max: 300_000 },

@@ -45,6 +45,8 @@ export function toneOf(state: string): Tone {
       return "ok";
     case "partial":
     case "cancelled":
+    case "timed_out":
+    case "awaiting_input":
     case "retrying":
     case "stopped":
       return "warn";

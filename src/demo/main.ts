@@ -10,6 +10,7 @@ import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
 import { isSample, PipelinePicker, sampleMessage } from "./pipeline-picker";
 import { PresenceView } from "./presence-view";
+import { ReviewView } from "./review-view";
 import { RunPanel } from "./run-panel";
 import { runSummary } from "./run-summary";
 import { SharePanel } from "./share-panel";
@@ -32,6 +33,7 @@ const connection = new ConnectionView();
 const panel = new RunPanel();
 const timeline = new TimelineView();
 const conversation = new ConversationView();
+const review = new ReviewView((text, kind) => connection.log(text, kind));
 const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
 const presence = new PresenceView();
@@ -87,6 +89,7 @@ function start(): void {
   panel.attach(run);
   timeline.attach(run);
   connection.attach(run);
+  review.attach(run, client);
   if (loomi) {
     conversation.addTurn(text, run);
     message.value = "";

@@ -59,7 +59,7 @@ export class RunPanel {
     const run = this.#run;
     if (!run) return;
     const view = run.view;
-    const ended = view.status !== "starting" && view.status !== "running";
+    const ended = view.status !== "starting" && view.status !== "running" && view.status !== "awaiting_input";
     this.#status.textContent = view.status;
     this.#status.dataset.status = view.status;
     this.#status.dataset.tone = toneOf(view.status);

@@ -14,6 +14,7 @@ import { corsFromConfig } from "./cors";
 import { refuseDevelopmentConfig } from "./dev-guard";
 import { devRoutes } from "./dev-routes";
 import { onError } from "./errors";
+import { interactionRoutes } from "./interaction-routes";
 import { limitBody } from "./middleware";
 import { openApiRoutes } from "./openapi-routes";
 import { pipelineRoutes } from "./pipeline-routes";
@@ -35,6 +36,7 @@ export function createApp() {
   app.route("/pipelines", pipelineRoutes);
   app.route("/sessions", sessionRoutes);
   app.route("/sessions", sharingRoutes);
+  app.route("/sessions", interactionRoutes);
   app.route("/usage", usageRoutes);
   app.route("/ai", aiRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

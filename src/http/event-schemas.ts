@@ -24,6 +24,7 @@ import {
   type StreamEvent,
 } from "../protocol/events";
 import { GRANTABLE_ROLES } from "../protocol/roles";
+import { AwaitingInputPayloadSchema, InputPayloadSchema, UserMessagePayloadSchema } from "./interaction-schemas";
 
 /** A pipeline: the name of a registered one (`GET /pipelines`; the seed's are `nova3` and `loomi`). */
 export const Mode = z
@@ -63,6 +64,7 @@ const AgentStartPayloadSchema = z.object({
   status: z.literal("started"),
   task_description: z.string(),
   model: z.string(),
+  attempt: z.number().int().optional().describe("2 and up: a revision a review asked for; absent: 1"),
 });
 
 const LlmChunkPayloadSchema = z.object({
@@ -148,6 +150,9 @@ export const StreamEventSchema = z.discriminatedUnion("event_type", [
   envelope(EVENT_TYPES.RUN_COMPLETE, RunCompletePayloadSchema),
   envelope(EVENT_TYPES.MEMBER_ADDED, MemberAddedPayloadSchema),
   envelope(EVENT_TYPES.MEMBER_REMOVED, MemberRemovedPayloadSchema),
+  envelope(EVENT_TYPES.AWAITING_INPUT, AwaitingInputPayloadSchema),
+  envelope(EVENT_TYPES.INPUT, InputPayloadSchema),
+  envelope(EVENT_TYPES.USER_MESSAGE, UserMessagePayloadSchema),
 ]);
 
 /** Named payload schemas, for the description's components. */
@@ -161,6 +166,9 @@ export const PAYLOAD_SCHEMAS = {
   RunCompletePayload: RunCompletePayloadSchema,
   MemberAddedPayload: MemberAddedPayloadSchema,
   MemberRemovedPayload: MemberRemovedPayloadSchema,
+  AwaitingInputPayload: AwaitingInputPayloadSchema,
+  InputPayload: InputPayloadSchema,
+  UserMessagePayload: UserMessagePayloadSchema,
 } as const;
 
 // Each schema describes exactly its protocol type: a change to either side that the other lacks

@@ -114,7 +114,7 @@ export type DevToken = z.infer<typeof DevToken>;
 const RunSummary = z.object({
   run_id: z.string(),
   mode: Mode,
-  status: z.union([z.literal("running"), RunStatus]),
+  status: z.union([z.literal("running"), z.literal("awaiting_input"), RunStatus]),
   started_at: z.string(),
   finished_at: z.string().nullable(),
   first_event_id: z.number().int(),
@@ -131,15 +131,24 @@ const RunSummary = z.object({
       retries: z.number().int().optional(),
       fallback: z.boolean().optional(),
       first_token_ms: z.number().optional(),
+      attempt: z.number().int().optional().describe("2 and up: a revision a review asked for"),
+      revision: z
+        .object({ previous: z.string(), feedback: z.string() })
+        .optional()
+        .describe("While a revision is pending or running: the answer revised and the reviewer's feedback"),
     }),
   ),
   usage: RunUsageSchema,
+  wait: z
+    .object({ agent: z.string(), attempt: z.number().int(), event_id: z.number().int(), expires_at: z.string() })
+    .optional()
+    .describe("While the run is paused (`awaiting_input`): the review it waits for"),
 });
 
 /** `GET /sessions/{id}`. */
 export const SessionSnapshot = z.object({
   session_id: SessionId.optional(),
-  status: z.enum(["idle", "running"]),
+  status: z.enum(["idle", "running", "awaiting_input"]),
   active_run_id: z.string().nullable(),
   last_event_id: z.number().int(),
   readers: Count,

@@ -22,6 +22,8 @@ export interface HeldLease {
   /** Renew at least this often while the lease is held, ms. */
   renewEveryMs: number;
   renew(): void;
+  /** Extends the lease to last `ms` more (plus one lifetime): a paused run's, through its wait. */
+  hold(ms: number): void;
   release(): void;
 }
 
@@ -53,6 +55,10 @@ export function runLease(env: Env, userId: string, runId: string): HeldLease {
     id: runId,
     renewEveryMs: RUN_LEASE_MS / 3,
     renew: () => void stub().renew("run", runId, RUN_LEASE_MS).catch(logFailure("run lease renew failed")),
+    hold: (ms) =>
+      void stub()
+        .renew("run", runId, Math.max(0, ms) + RUN_LEASE_MS)
+        .catch(logFailure("run lease renew failed")),
     release: () => void stub().release(runId).catch(logFailure("run lease release failed")),
   };
 }

@@ -13,6 +13,12 @@ export const ERRORS = {
   forbidden: 403,
   not_found: 404,
   run_active: 409,
+  /** No run of the session waits for a review answer (or for this one: it was answered). */
+  not_waiting: 409,
+  /** A message for a run, and no run is active. */
+  no_active_run: 409,
+  /** The run has all the messages it takes (MAX_RUN_MESSAGES). */
+  too_many_messages: 409,
   payload_too_large: 413,
   /** The session stores MAX_LOG_BYTES_PER_SESSION already: a new run needs a new session. */
   session_full: 413,

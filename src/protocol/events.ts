@@ -6,6 +6,10 @@ import type { MemberAddedPayload, MemberRemovedPayload } from "./member-events";
 
 export type { MemberAddedPayload, MemberRemovedPayload } from "./member-events";
 
+import type { AwaitingInputPayload, InputPayload, UserMessagePayload } from "./interaction-events";
+
+export * from "./interaction-events";
+
 /** Every event type on the wire. */
 export const EVENT_TYPES = {
   RUN_START: "run_start",
@@ -19,6 +23,12 @@ export const EVENT_TYPES = {
   MEMBER_ADDED: "member_added",
   /** A member was removed from the session. */
   MEMBER_REMOVED: "member_removed",
+  /** The run paused for a person's review of one agent's output (docs/interaction.md). */
+  AWAITING_INPUT: "awaiting_input",
+  /** A person answered a review: approve, revise or edit, with who did it. */
+  INPUT: "input",
+  /** A person added a message to a running run: agents that start after it read it. */
+  USER_MESSAGE: "user_message",
 } as const;
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
 
@@ -33,51 +43,14 @@ export const RUN_STATUSES = {
   PARTIAL: "partial",
   FAILED: "failed",
   CANCELLED: "cancelled",
+  /** A review went unanswered for REVIEW_TIMEOUT_SECONDS. */
+  TIMED_OUT: "timed_out",
 } as const;
 export type RunStatus = (typeof RUN_STATUSES)[keyof typeof RUN_STATUSES];
-export type RunState = "running" | RunStatus;
+/** A run's state: running, paused for a review (`awaiting_input`), or ended with a status. */
+export type RunState = "running" | "awaiting_input" | RunStatus;
 
-/**
- * `error_type` values of `error` events. The first group classifies a failed LLM attempt (see
- * src/llm/errors.ts: which ones are retried); the rest are emitted by the run machinery itself.
- */
-export const ERROR_TYPES = {
-  /** HTTP 429 from the provider; retried, honouring `Retry-After`. */
-  RATE_LIMITED: "rate_limited",
-  /** HTTP 5xx (and 408/409), or an error object inside the stream; retried. */
-  SERVER_ERROR: "server_error",
-  /** The request never got a response (DNS, connect, reset before headers); retried. */
-  NETWORK: "network",
-  /** The response stream broke off before the model finished; retried. */
-  STREAM_BROKEN: "stream_broken",
-  /** No chunk for LLM_IDLE_TIMEOUT_MS; the attempt is aborted and retried. */
-  STALL: "stall",
-  /** A chunk that is not a valid `chat.completion.chunk`; retried. */
-  MALFORMED: "malformed",
-  /** HTTP 401/403 or no API key: a configuration error (OPENAI_API_KEY), never retried. */
-  AUTH: "auth",
-  /**
-   * HTTP 404: no such endpoint or model, a configuration error (OPENAI_BASE_URL, LLM_MODEL); the
-   * message names the URL called. Never retried.
-   */
-  CONFIG_ERROR: "config_error",
-  /** HTTP 400 and other 4xx: the request itself is wrong, never retried. */
-  BAD_REQUEST: "bad_request",
-  /** The provider stopped with `finish_reason: "content_filter"`: never retried. */
-  CONTENT_FILTER: "content_filter",
-  /** Retries are exhausted; one more attempt follows on `fallback_model` (degraded mode). */
-  FALLBACK: "fallback",
-  /** The session object restarted while the agent ran; the agent restarts from scratch. */
-  INTERRUPTED: "interrupted",
-  /** The run was interrupted by restarts too often and is given up. */
-  RESUME_LIMIT: "resume_limit",
-  /**
-   * A failure nothing classified: a bug. (A required agent failing the run is reported by the
-   * supervisor with that agent's own `error_type`.)
-   */
-  AGENT_ERROR: "agent_error",
-} as const;
-export type ErrorType = (typeof ERROR_TYPES)[keyof typeof ERROR_TYPES];
+export { ERROR_TYPES, type ErrorType } from "./error-types";
 
 /**
  * Longest text one event carries, in UTF-16 code units (`llm_chunk` content, `agent_complete`
@@ -130,6 +103,8 @@ export interface AgentStartPayload {
   status: "started";
   task_description: string;
   model: string;
+  /** 2 and up: a revision asked for by a review; its text replaces the earlier attempt's. Absent: 1. */
+  attempt?: number;
 }
 export interface LlmChunkPayload {
   content: string;
@@ -214,6 +189,9 @@ export interface PayloadMap {
   run_complete: RunCompletePayload;
   member_added: MemberAddedPayload;
   member_removed: MemberRemovedPayload;
+  awaiting_input: AwaitingInputPayload;
+  input: InputPayload;
+  user_message: UserMessagePayload;
 }
 
 /** An event before the log gives it an id: what producers emit. */

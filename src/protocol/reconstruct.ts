@@ -1,7 +1,9 @@
 /**
  * Rebuilds each agent's text from a run's events, the way every client must: append each
  * `llm_chunk`, and on an `error` with `discarded_chars` drop that many characters from the end
- * (output of a failed attempt that the retry replaces). The result must be the text the agent's
+ * (output of a failed attempt that the retry replaces); a revision (`agent_start` with `attempt`
+ * 2 and up) starts the agent's text afresh, and a review's edit (`input` with `text`) replaces it.
+ * The result must be the text the agent's
  * `agent_complete` announces (its `text`, or for a long one its length and digest); the client
  * library and the tests both use this one definition.
  */
@@ -14,7 +16,11 @@ export type AgentTexts = Record<string, string>;
 export function applyEvent(texts: AgentTexts, event: StreamEvent): AgentTexts {
   const agent = event.agent_source;
   if (event.event_type === EVENT_TYPES.AGENT_START) {
-    texts[agent] ??= "";
+    // A revision a review asked for (attempt 2 and up) replaces the agent's earlier text.
+    texts[agent] = (event.payload.attempt ?? 1) > 1 ? "" : (texts[agent] ?? "");
+  } else if (event.event_type === EVENT_TYPES.INPUT) {
+    // A review's edit replaces the agent's output with the reviewer's text.
+    if (event.payload.text !== undefined) texts[agent] = event.payload.text;
   } else if (event.event_type === EVENT_TYPES.LLM_CHUNK) {
     texts[agent] = (texts[agent] ?? "") + event.payload.content;
   } else if (event.event_type === EVENT_TYPES.ERROR) {

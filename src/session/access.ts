@@ -21,10 +21,7 @@ export const ACTIONS = {
   LIST_MEMBERS: "list_members",
   /** Creating and revoking share links. */
   MANAGE_SHARES: "manage_shares",
-  /**
-   * Answering a review checkpoint and steering a run (`POST /sessions/:id/input`, `/messages`:
-   * issue 13, sections 1 and 2, built on their own branch); their session methods check these.
-   */
+  /** Answering a review checkpoint and steering a run (`POST /sessions/:id/input`, `/messages`). */
   ANSWER_REVIEW: "answer_review",
   STEER: "steer",
 } as const;

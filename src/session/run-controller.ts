@@ -9,7 +9,7 @@
 import { errorMessage, errorType } from "../agents/failures";
 import { finalAgentStates } from "../agents/final-states";
 import { isConversational, pipelineFor } from "../agents/pipelines";
-import type { Pipeline, RunContext } from "../agents/run-context";
+import type { Pipeline, PipelineOutcome, RunContext } from "../agents/run-context";
 import type { ModelDefaults } from "../agents/run-options";
 import type { RunRecord } from "../agents/run-record";
 import { runUsage } from "../agents/token-usage";
@@ -26,6 +26,7 @@ import {
 } from "../protocol/events";
 import { inlineText, textDigest } from "../protocol/text-digest";
 import type { EventWriter } from "./event-writer";
+import { awaitingDraft } from "./review-answers";
 import type { SessionStore } from "./session-store";
 
 /** The reason given to the abort signal when a user cancels. */
@@ -54,7 +55,12 @@ export interface RunDeps {
   failWith?: Error;
   /** Runs this instead of the mode's pipeline (the bench's synthetic source). */
   pipeline?: Pipeline;
+  /** End the run at once with this status, without running it (a paused run cancelled or timed out). */
+  endAs?: RunStatus;
 }
+
+/** How a run's execution stopped: it ended (`run_complete` logged), or it paused for a review. */
+export type RunOutcome = "ended" | "paused";
 
 /** The operator's models (LLM_MODEL through the provider's default, LLM_MODEL_<AGENT>), as runs resolve them. */
 export function modelDefaults(config: Config, llm: LlmProvider): ModelDefaults {
@@ -63,8 +69,8 @@ export function modelDefaults(config: Config, llm: LlmProvider): ModelDefaults {
 
 export class ActiveRun {
   readonly record: RunRecord;
-  /** Settles when the run ended; rejects with the storage error that stopped it, if one did. */
-  readonly done: Promise<void>;
+  /** Settles when the run ended or paused; rejects with the storage error that stopped it, if one did. */
+  readonly done: Promise<RunOutcome>;
   #abort = new AbortController();
   #detached = false;
   #broken: { error: unknown } | undefined;
@@ -101,7 +107,7 @@ export class ActiveRun {
     }
   }
 
-  async #execute(deps: RunDeps): Promise<void> {
+  async #execute(deps: RunDeps): Promise<RunOutcome> {
     const run = this.record;
     const emit = (draft: EventDraft) => {
       if (this.#writes()) deps.events.emit(run.run_id, draft);
@@ -119,13 +125,20 @@ export class ActiveRun {
     };
     let status: RunStatus;
     let answered = false;
+    let awaiting: string | undefined;
     try {
       if (deps.failWith) throw deps.failWith;
-      const pipeline = deps.pipeline ?? pipelineFor(run.mode);
-      const result = await pipeline(ctx);
-      status = result.status;
-      run.content = result.content;
-      answered = true;
+      const result: PipelineOutcome = deps.endAs
+        ? { status: deps.endAs, content: "" }
+        : await (deps.pipeline ?? pipelineFor(run.mode))(ctx);
+      if ("awaiting" in result) {
+        awaiting = result.awaiting;
+        status = RUN_STATUSES.COMPLETED;
+      } else {
+        status = result.status;
+        run.content = result.content;
+        answered = deps.endAs === undefined;
+      }
     } catch (error) {
       if (this.#abort.signal.aborted) {
         status = RUN_STATUSES.CANCELLED;
@@ -140,6 +153,7 @@ export class ActiveRun {
     }
     // A pipeline may swallow a failed checkpoint (an optional agent's): the run stops all the same.
     if (this.#broken) throw this.#broken.error;
+    if (awaiting !== undefined) return this.#pause(deps, awaiting);
     const agents: Record<string, AgentSummary> = {};
     run.agents = finalAgentStates(run.agents, status);
     for (const [name, state] of Object.entries(run.agents)) {
@@ -172,5 +186,21 @@ export class ActiveRun {
         deps.store.saveRun(run);
       }),
     );
+    return "ended";
+  }
+
+  /** Pauses the run for a review of `agent`: its `awaiting_input` and the checkpoint that holds the wait. */
+  #pause(deps: RunDeps, agent: string): RunOutcome {
+    const run = this.record;
+    const draft = awaitingDraft(run, agent, deps.now(), deps.config.reviewTimeoutSeconds * 1000);
+    const { attempt, expires_at } = draft.payload;
+    run.status = "awaiting_input";
+    this.#commit(() =>
+      deps.events.emitAndCommit(run.run_id, draft, () => {
+        run.wait = { agent, attempt, event_id: deps.head(), expires_at };
+        deps.store.saveRun(run);
+      }),
+    );
+    return "paused";
   }
 }

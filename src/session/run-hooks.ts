@@ -19,8 +19,12 @@ import { storedBytes } from "./storage-cap";
 export function runHooks(
   env: Env & MetricsBindings,
   defaultModel: string,
-): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onExpired" | "onRunStalled"> {
+): Pick<SessionHost, "onRunEnd" | "onRunAlive" | "onRunPaused" | "onExpired" | "onRunStalled"> {
   return {
+    onRunPaused(run, owner, waitMs) {
+      // A paused run still counts as the user's active run; no alarm renews its lease until the wait ends.
+      if (owner.userId) runLease(env, owner.userId, run.run_id).hold(waitMs);
+    },
     onRunStalled(run, owner, silentMs) {
       audit(AUDIT_EVENTS.RUN_STALLED, {
         user_id: owner.userId,

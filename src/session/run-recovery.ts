@@ -49,9 +49,14 @@ export function planRecovery(
   maxResumes = MAX_RUN_RESUMES,
 ): RecoveryPlan {
   const started = new Set<string>();
+  /** Per agent, the newest attempt whose agent_start is logged. */
+  const announced = new Map<string, number>();
   const failedAttempts = new Map<string, number>();
   for (const event of events) {
-    if (event.event_type === EVENT_TYPES.AGENT_START) started.add(event.agent_source);
+    if (event.event_type === EVENT_TYPES.AGENT_START) {
+      started.add(event.agent_source);
+      announced.set(event.agent_source, event.payload.attempt ?? 1);
+    }
     if (event.event_type === EVENT_TYPES.ERROR && event.payload.error_type !== ERROR_TYPES.FALLBACK) {
       failedAttempts.set(event.agent_source, (failedAttempts.get(event.agent_source) ?? 0) + 1);
     }
@@ -63,8 +68,10 @@ export function planRecovery(
   const texts = reconstructTexts(events);
   const interrupted = [...started]
     .filter((agent) => {
-      const status = run.agents[agent]?.status;
-      return status !== "completed" && status !== "failed";
+      const state = run.agents[agent];
+      // A revision a review asked for whose agent_start is not logged yet has not started: it stays pending.
+      if (state?.status === "pending" && (state.attempt ?? 1) > (announced.get(agent) ?? 0)) return false;
+      return state?.status !== "completed" && state?.status !== "failed";
     })
     .map((agent) => ({
       agent,
@@ -91,7 +98,7 @@ export function recoverRun(run: RunRecord, deps: RecoveryDeps): ResumeLimitError
   const plan = planRecovery(run, deps.events());
   run.resumes += 1;
   for (const { agent, discarded, failedAttempts } of plan.interrupted) {
-    const model = run.agents[agent]?.model;
+    const { model, attempt, revision, retried } = run.agents[agent] ?? {};
     deps.emit({
       event_type: EVENT_TYPES.ERROR,
       agent_source: agent,
@@ -106,8 +113,10 @@ export function recoverRun(run: RunRecord, deps: RecoveryDeps): ResumeLimitError
         ...(model ? { model } : {}),
       },
     });
-    // `running` with no text tells the agent runner to restart it without a second agent_start.
-    run.agents[agent] = { status: plan.giveUp ? "failed" : "running", text: "", model };
+    // `running` with no text tells the agent runner to restart it without a second agent_start
+    // (a revision a review asked for stays one: same attempt, same feedback).
+    const kept = { ...(attempt ? { attempt } : {}), ...(revision ? { revision, retried } : {}) };
+    run.agents[agent] = { status: plan.giveUp ? "failed" : "running", text: "", model, ...kept };
   }
   deps.commit();
   return plan.giveUp ? new ResumeLimitError(run.resumes) : undefined;

@@ -28,6 +28,7 @@ export type AlarmAction =
   | { do: "restart"; silentMs: number }
   | { do: "keepalive" }
   | { do: "expire" }
+  | { do: "time_out" }
   | { do: "wait"; until: number };
 
 /** The session's state as the alarm sees it. */
@@ -35,6 +36,8 @@ export interface AlarmState {
   now: number;
   /** A run is active. */
   running: boolean;
+  /** When the wait of a run paused for a review expires (ms since epoch); undefined when none is paused. */
+  waitUntil?: number;
   /** When the active run last logged something (or started). */
   progressAt: number;
   runStallMs: number;
@@ -44,13 +47,17 @@ export interface AlarmState {
 }
 
 /**
- * The alarm's decision (pure): restart a stalled run's object, keep a live run alive, delete an
- * idle session past its TTL, or sleep until it would expire.
+ * The alarm's decision (pure): restart a stalled run's object, keep a live run alive, end a
+ * paused run whose wait expired (a paused run is not stalled: nothing of it runs, and its session
+ * does not expire), delete an idle session past its TTL, or sleep until one of these is due.
  */
 export function decideAlarm(state: AlarmState): AlarmAction {
   if (state.running) {
     const silentMs = state.now - state.progressAt;
     return silentMs >= state.runStallMs ? { do: "restart", silentMs } : { do: "keepalive" };
+  }
+  if (state.waitUntil !== undefined) {
+    return state.now < state.waitUntil ? { do: "wait", until: state.waitUntil } : { do: "time_out" };
   }
   const expiresAt = state.updatedAt + state.ttlMs;
   return state.now < expiresAt ? { do: "wait", until: expiresAt } : { do: "expire" };

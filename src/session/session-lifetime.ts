@@ -21,17 +21,21 @@ export class SessionLifetime {
   #setAlarm: (at: number) => void;
   #now: () => number;
   #onActive: ((owner: RunOwner) => void) | undefined;
+  #waitUntil: () => number | undefined;
 
+  /** `waitUntil`: when the wait of a run paused for a review expires (undefined: none is paused). */
   constructor(
     config: Pick<Config, "runStallMs" | "sessionTtlSeconds">,
     setAlarm: (at: number) => void,
     now: () => number,
     onActive?: (owner: RunOwner) => void,
+    waitUntil: () => number | undefined = () => undefined,
   ) {
     this.#config = config;
     this.#setAlarm = setAlarm;
     this.#now = now;
     this.#onActive = onActive;
+    this.#waitUntil = waitUntil;
   }
 
   /** Records activity now and moves the alarm accordingly. */
@@ -48,8 +52,9 @@ export class SessionLifetime {
   }
 
   /**
-   * Sets the alarm: the next run check while `running`, else the idle session's expiry. A running
-   * session cannot expire, so each check extends its life too (a run may outlast the idle TTL).
+   * Sets the alarm: the next run check while `running`, the wait's expiry while a run is paused
+   * (a paused session does not expire either), else the idle session's expiry. A running session
+   * cannot expire, so each check extends its life too (a run may outlast the idle TTL).
    */
   schedule(store: SessionStore, running: boolean): void {
     this.#setAlarmFor(store, running);
@@ -63,7 +68,7 @@ export class SessionLifetime {
   #setAlarmFor(store: SessionStore, running: boolean): void {
     const at = running
       ? nextRunCheck(this.#now(), this.#config.runStallMs)
-      : Date.parse(store.getMeta("updated_at") ?? "") + this.#config.sessionTtlSeconds * 1000;
+      : (this.#waitUntil() ?? Date.parse(store.getMeta("updated_at") ?? "") + this.#config.sessionTtlSeconds * 1000);
     this.#setAlarm(Number.isFinite(at) ? at : this.#now());
   }
 }

@@ -14,7 +14,7 @@ import { WS_PING, WS_PONG } from "../protocol/ws";
 import type { Caller } from "./access";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
-import { Session, type Started, type StartInput } from "./session";
+import { type ReviewAnswer, Session, type Started, type StartInput } from "./session";
 
 /** Internal URLs the Worker uses to open a session's event stream and WebSocket. */
 export const EVENTS_PATH = "/events";
@@ -82,6 +82,14 @@ export class SessionObject extends DurableObject<Env> {
 
   async cancel(caller: Caller | string) {
     return this.session.cancel(caller);
+  }
+
+  async input(caller: Caller | string, answer: ReviewAnswer) {
+    return this.session.input(caller, answer);
+  }
+
+  async message(caller: Caller | string, text: string) {
+    return this.session.message(caller, text);
   }
 
   async snapshot(caller: Caller | string) {

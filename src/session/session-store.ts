@@ -4,7 +4,7 @@
  * after every agent finishes. Texts are kept apart in bounded chunks (run-texts.ts; turns are
  * cut the same way), so no row grows with an answer.
  */
-import type { AgentState, RunRecord } from "../agents/run-record";
+import { type AgentState, hasEnded, type RunRecord } from "../agents/run-record";
 import type { Mode, RunState } from "../protocol/events";
 import { CONTENT_PART, RunTexts, TEXT_CHUNK_CHARS } from "./run-texts";
 import { splitText } from "./split-text";
@@ -23,15 +23,18 @@ type RunRow = {
 };
 
 /** `runs.state`: bounded by the number of agents. (`text` and `content` are only in rows written before texts moved out.) */
-interface StoredState {
-  agents: Record<string, Omit<AgentState, "text"> & { chars?: number; text?: string }>;
+type StoredState = {
+  agents: Record<
+    string,
+    Omit<AgentState, "text" | "revision"> & { chars?: number; text?: string; revision?: { feedback: string } }
+  >;
   resumes: number;
   /** The content is this agent's text (stored once, as that agent's part). */
   content_of?: string;
   content?: string;
   /** Who started the run (absent in runs stored before sessions were shared: the owner). */
   started_by?: string;
-}
+} & Pick<RunRecord, "wait" | "reviewed" | "messages">;
 
 type Turn = { role: "user" | "assistant"; content: string };
 
@@ -121,10 +124,11 @@ export class SessionStore {
    * text is, and at the run's end every agent's text as it stands (a cancelled run's partials).
    */
   #saveTexts(run: RunRecord): void {
-    const done = run.status !== "running";
+    const done = hasEnded(run);
     const parts: Record<string, string> = {};
     for (const [name, agent] of Object.entries(run.agents)) {
       parts[name] = done || agent.status !== "running" ? agent.text : "";
+      if (agent.revision) parts[previousPart(name)] = agent.revision.previous;
     }
     if (contentOf(run) === undefined) parts[CONTENT_PART] = run.content;
     this.#texts.save(run.run_id, parts, done);
@@ -147,12 +151,19 @@ export class SessionStore {
     return row ? this.#fromRow(row, true) : undefined;
   }
 
+  /** The run paused for a review, if any (remembered: it is saved again when answered or timed out). */
+  findWaitingRun(): RunRecord | undefined {
+    const row = this.#sql.exec<RunRow>("SELECT * FROM runs WHERE status = 'awaiting_input' LIMIT 1").toArray()[0];
+    return row ? this.#fromRow(row, true) : undefined;
+  }
+
   #fromRow(row: RunRow, remember = false): RunRecord {
     const state = JSON.parse(row.state) as StoredState;
     const texts = this.#texts.load(row.run_id, remember);
     const agents: Record<string, AgentState> = {};
-    for (const [name, { text, chars: _chars, ...rest }] of Object.entries(state.agents)) {
+    for (const [name, { text, chars: _chars, revision, ...rest }] of Object.entries(state.agents)) {
       agents[name] = { ...rest, text: texts[name] ?? text ?? "" };
+      if (revision) agents[name].revision = { feedback: revision.feedback, previous: texts[previousPart(name)] ?? "" };
     }
     const content = state.content_of === undefined ? texts[CONTENT_PART] : agents[state.content_of]?.text;
     return {
@@ -169,14 +180,20 @@ export class SessionStore {
       content: content ?? state.content ?? "",
       resumes: state.resumes,
       ...(state.started_by === undefined ? {} : { started_by: state.started_by }),
+      ...(state.wait ? { wait: state.wait } : {}),
+      ...(state.reviewed ? { reviewed: state.reviewed } : {}),
+      ...(state.messages ? { messages: state.messages } : {}),
     };
   }
 }
 
+/** The stored part of the answer an agent revises: stored apart like texts (agent names hold no `#`). */
+const previousPart = (agent: string) => `${agent}#previous`;
+
 /** The agent whose text the run's content is, if it is one agent's stored text (Nova3's optimizer, a Loomi reply). */
 function contentOf(run: RunRecord): string | undefined {
   if (run.content === "") return undefined;
-  const done = run.status !== "running";
+  const done = hasEnded(run);
   return Object.entries(run.agents).find(
     ([, agent]) => (done || agent.status !== "running") && agent.text === run.content,
   )?.[0];
@@ -185,10 +202,11 @@ function contentOf(run: RunRecord): string | undefined {
 function storedState(run: RunRecord): StoredState {
   const agents: StoredState["agents"] = {};
   // Everything but the text (stored apart, in chunks): status, model, token counts, retries.
-  for (const [name, { text, ...rest }] of Object.entries(run.agents)) {
-    agents[name] = { ...rest, chars: text.length };
+  for (const [name, { text, revision, ...rest }] of Object.entries(run.agents)) {
+    agents[name] = { ...rest, chars: text.length, ...(revision ? { revision: { feedback: revision.feedback } } : {}) };
   }
-  const state: StoredState = { agents, resumes: run.resumes };
+  const { wait, reviewed, messages } = run;
+  const state: StoredState = { agents, resumes: run.resumes, wait, reviewed, messages };
   const of = contentOf(run);
   if (of !== undefined) state.content_of = of;
   if (run.started_by !== undefined) state.started_by = run.started_by;

@@ -35,6 +35,8 @@ export interface SessionHost {
   now?: () => number;
   /** Told when a run ends (any status, also when its session is deleted): releases its run lease, audits. */
   onRunEnd?(run: RunRecord, owner: RunOwner): void;
+  /** Told when a run pauses for a review that waits at most `waitMs`: its run lease is made to outlast the wait. */
+  onRunPaused?(run: RunRecord, owner: RunOwner, waitMs: number): void;
   /** Told at every keepalive while a run is active: renews its run lease. */
   onRunAlive?(run: RunRecord, owner: RunOwner): void;
   /**

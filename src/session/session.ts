@@ -5,11 +5,11 @@
 
 import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
-import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
-import { ACTIONS, type Caller, toCaller } from "./access";
-import { ActiveRun, modelDefaults } from "./run-controller";
-import { prepareResume } from "./run-recovery";
+import { ACTIONS, type Action, type Caller, toCaller } from "./access";
+import type { ReviewAnswer } from "./review-answers";
+import { modelDefaults } from "./run-controller";
+import { type Accepted, ownerOf, RunSlot } from "./run-slot";
 import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
 import { isFailure, SessionAccess } from "./session-access";
@@ -31,6 +31,8 @@ import type {
 import { buildSnapshot, type Snapshot } from "./snapshot";
 import { storageCapFailure } from "./storage-cap";
 
+export type { ReviewAnswer } from "./review-answers";
+export type { Accepted } from "./run-slot";
 export type { OpenedStream, RunOwner, SessionHost, Started, StartInput } from "./session-types";
 export { KEEPALIVE_MS } from "./session-types";
 
@@ -44,9 +46,8 @@ export class Session {
   #stores: Stores | undefined;
   /** Its SSE readers and sockets, and the stream leases they hold. */
   #streams: SessionStreams;
-  #active: ActiveRun | undefined;
-  /** When the active run last logged something (or started): the watchdog's clock (run-watchdog.ts). */
-  #progressAt = 0;
+  /** The session's run, executing or paused for a review (run-slot.ts). */
+  #runs: RunSlot;
   /** When this instance of the object started: a restart (eviction, hibernation) shows as a new time. */
   #startedAt: string;
   #lifetime: SessionLifetime;
@@ -60,7 +61,7 @@ export class Session {
       host,
       allowed: (caller, action) => this.#access.allowed(caller, action),
       cancel: (caller) => this.cancel(caller),
-      activeRunId: () => this.#active?.record.run_id,
+      activeRunId: () => this.#runs.current?.run_id,
       touch: (stores) => this.#touch(stores.store),
       now: this.#now,
     });
@@ -72,7 +73,18 @@ export class Session {
       host.setAlarm(at);
       this.#streams.alarmSet(at);
     };
-    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, (owner) => host.onActive?.(owner));
+    const onActive = (owner: RunOwner) => host.onActive?.(owner);
+    this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, onActive, () => this.#runs.waitUntil);
+    this.#runs = new RunSlot({
+      host,
+      now: this.#now,
+      ended: (record) => {
+        this.#streams.readers.runEnded(record.run_id, record.end_event_id);
+        if (this.#stores) this.#touch(this.#stores.store);
+      },
+      moved: () => this.#stores && this.#touch(this.#stores.store),
+      restartAfter: (error, what) => this.#restartAfter(error, what),
+    });
     if (storesExist(host.sql)) this.#stores = this.#openStores();
     // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
     // before anything else, so every reader sees it active.
@@ -88,7 +100,7 @@ export class Session {
   #openStores(): Stores {
     return openStores(this.#host, this.#host.config, {
       onFlush: (log, batch) => {
-        this.#progressAt = this.#now();
+        this.#runs.progressAt = this.#now();
         this.#streams.publish(log, batch);
       },
       onFailed: (error) => this.#restartAfter(error, "events could not be written"),
@@ -102,16 +114,20 @@ export class Session {
   }
 
   #touch(store: SessionStore): void {
-    this.#lifetime.touch(store, this.#active !== undefined);
+    this.#lifetime.touch(store, this.#runs.running);
   }
 
   /** Starts a run; `pipeline` replaces the mode's agents (used only by the bench's synthetic source). */
   startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
     const existing = this.#stores;
     // Every refusal comes before any write, so a refused request leaves storage as it found it.
+    const current = this.#runs.current;
     const refused =
-      refuseStart(input, existing && { role: this.#access.roleOf({ userId: input.userId }, existing) }, this.#active) ??
-      storageCapFailure(this.#host.sql, this.#host.config);
+      refuseStart(
+        input,
+        existing && { role: this.#access.roleOf({ userId: input.userId }, existing) },
+        current && { record: current },
+      ) ?? storageCapFailure(this.#host.sql, this.#host.config);
     if (refused) return refused;
     const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
     const begin = (stores: Stores) =>
@@ -123,60 +139,43 @@ export class Session {
     // A new session's tables are created in the same transaction: a start that fails leaves nothing.
     const { stores, record } = existing ? begin(existing) : this.#host.transactionSync(() => begin(this.#openStores()));
     this.#stores = stores;
-    this.#launch(record, stores, { pipeline });
+    this.#runs.launch(record, stores, { pipeline });
     return { ok: true, run_id: record.run_id, first_event_id: record.first_event_id };
   }
 
-  /** Resumes the run still marked running in storage (see run-recovery.ts), if any. */
+  /** Finds the run paused for a review, or resumes the run left running (run-recovery.ts), if any. */
   #resumeUnfinished(): void {
     const stores = this.#stores;
-    if (!stores || this.#active) return;
-    const resumed = prepareResume(stores);
-    if (!resumed) return;
-    this.#launch(resumed.record, stores, { failWith: resumed.failWith });
-    this.#lifetime.schedule(stores.store, this.#active !== undefined);
-  }
-
-  #ownerOf(store: SessionStore): RunOwner {
-    return { userId: store.getMeta("owner") ?? "", sessionId: store.getMeta("session_id") ?? "" };
-  }
-
-  #launch(
-    record: RunRecord,
-    { store, log, writer }: Stores,
-    how: { failWith?: Error; pipeline?: Pipeline } = {},
-  ): void {
-    const owner = this.#ownerOf(store);
-    const run = new ActiveRun(record, {
-      store,
-      llm: this.#host.llm,
-      config: this.#host.config,
-      events: writer,
-      head: () => log.head,
-      now: this.#now,
-      failWith: how.failWith,
-      pipeline: how.pipeline,
-    });
-    this.#active = run;
-    this.#progressAt = this.#now();
-    run.done.then(
-      () => {
-        this.#host.onRunEnd?.(record, owner);
-        if (this.#active !== run) return;
-        this.#active = undefined;
-        this.#streams.readers.runEnded(record.run_id, record.end_event_id);
-        if (this.#stores) this.#touch(this.#stores.store);
-      },
-      (error: unknown) => this.#restartAfter(error, `run ${record.run_id} could not be checkpointed`),
-    );
+    if (stores && this.#runs.wake(stores)) this.#lifetime.schedule(stores.store, this.#runs.running);
   }
 
   cancel(who: Caller | string): { ok: true; run_id: string } | Failure {
     const stores = this.#access.allowed(toCaller(who), ACTIONS.CANCEL);
     if (isFailure(stores)) return stores;
-    if (!this.#active) return failure("not_found", "no active run to cancel");
-    this.#active.cancel();
-    return { ok: true, run_id: this.#active.record.run_id };
+    const runId = this.#runs.cancel(stores);
+    if (runId === undefined) return failure("not_found", "no active run to cancel");
+    return { ok: true, run_id: runId };
+  }
+
+  /** Answers the review the session's run waits for (review-answers.ts), for whoever may review. */
+  input(who: Caller | string, answer: ReviewAnswer): Accepted | Failure {
+    const caller = toCaller(who);
+    return this.#interact(caller, ACTIONS.ANSWER_REVIEW, (stores) => this.#runs.answer(stores, answer, caller.userId));
+  }
+
+  /** Adds a message to the session's run: every agent that starts after it reads it. */
+  message(who: Caller | string, text: string): Accepted | Failure {
+    const caller = toCaller(who);
+    return this.#interact(caller, ACTIONS.STEER, (stores) => this.#runs.message(stores, text, caller.userId));
+  }
+
+  /** Does `act` for a caller whose role allows `action`; what it took is activity (a run that goes on gets its run checks). */
+  #interact(caller: Caller, action: Action, act: (stores: Stores) => Accepted | Failure): Accepted | Failure {
+    const stores = this.#access.allowed(caller, action);
+    if (isFailure(stores)) return stores;
+    const result = act(stores);
+    if (result.ok) this.#touch(stores.store);
+    return result;
   }
 
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for whoever may read it. */
@@ -186,7 +185,7 @@ export class Session {
     if (isFailure(stores)) return this.#streams.readers.refuse(options.lease, stores);
     const watched = { ...options, watcher: caller.userId, allowed: this.#access.watch(caller) };
     const opened = this.#streams.readers.open({ stores, isGone: () => this.#stores !== stores }, afterId, watched);
-    if (opened.ok) this.#lifetime.touchForRead(stores.store, this.#active !== undefined);
+    if (opened.ok) this.#lifetime.touchForRead(stores.store, this.#runs.running);
     return opened;
   }
 
@@ -196,7 +195,7 @@ export class Session {
     if (isFailure(stores)) return stores;
     const instance = { ...this.#streams.counts(), instanceStartedAt: this.#startedAt };
     const people = { role: this.#access.roleOf(caller, stores) ?? "viewer", watching: this.#streams.presence() };
-    return { ok: true as const, ...buildSnapshot(stores, this.#active?.record, instance, people) };
+    return { ok: true as const, ...buildSnapshot(stores, this.#runs.current, instance, people) };
   }
 
   /** Deletes the session and everything in it; its readers end at once. */
@@ -204,8 +203,7 @@ export class Session {
     const stores = who === undefined ? this.#stores : this.#access.allowed(toCaller(who), ACTIONS.DELETE);
     if (!stores) return failure("not_found", "session not found");
     if (isFailure(stores)) return stores;
-    this.#active?.detach();
-    this.#active = undefined;
+    this.#runs.detach(ownerOf(stores.store));
     stores.writer.close();
     this.#stores = undefined;
     this.#streams.ended();
@@ -221,29 +219,31 @@ export class Session {
     const stores = this.#stores;
     if (!stores) return;
     this.#resumeUnfinished();
-    const active = this.#active;
-    const owner = this.#ownerOf(stores.store);
+    const active = this.#runs.running ? this.#runs.current : undefined;
+    const owner = ownerOf(stores.store);
     const action = decideAlarm({
       now: this.#now(),
       running: active !== undefined,
-      progressAt: this.#progressAt,
+      waitUntil: this.#runs.waitUntil,
+      progressAt: this.#runs.progressAt,
       runStallMs: this.#host.config.runStallMs,
       updatedAt: Date.parse(stores.store.getMeta("updated_at") ?? ""),
       ttlMs: this.#host.config.sessionTtlSeconds * 1000,
     });
     if (action.do === "restart" && active) {
-      this.#host.onRunStalled?.(active.record, owner, action.silentMs);
+      this.#host.onRunStalled?.(active, owner, action.silentMs);
       // The restart drops every stream and socket of this instance: their leases go back first.
       await this.#streams.releaseAll();
-      return this.#host.restart(`run ${active.record.run_id} logged nothing for ${action.silentMs} ms`);
+      return this.#host.restart(`run ${active.run_id} logged nothing for ${action.silentMs} ms`);
     }
     if (action.do === "expire") {
       await this.destroy();
       this.#host.onExpired?.(owner);
       return;
     }
-    if (action.do === "keepalive" && active) this.#host.onRunAlive?.(active.record, owner);
+    if (action.do === "time_out") this.#runs.expire(stores);
+    if (action.do === "keepalive" && active) this.#host.onRunAlive?.(active, owner);
     this.sockets.checkBehind();
-    this.#lifetime.schedule(stores.store, this.#active !== undefined);
+    this.#lifetime.schedule(stores.store, this.#runs.running);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The JSON snapshot of a session (`GET /sessions/:id`): status, active run, newest event id, every
+ * The JSON snapshot of a session (`GET /sessions/:id`): status, current run, newest event id, every
  * run with its per-agent text (the live record for the active run), and instance facts.
  */
 import type { RunRecord } from "../agents/run-record";
@@ -11,7 +11,8 @@ import type { Stores } from "./session-types";
 
 export interface Snapshot {
   session_id: string | undefined;
-  status: "idle" | "running";
+  /** `awaiting_input`: the run is paused for a review (docs/interaction.md). */
+  status: "idle" | "running" | "awaiting_input";
   active_run_id: string | null;
   last_event_id: number;
   /** Open SSE readers and WebSockets of this session. */
@@ -37,6 +38,7 @@ export interface Snapshot {
     | "end_event_id"
     | "content"
     | "agents"
+    | "wait"
   > & { usage: RunUsage })[];
 }
 
@@ -49,7 +51,7 @@ export function buildSnapshot(
   const runs = store.listRuns().map((run) => (run.run_id === active?.run_id ? active : run));
   return {
     session_id: store.getMeta("session_id"),
-    status: active ? "running" : "idle",
+    status: !active ? "idle" : active.status === "awaiting_input" ? "awaiting_input" : "running",
     active_run_id: active?.run_id ?? null,
     last_event_id: log.head,
     readers: instance.readers,
@@ -70,6 +72,7 @@ export function buildSnapshot(
       content: run.content,
       agents: run.agents,
       usage: runUsage(run.agents),
+      ...(run.wait ? { wait: run.wait } : {}),
     })),
   };
 }

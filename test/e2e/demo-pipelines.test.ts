@@ -34,13 +34,14 @@ describe.skipIf(!chromiumPath)("demo page: any registered pipeline", () => {
       radios.map((r) => (r as HTMLInputElement).value),
     );
     expect(offered).toEqual(listed.pipelines.map((p) => p.name));
-    // Nova3's form: its common options, and its optional agents to skip.
+    // Nova3's form: its common options, its optional agents to skip, and the agents to review.
     expect(await page.$$eval("[data-option]", (rows) => rows.map((r) => r.getAttribute("data-option")))).toEqual([
       "model",
       "temperature",
       "max_tokens",
       "language",
       "skip",
+      "review",
     ]);
     await page.check('input[name="mode"][value="localize"]');
     await page.waitForSelector('[data-option="languages"]');
@@ -60,7 +61,7 @@ describe.skipIf(!chromiumPath)("demo page: any registered pipeline", () => {
     ]);
     expect(await shownTexts(page)).toEqual(run.texts);
     for (const text of Object.values(run.texts)) expect(text.trim().split(/\s+/).length).toBeLessThanOrEqual(12);
-    expect(problems).toEqual([]);
+    expect(problems, problems.join("; ")).toEqual([]);
     await page.close();
   });
 });

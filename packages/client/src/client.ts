@@ -8,6 +8,7 @@ import { type EventSourceConstructor, eventSourceTransport } from "./eventsource
 import { fetchTransport } from "./fetch-transport";
 import type { ClientHandlers } from "./handlers";
 import { type FetchFn, resolveBaseUrl, resolveToken, serviceUrl, type TokenSource } from "./http";
+import { type InputAccepted, type ReviewAnswer, sendAnswer, sendMessage } from "./interaction";
 import { RunStream, type RunStreamConfig } from "./run-stream";
 import { type ChatRequestBody, listPipelines, requestCancel } from "./start";
 import type { Transport } from "./transport";
@@ -127,6 +128,20 @@ export class EdgeStreamClient {
     // No route or body: a followed run is never started from here.
     const config = this.#config("", { message: "" }, existing.afterId);
     return new RunStream({ ...config, detached: true, existing }, handlers);
+  }
+
+  /** Answers the review the session's paused run waits for (approve, revise, edit). */
+  answer(sessionId: string, answer: ReviewAnswer): Promise<InputAccepted> {
+    return sendAnswer(this.#http(), sessionId, answer);
+  }
+
+  /** Adds a message to the session's active run: every agent that starts after it reads it. */
+  steer(sessionId: string, text: string): Promise<InputAccepted> {
+    return sendMessage(this.#http(), sessionId, text);
+  }
+
+  #http() {
+    return { baseUrl: this.baseUrl, token: () => resolveToken(this.#options.token), fetch: this.#fetch };
   }
 
   #run(route: string, message: string, options: RunOptions): RunStream {

@@ -17,7 +17,7 @@ export type {
   RunStatus,
   StreamEvent,
 } from "../../../src/protocol/events";
-export { EVENT_TYPES, MODES, RUN_STATUSES } from "../../../src/protocol/events";
+export { EVENT_TYPES, MODES, REVIEW_ACTIONS, RUN_STATUSES } from "../../../src/protocol/events";
 export type { PipelineAgentDescription, PipelineDescription } from "../../../src/protocol/pipelines";
 export type { AgentTexts } from "../../../src/protocol/reconstruct";
 export type { Watcher } from "../../../src/protocol/ws";
@@ -34,6 +34,7 @@ export { type EventSourceConstructor, type EventSourceLike, eventSourceTransport
 export { DEFAULT_IDLE_TIMEOUT_MS, type FetchTransportOptions, fetchTransport } from "./fetch-transport";
 export type { ClientHandlers, ConnectedInfo, DisconnectedInfo, ReconnectingInfo } from "./handlers";
 export type { FetchFn, TokenSource } from "./http";
+export type { InputAccepted, ReviewAnswer } from "./interaction";
 export type { RunResult, RunStream } from "./run-stream";
 export type { AgentStatus, AgentView, RunView } from "./run-view";
 export type {

@@ -103,6 +103,12 @@ export class RunViewBuilder {
       case EVENT_TYPES.PROGRESS:
         view.progress = event.payload;
         break;
+      case EVENT_TYPES.AWAITING_INPUT:
+        view.status = "awaiting_input";
+        break;
+      case EVENT_TYPES.INPUT:
+        view.status = "running";
+        break;
       case EVENT_TYPES.ERROR:
         this.#onError(event);
         break;

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { aiChatBody } from "../ai-validation";
 import { ChatOptions } from "../chat-options";
 import { PAYLOAD_SCHEMAS, StreamEventSchema } from "../event-schemas";
+import { InputAccepted, inputBody, messageBody } from "../interaction-schemas";
 import {
   AiStopAccepted,
   CancelAccepted,
@@ -44,6 +45,9 @@ function namedSchemas(maxMessageChars: number) {
     RunAccepted,
     SessionSnapshot,
     CancelAccepted,
+    InputBody: inputBody(maxMessageChars),
+    MessageBody: messageBody(maxMessageChars),
+    InputAccepted,
     Usage,
     Pipelines,
     Health,

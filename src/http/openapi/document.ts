@@ -9,6 +9,7 @@ import type { Json } from "./operations";
 import { BEARER_ONLY, SECURITY_SCHEMES } from "./operations";
 import { aiPaths } from "./paths-ai";
 import { chatPaths } from "./paths-chat";
+import { interactionPaths } from "./paths-interaction";
 import { servicePaths } from "./paths-service";
 import { sessionPaths } from "./paths-sessions";
 import { sharingPaths } from "./paths-sharing";
@@ -41,7 +42,14 @@ function buildDocument(maxMessageChars: number): Json {
       { name: "development", description: "Local development only; absent in production" },
     ],
     security: BEARER_ONLY,
-    paths: { ...chatPaths(), ...sessionPaths(), ...sharingPaths(), ...aiPaths(), ...servicePaths() },
+    paths: {
+      ...chatPaths(),
+      ...sessionPaths(),
+      ...sharingPaths(),
+      ...interactionPaths(),
+      ...aiPaths(),
+      ...servicePaths(),
+    },
     components: { securitySchemes: SECURITY_SCHEMES, schemas: componentSchemas(maxMessageChars) },
   };
 }
