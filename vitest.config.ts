@@ -131,6 +131,18 @@ export default defineConfig({
         test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
+        // Durable Streams (docs/durable-streams.md): the protocol's own conformance suite, the
+        // official client and a Python producer, against one `wrangler dev`.
+        test: {
+          name: "durable-streams",
+          include: ["test/durable-streams/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/durable-streams/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],

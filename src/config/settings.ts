@@ -173,6 +173,26 @@ export const CONFIG_FIELDS = {
     { default: 65_536, min: 1024, max: 10_485_760 },
     "Largest accepted request body, bytes (413 above).",
   ),
+  maxStreamBytes: integer(
+    "MAX_STREAM_BYTES",
+    { default: 67_108_864, min: 1024, max: 10_737_418_240 },
+    "Most bytes one Durable Stream (/v1/stream/*) stores; an append or create past it is refused with 413 and stores nothing.",
+  ),
+  maxStreamAppendBytes: integer(
+    "MAX_STREAM_APPEND_BYTES",
+    { default: 8_388_608, min: 1024, max: 104_857_600 },
+    "Largest body of one Durable Streams request (PUT or POST on /v1/stream/*), bytes (413 above); MAX_BODY_BYTES covers the other routes.",
+  ),
+  streamLongPollMs: integer(
+    "STREAM_LONG_POLL_MS",
+    { default: 20_000, min: 100, max: 120_000 },
+    "How long a Durable Streams long-poll waits for data before answering 204, ms; also the SSE keep-alive interval.",
+  ),
+  streamSseLifetimeMs: integer(
+    "STREAM_SSE_LIFETIME_MS",
+    { default: 60_000, min: 1000, max: 3_600_000 },
+    "When the server ends a Durable Streams SSE connection (the client reconnects from its last offset, and CDNs can collapse), ms.",
+  ),
   maxMessageChars: integer(
     "MAX_MESSAGE_CHARS",
     { default: 32_000, min: 1, max: 1_000_000 },

@@ -19,6 +19,7 @@ import { openApiRoutes } from "./openapi-routes";
 import { pipelineRoutes } from "./pipeline-routes";
 import type { Health } from "./responses";
 import { sessionRoutes } from "./session-routes";
+import { streamRoutes } from "./stream-routes";
 import { usageRoutes } from "./usage-routes";
 
 export function createApp() {
@@ -35,6 +36,7 @@ export function createApp() {
   app.route("/sessions", sessionRoutes);
   app.route("/usage", usageRoutes);
   app.route("/ai", aiRoutes);
+  app.route("/v1/stream", streamRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError);
   return app;

@@ -10,6 +10,7 @@ import { SESSION_BUSY_RETRY_SECONDS } from "../limits/user-limits";
 import { selectProvider } from "../llm/select-provider";
 import { errorResponse, type Failure } from "../protocol/errors";
 import { WS_PING, WS_PONG } from "../protocol/ws";
+import { type LogPage, readLogPage, waitForLog } from "./log-view";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { Session, type Started, type StartInput } from "./session";
@@ -75,6 +76,18 @@ export class SessionObject extends DurableObject<Env> {
 
   async destroy(userId: string) {
     return this.session.destroy(userId);
+  }
+
+  /** A page of the log after `afterId` for its owner (the session read as a Durable Stream), or undefined. */
+  async streamPage(userId: string, afterId: number, maxRows: number): Promise<LogPage | undefined> {
+    const view = this.session.logView(userId);
+    return view && readLogPage(view, afterId, maxRows);
+  }
+
+  /** Resolves once the owner's log has an event after `afterId`, or after `timeoutMs`. */
+  async streamWait(userId: string, afterId: number, timeoutMs: number): Promise<void> {
+    const view = this.session.logView(userId);
+    if (view) await waitForLog(view, afterId, timeoutMs);
   }
 
   /**

@@ -1,7 +1,4 @@
-/**
- * One session: its storage, its active run and its readers. Plain class, no Durable Object API:
- * the object class hands it storage and alarm functions, so all of it is testable as is.
- */
+/** One session: storage, active run, readers. No Durable Object API here, so all of it is testable as is. */
 
 import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
@@ -9,6 +6,7 @@ import type { RunRecord } from "../agents/run-record";
 import { type Failure, failure } from "../protocol/errors";
 import { EventLog } from "./event-log";
 import { EventWriter, type FlushedBatch } from "./event-writer";
+import type { LogView } from "./log-view";
 import { ActiveRun, modelDefaults } from "./run-controller";
 import { prepareResume } from "./run-recovery";
 import { refuseStart, startRunIn } from "./run-start";
@@ -68,8 +66,7 @@ export class Session {
     this.#lifetime = new SessionLifetime(host.config, setAlarm, this.#now, (owner) => host.onActive?.(owner));
     const exists = host.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray();
     if (exists.length > 0) this.#stores = this.#openStores();
-    // Waking up (any request or the keepalive alarm) resumes a run the last instance left unfinished,
-    // before anything else, so every reader sees it active.
+    // Waking up resumes a run the last instance left unfinished first, so every reader sees it active.
     this.#resumeUnfinished();
   }
 
@@ -145,11 +142,7 @@ export class Session {
     return { userId: store.getMeta("owner") ?? "", sessionId: store.getMeta("session_id") ?? "" };
   }
 
-  #launch(
-    record: RunRecord,
-    { store, log, writer }: Stores,
-    how: { failWith?: Error; pipeline?: Pipeline } = {},
-  ): void {
+  #launch(record: RunRecord, { store, log, writer }: Stores, how: { failWith?: Error; pipeline?: Pipeline } = {}) {
     const owner = this.#ownerOf(store);
     const run = new ActiveRun(record, {
       store,
@@ -181,6 +174,12 @@ export class Session {
     if (!this.#active) return failure("not_found", "no active run to cancel");
     this.#active.cancel();
     return { ok: true, run_id: this.#active.record.run_id };
+  }
+
+  /** The owner's read-only view of the log as a Durable Stream (log-view.ts); undefined for anyone else. */
+  logView(userId: string): LogView | undefined {
+    const stores = this.#owned(userId);
+    return stores && { log: stores.log, fanOut: this.#streams.readers.fanOut };
   }
 
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for the owner only. */

@@ -1,0 +1,65 @@
+/**
+ * Durable Streams under /v1/stream/* (docs/durable-streams.md): each stream path is one
+ * StreamObject, which answers the protocol; this sub-app checks the path and forwards the
+ * authenticated request with the user's id. `/v1/stream/sessions/<id>` is a session's event log
+ * read as a stream (session-stream-routes.ts), so that prefix names no stream.
+ */
+import { Hono } from "hono";
+import { DS_HEADERS } from "../protocol/durable-streams/headers";
+import { jsonError } from "../protocol/durable-streams/read-response";
+import { STREAM_PATH_HEADER, STREAM_USER_HEADER } from "../streams/stream-handler";
+import type { StreamObject } from "../streams/stream-object";
+import type { AppEnv } from "./app-env";
+import { sessionStreamRoutes } from "./session-stream-routes";
+
+/** Where stream paths start. */
+export const STREAM_PREFIX = "/v1/stream/";
+/** Longest stream path, characters (it is part of every request URL). */
+const MAX_PATH_CHARS = 512;
+/** A stream path: URL path characters, no empty segment, no dot segment. */
+const PATH_PATTERN = /^(?!.*\/\/)(?!\/)(?!.*\/$)(?!(.*\/)?\.\.?(\/|$))[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/;
+
+/** Headers on every Durable Streams response (PROTOCOL.md section 12.7). */
+const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "Cross-Origin-Resource-Policy": "cross-origin",
+} as const;
+
+function streamStub(env: Env, path: string): DurableObjectStub<StreamObject> {
+  const namespace = env.STREAMS as DurableObjectNamespace<StreamObject>;
+  return namespace.get(namespace.idFromName(`stream:${path}`));
+}
+
+/** The same response with the security headers added (a fetched response's headers are immutable). */
+function secured(response: Response): Response {
+  const out = new Response(response.body, response);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) out.headers.set(name, value);
+  return out;
+}
+
+export const streamRoutes = new Hono<AppEnv>();
+
+streamRoutes.route("/sessions", sessionStreamRoutes);
+
+streamRoutes.all("/*", async (c) => {
+  const url = new URL(c.req.url);
+  const path = url.pathname.slice(STREAM_PREFIX.length);
+  if (path.length > MAX_PATH_CHARS || !PATH_PATTERN.test(path)) {
+    return secured(
+      jsonError(400, "bad_request", "a stream path is up to 512 URL path characters, without empty or dot segments"),
+    );
+  }
+  if (c.get("readOnly")) return secured(jsonError(403, "forbidden", "a read token opens only session streams"));
+  const forkSource = c.req.header(DS_HEADERS.forkedFrom);
+  if (forkSource !== undefined && c.req.method === "PUT") {
+    return secured(jsonError(501, "not_implemented", "stream forks (Stream-Forked-From) are not supported here"));
+  }
+  const headers = new Headers(c.req.raw.headers);
+  headers.set(STREAM_USER_HEADER, c.get("userId"));
+  headers.set(STREAM_PATH_HEADER, path);
+  headers.delete("Authorization");
+  const method = c.req.method;
+  const body = method === "PUT" || method === "POST" ? await c.req.arrayBuffer() : undefined;
+  const response = await streamStub(c.env, path).fetch(url.toString(), { method, headers, body });
+  return secured(response);
+});
