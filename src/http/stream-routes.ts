@@ -5,15 +5,12 @@
  * read as a stream (session-stream-routes.ts), so that prefix names no stream.
  */
 import { Hono } from "hono";
-import { DS_HEADERS } from "../protocol/durable-streams/headers";
 import { jsonError } from "../protocol/durable-streams/read-response";
 import { STREAM_PATH_HEADER, STREAM_USER_HEADER } from "../streams/stream-handler";
-import type { StreamObject } from "../streams/stream-object";
+import { STREAM_PREFIX, streamObject } from "../streams/stream-stub";
 import type { AppEnv } from "./app-env";
 import { sessionStreamRoutes } from "./session-stream-routes";
 
-/** Where stream paths start. */
-export const STREAM_PREFIX = "/v1/stream/";
 /** Longest stream path, characters (it is part of every request URL). */
 const MAX_PATH_CHARS = 512;
 /** A stream path: URL path characters, no empty segment, no dot segment. */
@@ -24,11 +21,6 @@ const SECURITY_HEADERS = {
   "X-Content-Type-Options": "nosniff",
   "Cross-Origin-Resource-Policy": "cross-origin",
 } as const;
-
-function streamStub(env: Env, path: string): DurableObjectStub<StreamObject> {
-  const namespace = env.STREAMS as DurableObjectNamespace<StreamObject>;
-  return namespace.get(namespace.idFromName(`stream:${path}`));
-}
 
 /** The same response with the security headers added (a fetched response's headers are immutable). */
 function secured(response: Response): Response {
@@ -50,16 +42,12 @@ streamRoutes.all("/*", async (c) => {
     );
   }
   if (c.get("readOnly")) return secured(jsonError(403, "forbidden", "a read token opens only session streams"));
-  const forkSource = c.req.header(DS_HEADERS.forkedFrom);
-  if (forkSource !== undefined && c.req.method === "PUT") {
-    return secured(jsonError(501, "not_implemented", "stream forks (Stream-Forked-From) are not supported here"));
-  }
   const headers = new Headers(c.req.raw.headers);
   headers.set(STREAM_USER_HEADER, c.get("userId"));
   headers.set(STREAM_PATH_HEADER, path);
   headers.delete("Authorization");
   const method = c.req.method;
   const body = method === "PUT" || method === "POST" ? await c.req.arrayBuffer() : undefined;
-  const response = await streamStub(c.env, path).fetch(url.toString(), { method, headers, body });
+  const response = await streamObject(c.env, path).fetch(url.toString(), { method, headers, body });
   return secured(response);
 });

@@ -1,11 +1,20 @@
 /**
- * PUT on a Durable Stream (PROTOCOL.md section 5.1): create, or confirm an identical stream
- * (200), or refuse a different one (409). Nothing is stored unless every check passed.
+ * PUT on a Durable Stream (PROTOCOL.md sections 5.1 and 4.2): create (a plain stream or a fork),
+ * or confirm an identical stream (200), or refuse a different one (409). Nothing is stored unless
+ * every check passed; a fork copies its source's data up to the divergence point (stream-fork-source.ts).
  */
-import { DS_HEADERS, isClosedHeader, isValidContentType, parseExpiry } from "../protocol/durable-streams/headers";
+import {
+  DS_HEADERS,
+  type ForkRequest,
+  isClosedHeader,
+  isValidContentType,
+  parseExpiry,
+  parseFork,
+} from "../protocol/durable-streams/headers";
 import { isJsonType, mediaType, splitJsonBody } from "../protocol/durable-streams/json-mode";
 import { formatOffset } from "../protocol/durable-streams/offsets";
 import { jsonError } from "../protocol/durable-streams/read-response";
+import type { ForkAsk, ForkGrant } from "./stream-fork-source";
 import type { StreamMeta, StreamStore } from "./stream-store";
 
 /** Who asks, and the limits that apply to them. */
@@ -16,66 +25,121 @@ export interface WriteContext {
   maxStreamBytes: number;
 }
 
+/** How a fork reaches its source's object (by the source's URL path). */
+export interface ForkSources {
+  begin(source: string, ask: ForkAsk): Promise<ForkGrant>;
+  page(source: string, from: number, until: number): Promise<{ items: (Uint8Array | string)[]; next: number }>;
+  release(source: string): Promise<void>;
+}
+
 /** The type a stream gets when PUT names none (or an unusable one). */
 const DEFAULT_TYPE = "application/octet-stream";
 
-function stateHeaders(meta: StreamMeta): Headers {
+export function stateHeaders(meta: StreamMeta): Headers {
   const headers = new Headers({ "Content-Type": meta.contentType, [DS_HEADERS.nextOffset]: formatOffset(meta.tail) });
   if (meta.closed) headers.set(DS_HEADERS.closed, "true");
   return headers;
 }
 
-export async function createStream(store: StreamStore, request: Request, context: WriteContext): Promise<Response> {
-  if (request.headers.has(DS_HEADERS.forkedFrom)) {
-    return jsonError(501, "not_implemented", "stream forks (Stream-Forked-From) are not supported here");
-  }
-  const expiry = parseExpiry(request.headers.get(DS_HEADERS.ttl), request.headers.get(DS_HEADERS.expiresAt));
+type Expiry = { ttlSeconds?: number; expiresAt?: string };
+
+/** Whether an existing stream is what this PUT would create (what a fork inherits is not compared). */
+function sameConfig(meta: StreamMeta, type: string | undefined, expiry: Expiry, closed: boolean, fork?: ForkRequest) {
+  const forkSame = fork
+    ? meta.fork?.source === fork.source &&
+      meta.fork.offsetHeader === fork.offsetHeader &&
+      meta.fork.subOffset === fork.subOffset
+    : meta.fork === undefined;
+  const expirySame =
+    fork && expiry.ttlSeconds === undefined && expiry.expiresAt === undefined
+      ? true
+      : meta.ttlSeconds === expiry.ttlSeconds && meta.expiresAt === expiry.expiresAt;
+  const typeSame = type === undefined ? fork !== undefined : mediaType(meta.contentType) === mediaType(type);
+  return forkSame && expirySame && typeSame && meta.closed === closed;
+}
+
+export async function createStream(
+  store: StreamStore,
+  request: Request,
+  context: WriteContext,
+  sources: ForkSources,
+): Promise<Response> {
+  const h = request.headers;
+  const fork = parseFork(h);
+  if (!fork.ok) return jsonError(400, "bad_request", fork.message);
+  const expiry = parseExpiry(h.get(DS_HEADERS.ttl), h.get(DS_HEADERS.expiresAt));
   if (!expiry.ok) return jsonError(400, "bad_request", expiry.message);
-  const given = request.headers.get("Content-Type");
-  const contentType = given !== null && isValidContentType(given) ? given.trim() : DEFAULT_TYPE;
-  const closed = isClosedHeader(request.headers.get(DS_HEADERS.closed));
+  const given = h.get("Content-Type");
+  const type = given !== null && isValidContentType(given) ? given.trim() : undefined;
+  const closed = isClosedHeader(h.get(DS_HEADERS.closed));
   const existing = store.meta;
   if (existing) {
-    if (existing.owner !== context.userId) {
+    if (existing.softDeleted) return jsonError(409, "conflict", "this stream was deleted; its forks still use it");
+    if (existing.owner !== context.userId)
       return jsonError(409, "conflict", "this stream path belongs to another user");
-    }
-    const same =
-      mediaType(existing.contentType) === mediaType(contentType) &&
-      existing.ttlSeconds === expiry.value.ttlSeconds &&
-      existing.expiresAt === expiry.value.expiresAt &&
-      existing.closed === closed;
-    if (!same)
+    if (!sameConfig(existing, type ?? (fork.value ? undefined : DEFAULT_TYPE), expiry.value, closed, fork.value)) {
       return jsonError(409, "conflict", "a stream exists here with another configuration", stateHeaders(existing));
+    }
     return new Response(null, { status: 200, headers: stateHeaders(existing) });
   }
   const body = new Uint8Array(await request.arrayBuffer());
-  if (body.byteLength > context.maxStreamBytes) {
-    return jsonError(
-      413,
-      "payload_too_large",
-      `a stream holds at most ${context.maxStreamBytes} bytes (MAX_STREAM_BYTES)`,
+  let inherited: Extract<ForkGrant, { ok: true }> | undefined;
+  if (fork.value) {
+    const { source, position, subOffset } = fork.value;
+    const grant = await sources.begin(source, { userId: context.userId, position, subOffset, contentType: type });
+    if (!grant.ok) return jsonError(grant.status, grant.status === 404 ? "not_found" : "conflict", grant.message);
+    inherited = grant;
+  }
+  const contentType = inherited?.contentType ?? type ?? DEFAULT_TYPE;
+  const json = isJsonType(contentType);
+  const refuse = async (response: Response) => {
+    if (fork.value) await sources.release(fork.value.source);
+    return response;
+  };
+  const prefixBytes = inherited && !json ? inherited.position : 0;
+  if (prefixBytes + body.byteLength > context.maxStreamBytes) {
+    return refuse(
+      jsonError(413, "payload_too_large", `a stream holds at most ${context.maxStreamBytes} bytes (MAX_STREAM_BYTES)`),
     );
   }
-  const json = isJsonType(contentType);
   let items: (Uint8Array | string)[] = body.byteLength > 0 ? [body] : [];
   if (json && body.byteLength > 0) {
     const split = splitJsonBody(new TextDecoder().decode(body), true);
-    if (!split.ok) return jsonError(400, "invalid_body", split.message);
+    if (!split.ok) return refuse(jsonError(400, "invalid_body", split.message));
     items = split.messages;
+  }
+  const ownExpiry = expiry.value.ttlSeconds !== undefined || expiry.value.expiresAt !== undefined;
+  const lifetime =
+    ownExpiry || !inherited ? expiry.value : { ttlSeconds: inherited.ttlSeconds, expiresAt: inherited.expiresAt };
+  const prefix: (Uint8Array | string)[] = [];
+  if (inherited && fork.value) {
+    for (let from = 0; from < inherited.position; ) {
+      const page = await sources.page(fork.value.source, from, inherited.position);
+      if (page.next <= from) return refuse(jsonError(409, "conflict", "the source stream changed while forking"));
+      prefix.push(...page.items);
+      from = page.next;
+    }
   }
   store.create({
     owner: context.userId,
     path: context.path,
     contentType,
     json,
-    ...expiry.value,
+    ...lifetime,
     closed: false,
     tail: 0,
     bytes: 0,
     touchedAt: context.now,
     etagId: crypto.randomUUID(),
+    fork: fork.value && {
+      source: fork.value.source,
+      offsetHeader: fork.value.offsetHeader,
+      subOffset: fork.value.subOffset,
+    },
+    forks: 0,
+    softDeleted: false,
   });
-  store.append(items);
+  store.append([...prefix, ...items]);
   if (closed) store.update({ closed: true });
   const headers = stateHeaders(store.current);
   const location = new URL(request.url);

@@ -9,7 +9,8 @@ import { answerRead, jsonError, type ReadOptions } from "../protocol/durable-str
 import type { ReadPage, StreamSource } from "../protocol/durable-streams/source";
 import type { FanOut } from "../session/fan-out";
 import { appendToStream } from "./stream-append";
-import { createStream } from "./stream-create";
+import { createStream, type ForkSources } from "./stream-create";
+import { beginFork, type ForkAsk, type ForkGrant, releaseFork } from "./stream-fork-source";
 import type { StreamMeta, StreamStore } from "./stream-store";
 
 /** Headers the Worker sets on what it forwards: who asks, and for which stream path. */
@@ -18,6 +19,8 @@ export const STREAM_PATH_HEADER = "X-Stream-Path";
 
 export interface StreamHandlerOptions extends ReadOptions {
   maxStreamBytes: number;
+  /** Other streams' objects, for forks (stream-object.ts). */
+  sources: ForkSources;
   now?: () => number;
   /** Asks for the alarm at `at` (ms), to remove the stream once it expires. */
   setAlarm?: (at: number) => void;
@@ -50,11 +53,16 @@ export class StreamHandler {
     if (meta && meta.owner !== userId && request.method !== "PUT") {
       return jsonError(404, "not_found", "no such stream");
     }
+    if (meta?.softDeleted && request.method !== "PUT") {
+      return request.method === "HEAD"
+        ? new Response(null, { status: 410 })
+        : jsonError(410, "gone", "this stream was deleted");
+    }
     const context = { userId, path, now: this.#now(), maxStreamBytes: this.#options.maxStreamBytes };
     try {
       switch (request.method) {
         case "PUT": {
-          const response = await createStream(this.#store, request, context);
+          const response = await createStream(this.#store, request, context, this.#options.sources);
           if (response.status === 201) this.#scheduleExpiry();
           return response;
         }
@@ -64,7 +72,8 @@ export class StreamHandler {
           return this.#head();
         case "DELETE":
           if (!meta) return jsonError(404, "not_found", "no such stream");
-          this.#store.wipe();
+          if (meta.forks > 0) this.#store.update({ softDeleted: true });
+          else this.#remove();
           return new Response(null, { status: 204 });
         case "GET":
           if (!meta) return jsonError(404, "not_found", "no such stream");
@@ -87,13 +96,40 @@ export class StreamHandler {
     this.#fanOut.wakeAll();
   }
 
+  /** A fork asks to start from this stream (stream-fork-source.ts). */
+  forkBegin(ask: ForkAsk): ForkGrant {
+    return beginFork(this.#store, this.#live(), ask);
+  }
+
+  /** A fork copies a page of this stream's data (a soft-deleted stream still serves its forks). */
+  forkPage(from: number, until: number): { items: (Uint8Array | string)[]; next: number } {
+    return this.#store.readPage(from, until);
+  }
+
+  /** A fork of this stream is gone: a soft-deleted stream with no fork left goes too, up the chain. */
+  forkRelease(): void {
+    const next = releaseFork(this.#store);
+    if (next !== undefined) this.#releaseSource(next);
+  }
+
+  /** Removes the stream; a fork gives its source's count back. */
+  #remove(): void {
+    const source = this.#store.meta?.fork?.source;
+    this.#store.wipe();
+    if (source !== undefined) this.#releaseSource(source);
+  }
+
+  #releaseSource(source: string): void {
+    this.#options.sources.release(source).catch(() => {});
+  }
+
   /** The stream if it exists and has not expired (an expired one is removed here). */
   #live(): StreamMeta | undefined {
     const meta = this.#store.meta;
     if (!meta) return undefined;
     const expires = expiresAtMs(meta);
-    if (expires !== undefined && this.#now() >= expires) {
-      this.#store.wipe();
+    if (expires !== undefined && this.#now() >= expires && !meta.softDeleted) {
+      this.#remove();
       return undefined;
     }
     return meta;

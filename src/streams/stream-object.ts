@@ -7,8 +7,25 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
 import { FanOut } from "../session/fan-out";
+import type { ForkSources } from "./stream-create";
+import type { ForkAsk, ForkGrant } from "./stream-fork-source";
 import { StreamHandler } from "./stream-handler";
 import { StreamStore } from "./stream-store";
+import { STREAM_PREFIX, streamObject } from "./stream-stub";
+
+/** A fork's sources, reached over RPC; a path outside /v1/stream/ names no stream (404). */
+function forkSources(env: Env): ForkSources {
+  const stub = (source: string) =>
+    source.startsWith(STREAM_PREFIX) ? streamObject(env, source.slice(STREAM_PREFIX.length)) : undefined;
+  return {
+    begin: async (source, ask) =>
+      (await stub(source)?.forkBegin(ask)) ?? { ok: false, status: 404, message: "the source stream does not exist" },
+    page: async (source, from, until) => (await stub(source)?.forkPage(from, until)) ?? { items: [], next: from },
+    release: async (source) => {
+      await stub(source)?.forkRelease();
+    },
+  };
+}
 
 export class StreamObject extends DurableObject<Env> {
   readonly #handler: StreamHandler;
@@ -18,6 +35,7 @@ export class StreamObject extends DurableObject<Env> {
     const config = loadConfig(env);
     this.#handler = new StreamHandler(new StreamStore(ctx.storage.sql), new FanOut(), {
       maxStreamBytes: config.maxStreamBytes,
+      sources: forkSources(env),
       longPollMs: config.streamLongPollMs,
       sseKeepAliveMs: config.streamLongPollMs,
       sseLifetimeMs: config.streamSseLifetimeMs,
@@ -27,6 +45,21 @@ export class StreamObject extends DurableObject<Env> {
 
   async fetch(request: Request): Promise<Response> {
     return this.#handler.handle(request);
+  }
+
+  /** RPC from a fork being created: check and count it (stream-fork-source.ts). */
+  async forkBegin(ask: ForkAsk): Promise<ForkGrant> {
+    return this.#handler.forkBegin(ask);
+  }
+
+  /** RPC from a fork being created: a page of the data it inherits. */
+  async forkPage(from: number, until: number): Promise<{ items: (Uint8Array | string)[]; next: number }> {
+    return this.#handler.forkPage(from, until);
+  }
+
+  /** RPC from a fork that was deleted or expired. */
+  async forkRelease(): Promise<void> {
+    this.#handler.forkRelease();
   }
 
   async alarm(): Promise<void> {

@@ -26,6 +26,12 @@ export interface StreamMeta {
   /** Last read or write, ms (the sliding TTL counts from it). */
   touchedAt: number;
   etagId: string;
+  /** A fork's source (its URL path), divergence offset header and sub-offset, as created. */
+  fork?: { source: string; offsetHeader?: string; subOffset: number };
+  /** Forks created from this stream and not yet deleted. */
+  forks: number;
+  /** Deleted while forks existed: gone for clients (410), kept until the last fork goes. */
+  softDeleted: boolean;
 }
 
 /** Most bytes one read page carries (a bigger single append is still returned whole). */
@@ -47,6 +53,9 @@ interface MetaRow extends Record<string, SqlStorageValue> {
   closed_by: string | null;
   touched_at: number;
   etag_id: string;
+  fork: string | null;
+  forks: number;
+  soft_deleted: number;
 }
 
 export class StreamStore {
@@ -58,7 +67,8 @@ export class StreamStore {
     sql.exec(`CREATE TABLE IF NOT EXISTS ds_meta (k INTEGER PRIMARY KEY CHECK (k = 1), owner TEXT NOT NULL,
       path TEXT NOT NULL, content_type TEXT NOT NULL, json INTEGER NOT NULL, ttl_seconds INTEGER, expires_at TEXT,
       closed INTEGER NOT NULL, tail INTEGER NOT NULL, bytes INTEGER NOT NULL, last_seq TEXT, closed_by TEXT,
-      touched_at INTEGER NOT NULL, etag_id TEXT NOT NULL)`);
+      touched_at INTEGER NOT NULL, etag_id TEXT NOT NULL, fork TEXT, forks INTEGER NOT NULL,
+      soft_deleted INTEGER NOT NULL)`);
     sql.exec("CREATE TABLE IF NOT EXISTS ds_data (end_pos INTEGER PRIMARY KEY, start_pos INTEGER NOT NULL, data)");
     sql.exec(
       "CREATE TABLE IF NOT EXISTS ds_producers (id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, last_seq INTEGER NOT NULL)",
@@ -107,8 +117,16 @@ export class StreamStore {
     return tail;
   }
 
-  /** Up to PAGE_BYTES of data from `position` (inside a chunk: from that byte on). */
-  readPage(position: number): { items: (Uint8Array | string)[]; next: number } {
+  /** Length of the append that starts exactly at `position` (byte mode), or undefined. */
+  chunkLengthAt(position: number): number | undefined {
+    const row = this.#sql
+      .exec<{ size: number }>("SELECT end_pos - start_pos AS size FROM ds_data WHERE start_pos = ? LIMIT 1", position)
+      .toArray()[0];
+    return row?.size;
+  }
+
+  /** Up to PAGE_BYTES of data from `position` and before `until` (inside a chunk: from that byte on). */
+  readPage(position: number, until = Number.MAX_SAFE_INTEGER): { items: (Uint8Array | string)[]; next: number } {
     const rows = this.#sql
       .exec<{ start_pos: number; end_pos: number; data: ArrayBuffer | string }>(
         "SELECT start_pos, end_pos, data FROM ds_data WHERE end_pos > ? ORDER BY end_pos LIMIT ?",
@@ -120,13 +138,16 @@ export class StreamStore {
     let next = position;
     let size = 0;
     for (const row of rows) {
+      if (row.start_pos >= until) break;
       let item: Uint8Array | string = typeof row.data === "string" ? row.data : new Uint8Array(row.data);
-      if (item instanceof Uint8Array && row.start_pos < position) item = item.subarray(position - row.start_pos);
+      if (item instanceof Uint8Array) {
+        item = item.subarray(Math.max(0, position - row.start_pos), Math.min(until, row.end_pos) - row.start_pos);
+      }
       const itemSize = typeof item === "string" ? item.length : item.byteLength;
       if (items.length > 0 && size + itemSize > PAGE_BYTES) break;
       items.push(item);
       size += itemSize;
-      next = row.end_pos;
+      next = Math.min(until, row.end_pos);
     }
     return { items, next };
   }
@@ -160,7 +181,8 @@ export class StreamStore {
     if (!m) return;
     this.#sql.exec(
       `INSERT OR REPLACE INTO ds_meta (k, owner, path, content_type, json, ttl_seconds, expires_at, closed, tail, bytes,
-        last_seq, closed_by, touched_at, etag_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        last_seq, closed_by, touched_at, etag_id, fork, forks, soft_deleted)
+        VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.owner,
       m.path,
       m.contentType,
@@ -174,6 +196,9 @@ export class StreamStore {
       m.closedBy ?? null,
       m.touchedAt,
       m.etagId,
+      m.fork ? JSON.stringify(m.fork) : null,
+      m.forks,
+      m.softDeleted ? 1 : 0,
     );
   }
 }
@@ -193,5 +218,8 @@ function fromRow(row: MetaRow): StreamMeta {
     closedBy: row.closed_by ?? undefined,
     touchedAt: row.touched_at,
     etagId: row.etag_id,
+    fork: row.fork === null ? undefined : (JSON.parse(row.fork) as StreamMeta["fork"]),
+    forks: row.forks,
+    softDeleted: row.soft_deleted === 1,
   };
 }

@@ -2,6 +2,7 @@
  * Durable Streams request headers: their names and strict parsing. Each parser returns the
  * value or a message for the 400 the routes answer with; none throws.
  */
+import { parseOffset } from "./offsets";
 import type { ProducerClaim } from "./producer";
 
 /** The protocol's header names (HTTP header names are case-insensitive). */
@@ -20,6 +21,8 @@ export const DS_HEADERS = {
   receivedSeq: "Producer-Received-Seq",
   sseEncoding: "Stream-SSE-Data-Encoding",
   forkedFrom: "Stream-Forked-From",
+  forkOffset: "Stream-Fork-Offset",
+  forkSubOffset: "Stream-Fork-Sub-Offset",
 } as const;
 
 /** Request headers a browser page may send to a stream (CORS). */
@@ -31,6 +34,9 @@ export const DS_REQUEST_HEADERS = [
   DS_HEADERS.producerId,
   DS_HEADERS.producerEpoch,
   DS_HEADERS.producerSeq,
+  DS_HEADERS.forkedFrom,
+  DS_HEADERS.forkOffset,
+  DS_HEADERS.forkSubOffset,
   "If-None-Match",
 ];
 
@@ -112,4 +118,37 @@ export function parseProducer(
 /** A Content-Type value shaped `type/subtype[; params]`. */
 export function isValidContentType(value: string): boolean {
   return /^[\w.+-]+\/[\w.+-]+\s*(;.*)?$/.test(value.trim());
+}
+
+/** A fork request (PROTOCOL.md section 4.2): the source's URL path, where to diverge, and how far past it. */
+export interface ForkRequest {
+  source: string;
+  /** The raw `Stream-Fork-Offset` (compared on an idempotent re-create). */
+  offsetHeader?: string;
+  /** The divergence point; undefined means the source's tail. */
+  position?: number;
+  subOffset: number;
+}
+
+/** The fork headers of a PUT: undefined for a plain create; a sub-offset or offset without a source is a 400. */
+export function parseFork(headers: Headers): Parsed<ForkRequest | undefined> {
+  const source = headers.get(DS_HEADERS.forkedFrom);
+  const offset = headers.get(DS_HEADERS.forkOffset);
+  const sub = headers.get(DS_HEADERS.forkSubOffset);
+  if (source === null) {
+    if (offset !== null || sub !== null) return { ok: false, message: "fork headers need Stream-Forked-From" };
+    return { ok: true, value: undefined };
+  }
+  if (source.trim() === "") return { ok: false, message: "Stream-Forked-From must name a stream path" };
+  let position: number | undefined;
+  if (offset !== null) {
+    const parsed = parseOffset(offset);
+    if (parsed?.kind !== "at")
+      return { ok: false, message: "Stream-Fork-Offset is not an offset this server returned" };
+    position = parsed.position;
+  }
+  const subOffset = sub === null ? 0 : STRICT_INTEGER.test(sub) ? Number(sub) : Number.NaN;
+  if (!Number.isSafeInteger(subOffset))
+    return { ok: false, message: "Stream-Fork-Sub-Offset must be a non-negative integer" };
+  return { ok: true, value: { source, offsetHeader: offset ?? undefined, position, subOffset } };
 }
