@@ -60,6 +60,9 @@ export default defineConfig({
                 CHUNK_MAX_MS: "40",
                 AUTH_SECRET,
                 ...RAISED_LIMITS,
+                // Small enough to fill in a test (test/integration/durable-streams-hostile.test.ts).
+                MAX_STREAM_BYTES: "1048576",
+                MAX_STREAM_APPEND_BYTES: "2097152",
               },
               // The METRICS binding wrangler.toml leaves commented out (docs/observability.md).
               analyticsEngineDatasets: { METRICS: { dataset: "edge_stream_runs" } },

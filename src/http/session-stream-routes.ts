@@ -6,8 +6,9 @@
  */
 import { Hono } from "hono";
 import { loadConfig } from "../env";
-import { answerRead, jsonError } from "../protocol/durable-streams/read-response";
+import { answerRead } from "../protocol/durable-streams/read-response";
 import type { ReadPage, StreamSource } from "../protocol/durable-streams/source";
+import { errorResponse } from "../protocol/errors";
 import type { SessionObject } from "../session/session-object";
 import type { AppEnv } from "./app-env";
 import { sessionStub } from "./session-client";
@@ -44,21 +45,21 @@ export const sessionStreamRoutes = new Hono<AppEnv>();
 
 sessionStreamRoutes.on(["GET", "HEAD"], "/:id", async (c) => {
   const id = c.req.param("id");
-  if (!SessionId.safeParse(id).success) return jsonError(400, "invalid_session_id", "a session id is a UUID");
+  if (!SessionId.safeParse(id).success) return errorResponse("invalid_session_id", "a session id is a UUID");
   const source = sessionSource(sessionStub(c.env, id), c.get("userId"), id);
   if (c.req.method === "HEAD") {
     const state = await source.tail();
-    if (!state) return jsonError(404, "not_found", "session not found");
+    if (!state) return errorResponse("not_found", "session not found");
     const response = await answerRead(source, new Request(`${c.req.url.split("?")[0]}?offset=now`), readOptions(c.env));
     return new Response(null, { headers: response.headers });
   }
   const response = await answerRead(source, c.req.raw, readOptions(c.env));
-  if (response.status === 404) return jsonError(404, "not_found", "session not found");
+  if (response.status === 404) return errorResponse("not_found", "session not found");
   return response;
 });
 
 sessionStreamRoutes.all("/:id", () =>
-  jsonError(405, "method_not_allowed", "a session read as a stream is read-only: its runs write it", READ_ONLY),
+  errorResponse("method_not_allowed", "a session read as a stream is read-only: its runs write it", READ_ONLY),
 );
 
 /** Long-poll and SSE timing from the configuration. */

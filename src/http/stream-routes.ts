@@ -5,7 +5,7 @@
  * read as a stream (session-stream-routes.ts), so that prefix names no stream.
  */
 import { Hono } from "hono";
-import { jsonError } from "../protocol/durable-streams/read-response";
+import { errorResponse } from "../protocol/errors";
 import { STREAM_PATH_HEADER, STREAM_USER_HEADER } from "../streams/stream-handler";
 import { STREAM_PREFIX, streamObject } from "../streams/stream-stub";
 import type { AppEnv } from "./app-env";
@@ -38,10 +38,10 @@ streamRoutes.all("/*", async (c) => {
   const path = url.pathname.slice(STREAM_PREFIX.length);
   if (path.length > MAX_PATH_CHARS || !PATH_PATTERN.test(path)) {
     return secured(
-      jsonError(400, "bad_request", "a stream path is up to 512 URL path characters, without empty or dot segments"),
+      errorResponse("bad_request", "a stream path is up to 512 URL path characters, without empty or dot segments"),
     );
   }
-  if (c.get("readOnly")) return secured(jsonError(403, "forbidden", "a read token opens only session streams"));
+  if (c.get("readOnly")) return secured(errorResponse("forbidden", "a read token opens only session streams"));
   const headers = new Headers(c.req.raw.headers);
   headers.set(STREAM_USER_HEADER, c.get("userId"));
   headers.set(STREAM_PATH_HEADER, path);

@@ -8,14 +8,14 @@ import { DS_HEADERS, isClosedHeader, parseProducer } from "../protocol/durable-s
 import { mediaType, splitJsonBody } from "../protocol/durable-streams/json-mode";
 import { formatOffset } from "../protocol/durable-streams/offsets";
 import { decideProducer, type ProducerClaim } from "../protocol/durable-streams/producer";
-import { jsonError } from "../protocol/durable-streams/read-response";
+import { errorResponse } from "../protocol/errors";
 import type { WriteContext } from "./stream-create";
 import type { StreamMeta, StreamStore } from "./stream-store";
 
 const tupleOf = (claim: ProducerClaim) => `${claim.epoch} ${claim.seq} ${claim.id}`;
 
 function closedConflict(meta: StreamMeta): Response {
-  return jsonError(409, "stream_closed", "the stream is closed", {
+  return errorResponse("stream_closed", "the stream is closed", {
     [DS_HEADERS.closed]: "true",
     [DS_HEADERS.nextOffset]: formatOffset(meta.tail),
   });
@@ -40,13 +40,13 @@ function producerAnswer(store: StreamStore, meta: StreamMeta, claim: ProducerCla
     case "duplicate":
       return done(204, meta, claim, decision.lastSeq);
     case "stale_epoch":
-      return jsonError(403, "stale_producer_epoch", "a newer epoch of this producer has written", {
+      return errorResponse("stale_producer_epoch", "a newer epoch of this producer has written", {
         [DS_HEADERS.producerEpoch]: String(decision.currentEpoch),
       });
     case "epoch_needs_seq_zero":
-      return jsonError(400, "bad_request", "a new producer epoch starts at Producer-Seq 0");
+      return errorResponse("bad_request", "a new producer epoch starts at Producer-Seq 0");
     case "gap":
-      return jsonError(409, "producer_sequence_gap", `expected Producer-Seq ${decision.expected}`, {
+      return errorResponse("producer_sequence_gap", `expected Producer-Seq ${decision.expected}`, {
         [DS_HEADERS.expectedSeq]: String(decision.expected),
         [DS_HEADERS.receivedSeq]: String(decision.received),
       });
@@ -60,11 +60,11 @@ export async function appendToStream(store: StreamStore, request: Request, conte
     h.get(DS_HEADERS.producerEpoch),
     h.get(DS_HEADERS.producerSeq),
   );
-  if (!producer.ok) return jsonError(400, "bad_request", producer.message);
+  if (!producer.ok) return errorResponse("bad_request", producer.message);
   const claim = producer.value;
   const close = isClosedHeader(h.get(DS_HEADERS.closed));
   const meta = store.meta;
-  if (!meta) return jsonError(404, "not_found", "no such stream");
+  if (!meta) return errorResponse("not_found", "no such stream");
   const body = new Uint8Array(await request.arrayBuffer());
 
   if (meta.closed) {
@@ -72,12 +72,12 @@ export async function appendToStream(store: StreamStore, request: Request, conte
     if (close && body.byteLength === 0 && !claim) return done(204, meta, undefined);
     return closedConflict(meta);
   }
-  if (body.byteLength === 0 && !close) return jsonError(400, "bad_request", "an append needs a body");
+  if (body.byteLength === 0 && !close) return errorResponse("bad_request", "an append needs a body");
   if (body.byteLength > 0) {
     const type = h.get("Content-Type");
-    if (type === null || type.trim() === "") return jsonError(400, "bad_request", "an append needs a Content-Type");
+    if (type === null || type.trim() === "") return errorResponse("bad_request", "an append needs a Content-Type");
     if (mediaType(type) !== mediaType(meta.contentType)) {
-      return jsonError(409, "content_type_mismatch", `this stream holds ${meta.contentType}`);
+      return errorResponse("content_type_mismatch", `this stream holds ${meta.contentType}`);
     }
   }
   if (claim) {
@@ -86,17 +86,16 @@ export async function appendToStream(store: StreamStore, request: Request, conte
   }
   const seq = h.get(DS_HEADERS.seq);
   if (seq !== null && meta.lastSeq !== undefined && seq <= meta.lastSeq) {
-    return jsonError(409, "sequence_conflict", `Stream-Seq must be greater than ${meta.lastSeq}`);
+    return errorResponse("sequence_conflict", `Stream-Seq must be greater than ${meta.lastSeq}`);
   }
   let items: (Uint8Array | string)[] = body.byteLength > 0 ? [body] : [];
   if (meta.json && body.byteLength > 0) {
     const split = splitJsonBody(new TextDecoder().decode(body), false);
-    if (!split.ok) return jsonError(400, "invalid_body", split.message);
+    if (!split.ok) return errorResponse("invalid_body", split.message);
     items = split.messages;
   }
   if (meta.bytes + body.byteLength > context.maxStreamBytes) {
-    return jsonError(
-      413,
+    return errorResponse(
       "payload_too_large",
       `a stream holds at most ${context.maxStreamBytes} bytes (MAX_STREAM_BYTES)`,
     );

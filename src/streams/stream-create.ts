@@ -13,7 +13,7 @@ import {
 } from "../protocol/durable-streams/headers";
 import { isJsonType, mediaType, splitJsonBody } from "../protocol/durable-streams/json-mode";
 import { formatOffset } from "../protocol/durable-streams/offsets";
-import { jsonError } from "../protocol/durable-streams/read-response";
+import { errorResponse } from "../protocol/errors";
 import type { ForkAsk, ForkGrant } from "./stream-fork-source";
 import type { StreamMeta, StreamStore } from "./stream-store";
 
@@ -66,19 +66,18 @@ export async function createStream(
 ): Promise<Response> {
   const h = request.headers;
   const fork = parseFork(h);
-  if (!fork.ok) return jsonError(400, "bad_request", fork.message);
+  if (!fork.ok) return errorResponse("bad_request", fork.message);
   const expiry = parseExpiry(h.get(DS_HEADERS.ttl), h.get(DS_HEADERS.expiresAt));
-  if (!expiry.ok) return jsonError(400, "bad_request", expiry.message);
+  if (!expiry.ok) return errorResponse("bad_request", expiry.message);
   const given = h.get("Content-Type");
   const type = given !== null && isValidContentType(given) ? given.trim() : undefined;
   const closed = isClosedHeader(h.get(DS_HEADERS.closed));
   const existing = store.meta;
   if (existing) {
-    if (existing.softDeleted) return jsonError(409, "conflict", "this stream was deleted; its forks still use it");
-    if (existing.owner !== context.userId)
-      return jsonError(409, "conflict", "this stream path belongs to another user");
+    if (existing.softDeleted) return errorResponse("conflict", "this stream was deleted; its forks still use it");
+    if (existing.owner !== context.userId) return errorResponse("conflict", "this stream path belongs to another user");
     if (!sameConfig(existing, type ?? (fork.value ? undefined : DEFAULT_TYPE), expiry.value, closed, fork.value)) {
-      return jsonError(409, "conflict", "a stream exists here with another configuration", stateHeaders(existing));
+      return errorResponse("conflict", "a stream exists here with another configuration");
     }
     return new Response(null, { status: 200, headers: stateHeaders(existing) });
   }
@@ -87,7 +86,7 @@ export async function createStream(
   if (fork.value) {
     const { source, position, subOffset } = fork.value;
     const grant = await sources.begin(source, { userId: context.userId, position, subOffset, contentType: type });
-    if (!grant.ok) return jsonError(grant.status, grant.status === 404 ? "not_found" : "conflict", grant.message);
+    if (!grant.ok) return errorResponse(grant.code, grant.message);
     inherited = grant;
   }
   const contentType = inherited?.contentType ?? type ?? DEFAULT_TYPE;
@@ -99,13 +98,13 @@ export async function createStream(
   const prefixBytes = inherited && !json ? inherited.position : 0;
   if (prefixBytes + body.byteLength > context.maxStreamBytes) {
     return refuse(
-      jsonError(413, "payload_too_large", `a stream holds at most ${context.maxStreamBytes} bytes (MAX_STREAM_BYTES)`),
+      errorResponse("payload_too_large", `a stream holds at most ${context.maxStreamBytes} bytes (MAX_STREAM_BYTES)`),
     );
   }
   let items: (Uint8Array | string)[] = body.byteLength > 0 ? [body] : [];
   if (json && body.byteLength > 0) {
     const split = splitJsonBody(new TextDecoder().decode(body), true);
-    if (!split.ok) return refuse(jsonError(400, "invalid_body", split.message));
+    if (!split.ok) return refuse(errorResponse("invalid_body", split.message));
     items = split.messages;
   }
   const ownExpiry = expiry.value.ttlSeconds !== undefined || expiry.value.expiresAt !== undefined;
@@ -115,7 +114,7 @@ export async function createStream(
   if (inherited && fork.value) {
     for (let from = 0; from < inherited.position; ) {
       const page = await sources.page(fork.value.source, from, inherited.position);
-      if (page.next <= from) return refuse(jsonError(409, "conflict", "the source stream changed while forking"));
+      if (page.next <= from) return refuse(errorResponse("conflict", "the source stream changed while forking"));
       prefix.push(...page.items);
       from = page.next;
     }

@@ -17,7 +17,7 @@ export interface ForkAsk {
   contentType?: string;
 }
 
-export type ForkRefusal = { ok: false; status: 400 | 404 | 409; message: string };
+export type ForkRefusal = { ok: false; code: "bad_request" | "not_found" | "conflict"; message: string };
 
 /** The source's answer: what the fork inherits, and where its copy of the data ends. */
 export type ForkGrant =
@@ -27,18 +27,19 @@ export type ForkGrant =
 /** Checks a fork of the live stream `meta` and counts it; a refusal counts nothing. */
 export function beginFork(store: StreamStore, meta: StreamMeta | undefined, ask: ForkAsk): ForkGrant {
   if (!meta || meta.owner !== ask.userId)
-    return { ok: false, status: 404, message: "the source stream does not exist" };
-  if (meta.softDeleted) return { ok: false, status: 409, message: "the source stream was deleted" };
+    return { ok: false, code: "not_found", message: "the source stream does not exist" };
+  if (meta.softDeleted) return { ok: false, code: "conflict", message: "the source stream was deleted" };
   if (ask.contentType !== undefined && mediaType(ask.contentType) !== mediaType(meta.contentType)) {
-    return { ok: false, status: 409, message: `the source stream holds ${meta.contentType}` };
+    return { ok: false, code: "conflict", message: `the source stream holds ${meta.contentType}` };
   }
   const anchor = ask.position ?? meta.tail;
-  if (anchor > meta.tail) return { ok: false, status: 400, message: "Stream-Fork-Offset is past the source's tail" };
+  if (anchor > meta.tail)
+    return { ok: false, code: "bad_request", message: "Stream-Fork-Offset is past the source's tail" };
   let position = anchor;
   if (ask.subOffset > 0) {
     const room = meta.json ? meta.tail - anchor : (store.chunkLengthAt(anchor) ?? 0);
     if (ask.subOffset > room) {
-      return { ok: false, status: 400, message: "Stream-Fork-Sub-Offset is past the next data boundary" };
+      return { ok: false, code: "bad_request", message: "Stream-Fork-Sub-Offset is past the next data boundary" };
     }
     position += ask.subOffset;
   }

@@ -5,8 +5,9 @@
  */
 import { DS_HEADERS } from "../protocol/durable-streams/headers";
 import { formatOffset } from "../protocol/durable-streams/offsets";
-import { answerRead, jsonError, type ReadOptions } from "../protocol/durable-streams/read-response";
+import { answerRead, type ReadOptions } from "../protocol/durable-streams/read-response";
 import type { ReadPage, StreamSource } from "../protocol/durable-streams/source";
+import { errorResponse } from "../protocol/errors";
 import type { FanOut } from "../session/fan-out";
 import { appendToStream } from "./stream-append";
 import { createStream, type ForkSources } from "./stream-create";
@@ -51,12 +52,12 @@ export class StreamHandler {
     const path = request.headers.get(STREAM_PATH_HEADER) ?? "";
     const meta = this.#live();
     if (meta && meta.owner !== userId && request.method !== "PUT") {
-      return jsonError(404, "not_found", "no such stream");
+      return errorResponse("not_found", "no such stream");
     }
     if (meta?.softDeleted && request.method !== "PUT") {
       return request.method === "HEAD"
         ? new Response(null, { status: 410 })
-        : jsonError(410, "gone", "this stream was deleted");
+        : errorResponse("gone", "this stream was deleted");
     }
     const context = { userId, path, now: this.#now(), maxStreamBytes: this.#options.maxStreamBytes };
     try {
@@ -71,16 +72,16 @@ export class StreamHandler {
         case "HEAD":
           return this.#head();
         case "DELETE":
-          if (!meta) return jsonError(404, "not_found", "no such stream");
+          if (!meta) return errorResponse("not_found", "no such stream");
           if (meta.forks > 0) this.#store.update({ softDeleted: true });
           else this.#remove();
           return new Response(null, { status: 204 });
         case "GET":
-          if (!meta) return jsonError(404, "not_found", "no such stream");
+          if (!meta) return errorResponse("not_found", "no such stream");
           this.#touch();
           return await answerRead(this.#source(), request, this.#options);
         default:
-          return jsonError(405, "method_not_allowed", `${request.method} is not a stream operation`, {
+          return errorResponse("method_not_allowed", `${request.method} is not a stream operation`, {
             Allow: "GET, HEAD, PUT, POST, DELETE",
           });
       }

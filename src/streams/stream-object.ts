@@ -19,7 +19,11 @@ function forkSources(env: Env): ForkSources {
     source.startsWith(STREAM_PREFIX) ? streamObject(env, source.slice(STREAM_PREFIX.length)) : undefined;
   return {
     begin: async (source, ask) =>
-      (await stub(source)?.forkBegin(ask)) ?? { ok: false, status: 404, message: "the source stream does not exist" },
+      (await stub(source)?.forkBegin(ask)) ?? {
+        ok: false,
+        code: "not_found",
+        message: "the source stream does not exist",
+      },
     page: async (source, from, until) => (await stub(source)?.forkPage(from, until)) ?? { items: [], next: from },
     release: async (source) => {
       await stub(source)?.forkRelease();

@@ -24,7 +24,9 @@ it("the Python producer's run is stored once, in order, and closed", async () =>
   const summary = JSON.parse(stdout) as { events: number; next_offset: string };
   expect(summary.events).toBe(124);
 
-  const response = await fetch(`${baseUrl}/v1/stream/${name}?offset=-1`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`${baseUrl}/v1/stream/${name}?offset=-1`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get("Stream-Closed")).toBe("true");
   expect(response.headers.get("Stream-Next-Offset")).toBe(summary.next_offset);
@@ -42,9 +44,14 @@ it("the Python producer's run is stored once, in order, and closed", async () =>
 it("the Python producer is refused without a valid token, and stores nothing", async () => {
   const name = `python-refused-${Date.now()}`;
   await expect(
-    run("python3", [SCRIPT, "--base-url", baseUrl, "--stream", name], { env: { ...process.env, DS_TOKEN: "not-a-token" } }),
+    run("python3", [SCRIPT, "--base-url", baseUrl, "--stream", name], {
+      env: { ...process.env, DS_TOKEN: "not-a-token" },
+    }),
   ).rejects.toThrow(/create failed with 401/);
   const token = await userToken("python-user");
-  const head = await fetch(`${baseUrl}/v1/stream/${name}`, { method: "HEAD", headers: { Authorization: `Bearer ${token}` } });
+  const head = await fetch(`${baseUrl}/v1/stream/${name}`, {
+    method: "HEAD",
+    headers: { Authorization: `Bearer ${token}` },
+  });
   expect(head.status).toBe(404);
 });

@@ -2,6 +2,7 @@
  * GET on a Durable Stream (PROTOCOL.md sections 5.6 to 5.8): catch-up, long-poll and SSE over
  * any StreamSource, answered as a standard Response. Query mistakes are 400s with a JSON error.
  */
+import { errorResponse } from "../errors";
 import { responseCursor } from "./cursor";
 import { DS_HEADERS } from "./headers";
 import { isTextType } from "./json-mode";
@@ -21,12 +22,6 @@ export interface ReadOptions {
 /** Catch-up reads of user-owned streams: never stored by shared caches, revalidated by browsers. */
 const READ_CACHE_CONTROL = "private, no-cache";
 
-export function jsonError(status: number, code: string, message: string, headers: HeadersInit = {}): Response {
-  const merged = new Headers(headers);
-  merged.set("Content-Type", "application/json");
-  return new Response(JSON.stringify({ error: { code, message } }), { status, headers: merged });
-}
-
 function bodyOf(page: ReadPage): BodyInit {
   if (page.messages) return `[${page.messages.join(",")}]`;
   return page.bytes ?? new Uint8Array(0);
@@ -45,18 +40,18 @@ function pageHeaders(page: ReadPage, next: number): Headers {
 export async function answerRead(source: StreamSource, request: Request, options: ReadOptions): Promise<Response> {
   const params = new URL(request.url).searchParams;
   const offsets = params.getAll("offset");
-  if (offsets.length > 1) return jsonError(400, "invalid_query", "give one offset");
-  if (offsets[0] === "") return jsonError(400, "invalid_query", "offset must not be empty");
+  if (offsets.length > 1) return errorResponse("invalid_query", "give one offset");
+  if (offsets[0] === "") return errorResponse("invalid_query", "offset must not be empty");
   const offset = parseOffset(offsets[0]);
-  if (offset === undefined) return jsonError(400, "invalid_query", "offset is not one this server returned");
+  if (offset === undefined) return errorResponse("invalid_query", "offset is not one this server returned");
   const live = params.get("live");
   if (live !== null && live !== "long-poll" && live !== "sse") {
-    return jsonError(400, "invalid_query", "live must be long-poll or sse");
+    return errorResponse("invalid_query", "live must be long-poll or sse");
   }
-  if (live !== null && offsets.length === 0) return jsonError(400, "invalid_query", `live=${live} needs an offset`);
+  if (live !== null && offsets.length === 0) return errorResponse("invalid_query", `live=${live} needs an offset`);
   const cursor = params.get("cursor") ?? undefined;
   const state = await source.tail();
-  if (state === undefined) return jsonError(404, "not_found", "no such stream");
+  if (state === undefined) return errorResponse("not_found", "no such stream");
   const position = offset.kind === "at" ? offset.position : offset.kind === "now" ? state.tail : 0;
 
   if (live === "sse") {
@@ -78,12 +73,12 @@ export async function answerRead(source: StreamSource, request: Request, options
   }
 
   let page = await source.read(position);
-  if (page === undefined) return jsonError(404, "not_found", "no such stream");
+  if (page === undefined) return errorResponse("not_found", "no such stream");
   if (live === "long-poll" && !hasData(page)) {
     if (!page.closed) {
       await source.wait(position, options.longPollMs);
       page = await source.read(position);
-      if (page === undefined) return jsonError(404, "not_found", "no such stream");
+      if (page === undefined) return errorResponse("not_found", "no such stream");
     }
     if (!hasData(page)) {
       const headers = new Headers({ [DS_HEADERS.nextOffset]: formatOffset(page.next), [DS_HEADERS.upToDate]: "true" });
