@@ -14,10 +14,14 @@ import { ApiError } from "./errors";
 /** GET paths a read token opens: the snapshot, the event stream and the WebSocket of the session it names. */
 const READ_ROUTE = /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws)?$/i;
 
+/** The session's log read as a Durable Stream (http/session-stream-routes.ts): a read token opens it too. */
+const STREAM_READ_ROUTE = /^\/v1\/stream\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
 /** The session a read token would have to name for this request, or undefined if no read token may serve it. */
 export function readableSession(method: string, path: string): string | undefined {
+  if (method === "HEAD") return STREAM_READ_ROUTE.exec(path)?.[1];
   if (method !== "GET") return undefined;
-  return READ_ROUTE.exec(path)?.[1];
+  return (READ_ROUTE.exec(path) ?? STREAM_READ_ROUTE.exec(path))?.[1];
 }
 
 /** AUTH_SECRET if it is usable; otherwise the 503 that explains what to set. */
@@ -53,7 +57,8 @@ async function check(c: Context<AppEnv>, secret: string): Promise<TokenCheck> {
   if (sessionId === undefined) {
     return {
       ok: false,
-      reason: "a read token only opens GET /sessions/:id, /sessions/:id/events and /sessions/:id/ws",
+      reason:
+        "a read token only opens GET /sessions/:id, /sessions/:id/events, /sessions/:id/ws and /v1/stream/sessions/:id",
     };
   }
   return verifyReadToken(token, secret, sessionId);

@@ -58,7 +58,7 @@ sessionStreamRoutes.on(["GET", "HEAD"], "/:id", async (c) => {
   return response;
 });
 
-sessionStreamRoutes.all("/:id", () =>
+sessionStreamRoutes.on(["PUT", "POST", "DELETE"], "/:id", () =>
   errorResponse("method_not_allowed", "a session read as a stream is read-only: its runs write it", READ_ONLY),
 );
 

@@ -33,7 +33,10 @@ export const streamRoutes = new Hono<AppEnv>();
 
 streamRoutes.route("/sessions", sessionStreamRoutes);
 
-streamRoutes.all("/*", async (c) => {
+/** The protocol's methods; any other is 404 like any unknown route. */
+export const STREAM_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"];
+
+streamRoutes.on(STREAM_METHODS, "/:path{.+}", async (c) => {
   const url = new URL(c.req.url);
   const path = url.pathname.slice(STREAM_PREFIX.length);
   if (path.length > MAX_PATH_CHARS || !PATH_PATTERN.test(path)) {

@@ -185,7 +185,7 @@ describe("access", () => {
     await expectError(await api(`/v1/stream/a//b`, { method: "PUT", headers: TEXT }), 400, "bad_request");
     await expectError(await api(`/v1/stream/${"x".repeat(600)}`, { method: "PUT", headers: TEXT }), 400, "bad_request");
     const path = await created();
-    await expectError(await api(path, { method: "PATCH", headers: TEXT, body: "x" }), 405, "method_not_allowed");
+    await expectError(await api(path, { method: "PATCH", headers: TEXT, body: "x" }), 404, "not_found");
   });
 });
 
@@ -201,6 +201,24 @@ describe("a session read as a stream", () => {
     await expectError(await api(`${path}?offset=-1`, {}, { user: "someone-else" }), 404, "not_found");
     await expectError(await api(`/v1/stream/sessions/not-a-session?offset=-1`), 400, "invalid_session_id");
     await expectError(await api(`${path}?offset=bogus`), 400, "invalid_query");
+    // The session's read token opens the stream for reading, and nothing else.
+    const byToken = await api(`${path}?offset=-1&token=${started.read_token}`, {}, { token: null });
+    expect(byToken.status).toBe(200);
+    const other = await startDetached("novachat", { message: "another session" });
+    await waitIdle(other.session_id);
+    const wrongSession = `/v1/stream/sessions/${other.session_id}?offset=-1&token=${started.read_token}`;
+    await expectError(await api(wrongSession, {}, { token: null }), 401, "unauthorized");
+    const write = await api(
+      `${path}?token=${started.read_token}`,
+      { method: "POST", headers: JSON_TYPE, body: "[1]" },
+      { token: null },
+    );
+    await expectError(write, 401, "unauthorized");
+    await expectError(
+      await api(`/v1/stream/x?offset=-1&token=${started.read_token}`, {}, { token: null }),
+      401,
+      "unauthorized",
+    );
     const res = await api(`${path}?offset=${formatOffset(1)}`);
     expect(res.status).toBe(200);
     const events = (await res.json()) as { id: number }[];

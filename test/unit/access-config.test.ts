@@ -63,6 +63,12 @@ describe("routes a read token may open", () => {
     expect(readableSession("GET", `/sessions/${ID}/cancel`)).toBeUndefined();
     expect(readableSession("GET", `/sessions/${ID}/events/x`)).toBeUndefined();
     expect(readableSession("GET", `/sessions/../${ID}`)).toBeUndefined();
+    // The session's log read as a Durable Stream: read, never written, with a read token.
+    expect(readableSession("GET", `/v1/stream/sessions/${ID}`)).toBe(ID);
+    expect(readableSession("HEAD", `/v1/stream/sessions/${ID}`)).toBe(ID);
+    expect(readableSession("POST", `/v1/stream/sessions/${ID}`)).toBeUndefined();
+    expect(readableSession("GET", `/v1/stream/sessions/${ID}/x`)).toBeUndefined();
+    expect(readableSession("GET", `/v1/stream/${ID}`)).toBeUndefined();
     expect(readableSession("POST", "/novachat")).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import { aiPaths } from "./paths-ai";
 import { chatPaths } from "./paths-chat";
 import { servicePaths } from "./paths-service";
 import { sessionPaths } from "./paths-sessions";
+import { streamPaths } from "./paths-streams";
 
 export { OPENAPI_PATH } from "./paths-service";
 
@@ -34,10 +35,14 @@ function buildDocument(maxMessageChars: number): Json {
       { name: "sessions", description: "Read, follow, cancel and delete sessions" },
       { name: "ai-sdk", description: "The Vercel AI SDK's useChat transport (docs/ai-sdk.md)" },
       { name: "service", description: "Usage, health and this description" },
+      {
+        name: "durable-streams",
+        description: "The Durable Streams protocol under /v1/stream/ (docs/durable-streams.md)",
+      },
       { name: "development", description: "Local development only; absent in production" },
     ],
     security: BEARER_ONLY,
-    paths: { ...chatPaths(), ...sessionPaths(), ...aiPaths(), ...servicePaths() },
+    paths: { ...chatPaths(), ...sessionPaths(), ...aiPaths(), ...servicePaths(), ...streamPaths() },
     components: { securitySchemes: SECURITY_SCHEMES, schemas: componentSchemas(maxMessageChars) },
   };
 }
