@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { responseCursor } from "../../src/protocol/durable-streams/cursor";
 import { isClosedHeader, parseExpiry, parseProducer } from "../../src/protocol/durable-streams/headers";
 import { isTextType, joinJsonMessages, splitJsonBody } from "../../src/protocol/durable-streams/json-mode";
+import { createLiveSse } from "../../src/protocol/durable-streams/live-sse";
 import { formatOffset, parseOffset } from "../../src/protocol/durable-streams/offsets";
 import { encodeControlEvent, encodeDataEvent, toBase64 } from "../../src/protocol/durable-streams/sse";
 
@@ -109,5 +110,27 @@ describe("cursors", () => {
     expect(Number(responseCursor(String(current), now, () => 0))).toBeGreaterThan(current);
     expect(Number(responseCursor(String(current + 100), now, () => 0.999))).toBeGreaterThan(current + 100);
     expect(responseCursor("garbage", now)).toBe(String(current));
+  });
+});
+
+describe("live SSE", () => {
+  it("sends each data event and its control event in one chunk, then ends at a closed stream's end", async () => {
+    const page = { contentType: "text/plain", tail: 5, closed: true, etagId: "e" };
+    const source = {
+      read: async (position: number) =>
+        position < 5 ? { ...page, bytes: new TextEncoder().encode("hello"), next: 5 } : { ...page, next: 5 },
+      tail: async () => ({ ...page, next: 5 }),
+      wait: async () => {},
+    };
+    const chunks: string[] = [];
+    const reader = createLiveSse(source, { position: 0, keepAliveMs: 10, maxLifetimeMs: 1000 }).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(new TextDecoder().decode(value));
+    }
+    expect(chunks).toEqual([
+      `event: data\ndata:hello\n\nevent: control\ndata:{"streamNextOffset":"${formatOffset(5)}","streamClosed":true,"upToDate":true}\n\n`,
+    ]);
   });
 });

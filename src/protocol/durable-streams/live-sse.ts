@@ -55,13 +55,12 @@ export function createLiveSse(source: StreamSource, options: LiveSseOptions): Re
           const page = await source.read(position);
           if (page === undefined || now() >= endAt) break;
           const fresh = hasData(page);
-          if (fresh) {
-            send(controller, encodeDataEvent(payloadOf(page)));
-            position = page.next;
-          }
+          const data = fresh ? encodeDataEvent(payloadOf(page)) : "";
+          if (fresh) position = page.next;
           const event = control(page, position, options.cursor);
           if (fresh || !sentControl || event.streamClosed) {
-            send(controller, encodeControlEvent(event));
+            // A data event and its control event go out as one chunk: a reader never sees one without the other.
+            send(controller, data + encodeControlEvent(event));
             sentControl = true;
             if (event.streamClosed) break;
             return;
