@@ -63,9 +63,11 @@ export async function appendToStream(store: StreamStore, request: Request, conte
   if (!producer.ok) return errorResponse("bad_request", producer.message);
   const claim = producer.value;
   const close = isClosedHeader(h.get(DS_HEADERS.closed));
+  // The body is read before the stream's state: from here on nothing awaits, so the checks and the
+  // append run as one step of the object, and a concurrent close or append cannot slip in between.
+  const body = new Uint8Array(await request.arrayBuffer());
   const meta = store.meta;
   if (!meta) return errorResponse("not_found", "no such stream");
-  const body = new Uint8Array(await request.arrayBuffer());
 
   if (meta.closed) {
     if (claim && meta.closedBy === tupleOf(claim)) return done(204, meta, claim);

@@ -72,6 +72,8 @@ export async function createStream(
   const given = h.get("Content-Type");
   const type = given !== null && isValidContentType(given) ? given.trim() : undefined;
   const closed = isClosedHeader(h.get(DS_HEADERS.closed));
+  // Read before the existence check, so a plain create checks and stores in one step of the object.
+  const body = new Uint8Array(await request.arrayBuffer());
   const existing = store.meta;
   if (existing) {
     if (existing.softDeleted) return errorResponse("conflict", "this stream was deleted; its forks still use it");
@@ -81,7 +83,6 @@ export async function createStream(
     }
     return new Response(null, { status: 200, headers: stateHeaders(existing) });
   }
-  const body = new Uint8Array(await request.arrayBuffer());
   let inherited: Extract<ForkGrant, { ok: true }> | undefined;
   if (fork.value) {
     const { source, position, subOffset } = fork.value;
@@ -119,6 +120,8 @@ export async function createStream(
       from = page.next;
     }
   }
+  // A fork awaited its source: a concurrent PUT may have created this path meanwhile.
+  if (store.meta) return refuse(errorResponse("conflict", "this stream was created meanwhile"));
   store.create({
     owner: context.userId,
     path: context.path,

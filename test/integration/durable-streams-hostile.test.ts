@@ -225,3 +225,30 @@ describe("a session read as a stream", () => {
     expect(events[0].id).toBe(2);
   });
 });
+
+describe("concurrent writes", () => {
+  it("store nothing after a concurrent close, and lose or repeat no append", async () => {
+    const path = await created(TEXT, "");
+    // Bodies that arrive slowly, so each append is still reading its body when the close lands.
+    const slowBody = () =>
+      new ReadableStream<Uint8Array>({
+        async start(controller) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          controller.enqueue(new TextEncoder().encode("b"));
+          controller.close();
+        },
+      });
+    const appends = Array.from({ length: 20 }, () => api(path, { method: "POST", headers: TEXT, body: slowBody() }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const closing = api(path, { method: "POST", headers: { ...TEXT, "Stream-Closed": "true" }, body: "Z" });
+    const [closeAnswer, ...answers] = await Promise.all([closing, ...appends]);
+    expect(closeAnswer.status).toBe(204);
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.every((status) => status === 204 || status === 409)).toBe(true);
+    const { body, tail } = await state(path);
+    // The closing append is the last data: nothing after it, and every accepted append before it.
+    expect(tail).toBe(closeAnswer.headers.get("Stream-Next-Offset"));
+    expect(body.endsWith("Z")).toBe(true);
+    expect(body.length - 1).toBe(statuses.filter((status) => status === 204).length);
+  });
+});
