@@ -63,6 +63,9 @@ export default defineConfig({
                 // Small enough to fill in a test (test/integration/durable-streams-hostile.test.ts).
                 MAX_STREAM_BYTES: "1048576",
                 MAX_STREAM_APPEND_BYTES: "2097152",
+                MAX_DURABLE_STREAMS_PER_USER: "60",
+                STREAM_APPENDS_PER_SECOND: "10",
+                STREAM_APPEND_BURST: "100",
               },
               // The METRICS binding wrangler.toml leaves commented out (docs/observability.md).
               analyticsEngineDatasets: { METRICS: { dataset: "edge_stream_runs" } },

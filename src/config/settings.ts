@@ -178,6 +178,21 @@ export const CONFIG_FIELDS = {
     { default: 67_108_864, min: 1024, max: 10_737_418_240 },
     "Most bytes one Durable Stream (/v1/stream/*) stores; an append or create past it is refused with 413 and stores nothing.",
   ),
+  maxDurableStreamsPerUser: integer(
+    "MAX_DURABLE_STREAMS_PER_USER",
+    { default: 1000, min: 1, max: 1_000_000 },
+    "Durable Streams one user may have at once (429 + Retry-After for a create above; a delete or expiry frees one).",
+  ),
+  streamAppendsPerSecond: integer(
+    "STREAM_APPENDS_PER_SECOND",
+    { default: 100, min: 1, max: 100_000 },
+    "Durable Streams appends (POST) per user per second (token bucket refill; 429 + Retry-After above).",
+  ),
+  streamAppendBurst: integer(
+    "STREAM_APPEND_BURST",
+    { default: 200, min: 1, max: 100_000 },
+    "Durable Streams appends per user in a burst (token bucket size).",
+  ),
   maxStreamAppendBytes: integer(
     "MAX_STREAM_APPEND_BYTES",
     { default: 8_388_608, min: 1024, max: 104_857_600 },

@@ -5,10 +5,13 @@
  * read as a stream (session-stream-routes.ts), so that prefix names no stream.
  */
 import { Hono } from "hono";
+import { loadConfig } from "../env";
+import { userLimitsStub } from "../limits/user-limits-object";
 import { errorResponse } from "../protocol/errors";
 import { STREAM_PATH_HEADER, STREAM_USER_HEADER } from "../streams/stream-handler";
 import { STREAM_PREFIX, streamObject } from "../streams/stream-stub";
 import type { AppEnv } from "./app-env";
+import { refuse } from "./limits";
 import { sessionStreamRoutes } from "./session-stream-routes";
 
 /** Longest stream path, characters (it is part of every request URL). */
@@ -50,6 +53,12 @@ streamRoutes.on(STREAM_METHODS, "/:path{.+}", async (c) => {
   headers.set(STREAM_PATH_HEADER, path);
   headers.delete("Authorization");
   const method = c.req.method;
+  if (method === "POST") {
+    const config = loadConfig(c.env);
+    const rate = { perMinute: config.streamAppendsPerSecond * 60, burst: config.streamAppendBurst };
+    const admission = await userLimitsStub(c.env, c.get("userId")).admitStreamAppend(rate);
+    if (!admission.ok) refuse(c, admission);
+  }
   const body = method === "PUT" || method === "POST" ? await c.req.arrayBuffer() : undefined;
   const response = await streamObject(c.env, path).fetch(url.toString(), { method, headers, body });
   return secured(response);

@@ -32,6 +32,19 @@ export interface ForkSources {
   release(source: string): Promise<void>;
 }
 
+/** The owner's count of streams (src/limits/durable-stream-quota.ts), reached over RPC. */
+export interface StreamQuota {
+  /** Counts a new stream of `userId`'s, or says how long until they may try again. */
+  admit(userId: string): Promise<{ ok: true } | { ok: false; max: number; retryAfterSeconds: number }>;
+  release(userId: string): Promise<void>;
+}
+
+/** What creating a stream reaches beyond its own storage. */
+export interface CreateDeps {
+  sources: ForkSources;
+  quota: StreamQuota;
+}
+
 /** The type a stream gets when PUT names none (or an unusable one). */
 const DEFAULT_TYPE = "application/octet-stream";
 
@@ -62,7 +75,7 @@ export async function createStream(
   store: StreamStore,
   request: Request,
   context: WriteContext,
-  sources: ForkSources,
+  { sources, quota }: CreateDeps,
 ): Promise<Response> {
   const h = request.headers;
   const fork = parseFork(h);
@@ -120,8 +133,16 @@ export async function createStream(
       from = page.next;
     }
   }
-  // A fork awaited its source: a concurrent PUT may have created this path meanwhile.
-  if (store.meta) return refuse(errorResponse("conflict", "this stream was created meanwhile"));
+  const admitted = await quota.admit(context.userId);
+  if (!admitted.ok) {
+    const message = `this user has ${admitted.max} streams already (MAX_DURABLE_STREAMS_PER_USER); delete one first`;
+    return refuse(errorResponse("rate_limited", message, { "Retry-After": String(admitted.retryAfterSeconds) }));
+  }
+  // Creating awaited the quota (and a fork its source): a concurrent PUT may have created this path.
+  if (store.meta) {
+    await quota.release(context.userId);
+    return refuse(errorResponse("conflict", "this stream was created meanwhile"));
+  }
   store.create({
     owner: context.userId,
     path: context.path,

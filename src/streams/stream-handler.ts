@@ -10,7 +10,7 @@ import type { ReadPage, StreamSource } from "../protocol/durable-streams/source"
 import { errorResponse } from "../protocol/errors";
 import type { FanOut } from "../session/fan-out";
 import { appendToStream } from "./stream-append";
-import { createStream, type ForkSources } from "./stream-create";
+import { type CreateDeps, createStream } from "./stream-create";
 import { beginFork, type ForkAsk, type ForkGrant, releaseFork } from "./stream-fork-source";
 import type { StreamMeta, StreamStore } from "./stream-store";
 
@@ -20,8 +20,8 @@ export const STREAM_PATH_HEADER = "X-Stream-Path";
 
 export interface StreamHandlerOptions extends ReadOptions {
   maxStreamBytes: number;
-  /** Other streams' objects, for forks (stream-object.ts). */
-  sources: ForkSources;
+  /** Other streams' objects (forks) and the owner's stream count (stream-object.ts). */
+  deps: CreateDeps;
   now?: () => number;
   /** Asks for the alarm at `at` (ms), to remove the stream once it expires. */
   setAlarm?: (at: number) => void;
@@ -63,7 +63,7 @@ export class StreamHandler {
     try {
       switch (request.method) {
         case "PUT": {
-          const response = await createStream(this.#store, request, context, this.#options.sources);
+          const response = await createStream(this.#store, request, context, this.#options.deps);
           if (response.status === 201) this.#scheduleExpiry();
           return response;
         }
@@ -109,19 +109,24 @@ export class StreamHandler {
 
   /** A fork of this stream is gone: a soft-deleted stream with no fork left goes too, up the chain. */
   forkRelease(): void {
+    const owner = this.#store.meta?.owner;
     const next = releaseFork(this.#store);
-    if (next !== undefined) this.#releaseSource(next);
+    if (!this.#store.meta && owner !== undefined) this.#gone(owner, next);
   }
 
-  /** Removes the stream; a fork gives its source's count back. */
+  /** Removes the stream. */
   #remove(): void {
-    const source = this.#store.meta?.fork?.source;
+    const meta = this.#store.meta;
+    if (!meta) return;
     this.#store.wipe();
-    if (source !== undefined) this.#releaseSource(source);
+    this.#gone(meta.owner, meta.fork?.source);
   }
 
-  #releaseSource(source: string): void {
-    this.#options.sources.release(source).catch(() => {});
+  /** A removed stream gives its owner's count back, and a fork its source's. */
+  #gone(owner: string, source: string | undefined): void {
+    const { quota, sources } = this.#options.deps;
+    quota.release(owner).catch(() => {});
+    if (source !== undefined) sources.release(source).catch(() => {});
   }
 
   /** The stream if it exists and has not expired (an expired one is removed here). */

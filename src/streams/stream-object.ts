@@ -6,8 +6,9 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../env";
+import { userLimitsStub } from "../limits/user-limits-object";
 import { FanOut } from "../session/fan-out";
-import type { ForkSources } from "./stream-create";
+import type { ForkSources, StreamQuota } from "./stream-create";
 import type { ForkAsk, ForkGrant } from "./stream-fork-source";
 import { StreamHandler } from "./stream-handler";
 import { StreamStore } from "./stream-store";
@@ -31,6 +32,16 @@ function forkSources(env: Env): ForkSources {
   };
 }
 
+/** The owners' stream counts, in their limits objects. */
+function streamQuota(env: Env, max: number): StreamQuota {
+  return {
+    admit: (userId) => userLimitsStub(env, userId).admitDurableStream(max),
+    release: async (userId) => {
+      await userLimitsStub(env, userId).releaseDurableStream();
+    },
+  };
+}
+
 export class StreamObject extends DurableObject<Env> {
   readonly #handler: StreamHandler;
 
@@ -39,7 +50,7 @@ export class StreamObject extends DurableObject<Env> {
     const config = loadConfig(env);
     this.#handler = new StreamHandler(new StreamStore(ctx.storage.sql), new FanOut(), {
       maxStreamBytes: config.maxStreamBytes,
-      sources: forkSources(env),
+      deps: { sources: forkSources(env), quota: streamQuota(env, config.maxDurableStreamsPerUser) },
       longPollMs: config.streamLongPollMs,
       sseKeepAliveMs: config.streamLongPollMs,
       sseLifetimeMs: config.streamSseLifetimeMs,

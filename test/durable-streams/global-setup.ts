@@ -22,6 +22,10 @@ export const DS_SERVER_VARS = {
   DEMO_TOKEN_DELAY_MS: "2",
   DEMO_TOKENS: "24",
   MAX_STREAMS_PER_USER: "500",
+  // The suite creates thousands of streams and appends as fast as it can, all as one user.
+  MAX_DURABLE_STREAMS_PER_USER: "100000",
+  STREAM_APPENDS_PER_SECOND: "100000",
+  STREAM_APPEND_BURST: "100000",
   MAX_SESSIONS_PER_USER: "100000",
   RUN_RATE_PER_MINUTE: "6000",
   RUN_BURST: "500",
