@@ -45,7 +45,10 @@ export async function followWithCuts<T>(options: FollowOptions<T>): Promise<numb
         for (const item of batch.items) options.onItem(item);
         offset = batch.offset;
         batches += 1;
-        if (batch.streamClosed || options.done?.()) return resolve(true);
+        // Not on `batch.streamClosed`: the client can flag a batch before the last one as closed (it
+        // falls back to the stream's state, which its read-ahead may already have moved on), so the
+        // end is when the client finishes delivering (`closed` below).
+        if (options.done?.()) return resolve(true);
         if (batches >= cutAfter) {
           unsubscribe();
           response.cancel();
