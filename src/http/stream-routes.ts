@@ -5,12 +5,15 @@
  * read as a stream (session-stream-routes.ts), so that prefix names no stream.
  */
 import { Hono } from "hono";
+import { signReadToken } from "../auth/tokens";
 import { loadConfig } from "../env";
 import { userLimitsStub } from "../limits/user-limits-object";
 import { errorResponse } from "../protocol/errors";
 import { STREAM_PATH_HEADER, STREAM_USER_HEADER } from "../streams/stream-handler";
 import { STREAM_PREFIX, streamObject } from "../streams/stream-stub";
 import type { AppEnv } from "./app-env";
+import { streamGrant } from "./auth";
+import { READ_TOKEN_HEADER } from "./headers";
 import { refuse } from "./limits";
 import { sessionStreamRoutes } from "./session-stream-routes";
 
@@ -47,7 +50,6 @@ streamRoutes.on(STREAM_METHODS, "/:path{.+}", async (c) => {
       errorResponse("bad_request", "a stream path is up to 512 URL path characters, without empty or dot segments"),
     );
   }
-  if (c.get("readOnly")) return secured(errorResponse("forbidden", "a read token opens only session streams"));
   const headers = new Headers(c.req.raw.headers);
   headers.set(STREAM_USER_HEADER, c.get("userId"));
   headers.set(STREAM_PATH_HEADER, path);
@@ -60,6 +62,12 @@ streamRoutes.on(STREAM_METHODS, "/:path{.+}", async (c) => {
     if (!admission.ok) refuse(c, admission);
   }
   const body = method === "PUT" || method === "POST" ? await c.req.arrayBuffer() : undefined;
-  const response = await streamObject(c.env, path).fetch(url.toString(), { method, headers, body });
-  return secured(response);
+  const response = secured(await streamObject(c.env, path).fetch(url.toString(), { method, headers, body }));
+  if (method === "PUT" && (response.status === 201 || response.status === 200)) {
+    // The owner may hand reading on: a read token for this stream, as a run start gives one for its session.
+    const grant = { userId: c.get("userId"), sessionId: streamGrant(path) };
+    const ttl = loadConfig(c.env).readTokenTtlSeconds;
+    response.headers.set(READ_TOKEN_HEADER, await signReadToken(c.get("authSecret"), grant, ttl));
+  }
+  return response;
 });

@@ -181,6 +181,28 @@ describe("access", () => {
     expect((await state(path)).body).toBe("hello");
   });
 
+  it("gives the creator a read token that opens this stream for reading only", async () => {
+    const path = freshPath();
+    const create = await api(path, { method: "PUT", headers: TEXT, body: "shared" });
+    const token = create.headers.get("X-Read-Token");
+    expect(token).toBeTruthy();
+    const anonymous = { token: null };
+    const read = await api(`${path}?offset=-1&token=${token}`, {}, anonymous);
+    expect([read.status, await read.text()]).toEqual([200, "shared"]);
+    expect((await api(`${path}?token=${token}`, { method: "HEAD" }, anonymous)).status).toBe(200);
+    for (const method of ["POST", "PUT", "DELETE"]) {
+      const res = await api(
+        `${path}?token=${token}`,
+        { method, headers: TEXT, body: method === "DELETE" ? undefined : "x" },
+        anonymous,
+      );
+      await expectError(res, 401, "unauthorized");
+    }
+    const other = await created();
+    await expectError(await api(`${other}?offset=-1&token=${token}`, {}, anonymous), 401, "unauthorized");
+    expect((await state(path)).body).toBe("shared");
+  });
+
   it("refuses bad stream paths and methods the protocol has no use for", async () => {
     await expectError(await api(`/v1/stream/a//b`, { method: "PUT", headers: TEXT }), 400, "bad_request");
     await expectError(await api(`/v1/stream/${"x".repeat(600)}`, { method: "PUT", headers: TEXT }), 400, "bad_request");

@@ -68,7 +68,12 @@ describe("routes a read token may open", () => {
     expect(readableSession("HEAD", `/v1/stream/sessions/${ID}`)).toBe(ID);
     expect(readableSession("POST", `/v1/stream/sessions/${ID}`)).toBeUndefined();
     expect(readableSession("GET", `/v1/stream/sessions/${ID}/x`)).toBeUndefined();
-    expect(readableSession("GET", `/v1/stream/${ID}`)).toBeUndefined();
+    // Any other Durable Stream: its own read token, for reading only.
+    expect(readableSession("GET", "/v1/stream/a/b")).toBe("stream:a/b");
+    expect(readableSession("HEAD", "/v1/stream/a")).toBe("stream:a");
+    expect(readableSession("PUT", "/v1/stream/a")).toBeUndefined();
+    expect(readableSession("DELETE", "/v1/stream/a")).toBeUndefined();
+    expect(readableSession("HEAD", `/sessions/${ID}`)).toBeUndefined();
     expect(readableSession("POST", "/novachat")).toBeUndefined();
   });
 });

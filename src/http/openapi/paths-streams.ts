@@ -70,7 +70,7 @@ const stream: Json = {
     requestBody: { required: false, content: ANY },
     responses: {
       "200": { description: "An identical stream exists", headers: STATE },
-      "201": { description: "Created", headers: STATE },
+      "201": { description: "Created; `X-Read-Token` opens it for reading (GET, HEAD) with `?token=`", headers: STATE },
       ...errorResponses([...WRITE_ERRORS, "conflict"]),
     },
   }),
@@ -103,7 +103,7 @@ const stream: Json = {
   get: operation({
     operationId: "readStream",
     summary: "Read from an offset: catch-up, long-poll or SSE",
-    security: BEARER_ONLY,
+    security: BEARER_OR_READ_TOKEN,
     parameters: READ_PARAMS,
     responses: {
       ...READ_ANSWERS,
@@ -113,7 +113,7 @@ const stream: Json = {
   head: operation({
     operationId: "headStream",
     summary: "The stream's content type, tail, closure and lifetime, without data",
-    security: BEARER_ONLY,
+    security: BEARER_OR_READ_TOKEN,
     responses: {
       "200": { description: "The stream exists", headers: STATE },
       "404": { description: "No such stream" },
