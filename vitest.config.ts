@@ -60,6 +60,12 @@ export default defineConfig({
                 CHUNK_MAX_MS: "40",
                 AUTH_SECRET,
                 ...RAISED_LIMITS,
+                // Small enough to fill in a test (test/integration/durable-streams-hostile.test.ts).
+                MAX_STREAM_BYTES: "1048576",
+                MAX_STREAM_APPEND_BYTES: "2097152",
+                MAX_DURABLE_STREAMS_PER_USER: "60",
+                STREAM_APPENDS_PER_SECOND: "10",
+                STREAM_APPEND_BURST: "100",
               },
               // The METRICS binding wrangler.toml leaves commented out (docs/observability.md).
               analyticsEngineDatasets: { METRICS: { dataset: "edge_stream_runs" } },
@@ -129,6 +135,18 @@ export default defineConfig({
           }),
         ],
         test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 30_000 },
+      },
+      {
+        // Durable Streams (docs/durable-streams.md): the protocol's own conformance suite, the
+        // official client and a Python producer, against one `wrangler dev`.
+        test: {
+          name: "durable-streams",
+          include: ["test/durable-streams/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/durable-streams/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
       },
       {
         test: {

@@ -8,6 +8,7 @@ import { createApp } from "./http/app";
 
 export { UserLimitsObject } from "./limits/user-limits-object";
 export { SessionObject } from "./session/session-object";
+export { StreamObject } from "./streams/stream-object";
 
 // A bad setting stops the Worker here, as it starts (wrangler dev, a deploy), naming each one,
 // rather than failing every request later.

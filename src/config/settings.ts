@@ -178,6 +178,41 @@ export const CONFIG_FIELDS = {
     { default: 65_536, min: 1024, max: 10_485_760 },
     "Largest accepted request body, bytes (413 above).",
   ),
+  maxStreamBytes: integer(
+    "MAX_STREAM_BYTES",
+    { default: 67_108_864, min: 1024, max: 10_737_418_240 },
+    "Most bytes one Durable Stream (/v1/stream/*) stores; an append or create past it is refused with 413 and stores nothing.",
+  ),
+  maxDurableStreamsPerUser: integer(
+    "MAX_DURABLE_STREAMS_PER_USER",
+    { default: 1000, min: 1, max: 1_000_000 },
+    "Durable Streams one user may have at once (429 + Retry-After for a create above; a delete or expiry frees one).",
+  ),
+  streamAppendsPerSecond: integer(
+    "STREAM_APPENDS_PER_SECOND",
+    { default: 100, min: 1, max: 100_000 },
+    "Durable Streams appends (POST) per user per second (token bucket refill; 429 + Retry-After above).",
+  ),
+  streamAppendBurst: integer(
+    "STREAM_APPEND_BURST",
+    { default: 200, min: 1, max: 100_000 },
+    "Durable Streams appends per user in a burst (token bucket size).",
+  ),
+  maxStreamAppendBytes: integer(
+    "MAX_STREAM_APPEND_BYTES",
+    { default: 8_388_608, min: 1024, max: 104_857_600 },
+    "Largest body of one Durable Streams request (PUT or POST on /v1/stream/*), bytes (413 above); MAX_BODY_BYTES covers the other routes.",
+  ),
+  streamLongPollMs: integer(
+    "STREAM_LONG_POLL_MS",
+    { default: 20_000, min: 100, max: 120_000 },
+    "How long a Durable Streams long-poll waits for data before answering 204, ms; also the SSE keep-alive interval.",
+  ),
+  streamSseLifetimeMs: integer(
+    "STREAM_SSE_LIFETIME_MS",
+    { default: 60_000, min: 1000, max: 3_600_000 },
+    "When the server ends a Durable Streams SSE connection (the client reconnects from its last offset, and CDNs can collapse), ms.",
+  ),
   maxMessageChars: integer(
     "MAX_MESSAGE_CHARS",
     { default: 32_000, min: 1, max: 1_000_000 },

@@ -21,6 +21,7 @@ import { pipelineRoutes } from "./pipeline-routes";
 import type { Health } from "./responses";
 import { sessionRoutes } from "./session-routes";
 import { sharingRoutes } from "./sharing-routes";
+import { streamRoutes } from "./stream-routes";
 import { usageRoutes } from "./usage-routes";
 
 export function createApp() {
@@ -39,6 +40,7 @@ export function createApp() {
   app.route("/sessions", interactionRoutes);
   app.route("/usage", usageRoutes);
   app.route("/ai", aiRoutes);
+  app.route("/v1/stream", streamRoutes);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError(onError);
   return app;

@@ -17,10 +17,27 @@ import { ApiError } from "./errors";
 /** GET paths a read token opens: the snapshot, the event stream and the WebSocket of the session it names. */
 const READ_ROUTE = /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws)?$/i;
 
-/** The session a read token would have to name for this request, or undefined if no read token may serve it. */
+/** The session's log read as a Durable Stream (http/session-stream-routes.ts): a read token opens it too. */
+const STREAM_READ_ROUTE = /^\/v1\/stream\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** Any other Durable Stream: its read token (minted at its creation) names `stream:<path>`. */
+const DURABLE_STREAM_ROUTE = /^\/v1\/stream\/(?!sessions\/)(.+)$/;
+
+/** What a read token names for a Durable Stream's path (http/stream-routes.ts mints it). */
+export function streamGrant(path: string): string {
+  return `stream:${path}`;
+}
+
+/**
+ * What a read token would have to name for this request (a session id, or a stream's grant), or
+ * undefined if no read token may serve it. `path` is the URL's raw path.
+ */
 export function readableSession(method: string, path: string): string | undefined {
-  if (method !== "GET") return undefined;
-  return READ_ROUTE.exec(path)?.[1];
+  if (method !== "GET" && method !== "HEAD") return undefined;
+  const session = STREAM_READ_ROUTE.exec(path)?.[1] ?? (method === "GET" ? READ_ROUTE.exec(path)?.[1] : undefined);
+  if (session !== undefined) return session;
+  const stream = DURABLE_STREAM_ROUTE.exec(path)?.[1];
+  return stream === undefined ? undefined : streamGrant(stream);
 }
 
 /** AUTH_SECRET if it is usable; otherwise the 503 that explains what to set. */
@@ -55,11 +72,12 @@ async function check(
   }
   const token = c.req.query("token");
   if (token === undefined) return { ok: false, reason: "missing Authorization: Bearer token" };
-  const sessionId = readableSession(c.req.method, c.req.path);
+  const sessionId = readableSession(c.req.method, new URL(c.req.url).pathname);
   if (sessionId === undefined) {
     return {
       ok: false,
-      reason: "a read token only opens GET /sessions/:id, /sessions/:id/events and /sessions/:id/ws",
+      reason:
+        "a read token only opens GET /sessions/:id, /sessions/:id/events, /sessions/:id/ws and GET/HEAD /v1/stream/*",
     };
   }
   if (!isShareToken(token)) return verifyReadToken(token, secret, sessionId);

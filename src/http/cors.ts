@@ -12,6 +12,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { loadAccessConfig } from "../env";
 import { originMatcher } from "../lib/origin-patterns";
+import { DS_REQUEST_HEADERS, DS_RESPONSE_HEADERS } from "../protocol/durable-streams/headers";
 import type { AppEnv } from "./app-env";
 import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 
@@ -19,10 +20,10 @@ import { READ_TOKEN_HEADER, RUN_ID_HEADER, SESSION_ID_HEADER } from "./headers";
 export const CORS_MAX_AGE_SECONDS = 600;
 
 /** Request headers a page may send. */
-const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Last-Event-ID"];
+const ALLOWED_HEADERS = ["Authorization", "Content-Type", "Accept", "Last-Event-ID", ...DS_REQUEST_HEADERS];
 
 /** Response headers a page may read. */
-const EXPOSED_HEADERS = [SESSION_ID_HEADER, RUN_ID_HEADER, READ_TOKEN_HEADER, "Retry-After"];
+const EXPOSED_HEADERS = [SESSION_ID_HEADER, RUN_ID_HEADER, READ_TOKEN_HEADER, "Retry-After", ...DS_RESPONSE_HEADERS];
 
 /** A browser's CORS preflight: OPTIONS asking whether a method may be used. */
 function isPreflight(c: Context<AppEnv>): boolean {
@@ -40,7 +41,7 @@ export const corsFromConfig = createMiddleware<AppEnv>(async (c, next) => {
   }
   const middleware = cors({
     origin: origins.includes("*") ? "*" : (requestOrigin) => requestOrigin,
-    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowMethods: ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"],
     allowHeaders: ALLOWED_HEADERS,
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: CORS_MAX_AGE_SECONDS,

@@ -23,6 +23,8 @@ const DESCRIPTIONS: Record<LimitName, string> = {
   [LIMITS.SESSIONS_PER_USER]: "live sessions for this user",
   [LIMITS.LOG_BYTES_PER_SESSION]: "bytes stored in this session",
   [LIMITS.TOKENS_PER_DAY]: "tokens used today (UTC) by this user's runs",
+  [LIMITS.DURABLE_STREAMS_PER_USER]: "Durable Streams for this user",
+  [LIMITS.STREAM_APPEND_RATE]: "Durable Streams appends in a short time for this user",
 };
 
 /** Runs `work` past the response when the platform allows (waitUntil), logging any failure. */

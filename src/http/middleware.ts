@@ -14,9 +14,13 @@ export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Bodies larger than MAX_BODY_BYTES are refused with 413 before anything reads them whole. */
+/**
+ * Bodies larger than MAX_BODY_BYTES (MAX_STREAM_APPEND_BYTES for Durable Streams under
+ * /v1/stream/) are refused with 413 before anything reads them whole.
+ */
 export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
-  const maxSize = loadConfig(c.env).maxBodyBytes;
+  const config = loadConfig(c.env);
+  const maxSize = c.req.path.startsWith("/v1/stream/") ? config.maxStreamAppendBytes : config.maxBodyBytes;
   const limit = bodyLimit({
     maxSize,
     onError: () => {

@@ -4,7 +4,9 @@
  * storage of a user who has gone quiet, so idle users cost nothing.
  */
 import { DurableObject } from "cloudflare:workers";
+import { DurableStreamQuota } from "./durable-stream-quota";
 import { SqlLeaseStore } from "./sql-lease-store";
+import type { Rate } from "./token-bucket";
 import { type Admission, type LeaseKind, type RunRequest, type SessionUsage, UserLimits } from "./user-limits";
 
 /** How long after its last admission a user's object checks whether it can forget everything. */
@@ -12,10 +14,12 @@ export const IDLE_CLEANUP_MS = 10 * 60_000;
 
 export class UserLimitsObject extends DurableObject<Env> {
   #limits: UserLimits;
+  #streams: DurableStreamQuota;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#limits = new UserLimits(new SqlLeaseStore(ctx.storage.sql));
+    this.#streams = new DurableStreamQuota(ctx.storage.sql);
   }
 
   #scheduleCleanup(): void {
@@ -72,11 +76,33 @@ export class UserLimitsObject extends DurableObject<Env> {
     return this.#limits.sessions();
   }
 
+  /** Counts a new Durable Stream of the user's unless they have `max` (durable-stream-quota.ts). */
+  admitDurableStream(max: number): Admission {
+    return this.#streams.admitStream(max);
+  }
+
+  /** One of the user's Durable Streams is gone. */
+  releaseDurableStream(): void {
+    this.#streams.releaseStream();
+  }
+
+  /** One Durable Streams append from the user's bucket. */
+  admitStreamAppend(rate: Rate): Admission {
+    this.#scheduleCleanup();
+    return this.#streams.admitAppend(rate);
+  }
+
+  /** How many Durable Streams the user has. */
+  durableStreams(): number {
+    return this.#streams.streams;
+  }
+
   async alarm(): Promise<void> {
-    if (!this.#limits.isIdle()) return this.#scheduleCleanup();
+    if (!this.#limits.isIdle() || !this.#streams.isIdle()) return this.#scheduleCleanup();
     await this.ctx.storage.deleteAll();
     // deleteAll dropped the tables too; the object may live on, so start from a fresh store.
     this.#limits = new UserLimits(new SqlLeaseStore(this.ctx.storage.sql));
+    this.#streams = new DurableStreamQuota(this.ctx.storage.sql);
   }
 }
 

@@ -50,6 +50,9 @@ export const LIMITS = {
   TOKENS_PER_DAY: "tokens_per_day",
   /** Counted by the session object itself (src/session/storage-cap.ts), not here. */
   LOG_BYTES_PER_SESSION: "log_bytes_per_session",
+  /** Durable Streams a user has (durable-stream-quota.ts). */
+  DURABLE_STREAMS_PER_USER: "durable_streams_per_user",
+  STREAM_APPEND_RATE: "stream_append_rate",
 } as const;
 export type LimitName = (typeof LIMITS)[keyof typeof LIMITS];
 

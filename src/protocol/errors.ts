@@ -11,7 +11,11 @@ export const ERRORS = {
   invalid_session_id: 400,
   unauthorized: 401,
   forbidden: 403,
+  /** Durable Streams: a newer epoch of this producer has written (zombie fencing); `Producer-Epoch` says which. */
+  stale_producer_epoch: 403,
   not_found: 404,
+  /** Durable Streams: a session read as a stream is read-only. */
+  method_not_allowed: 405,
   run_active: 409,
   /** No run of the session waits for a review answer (or for this one: it was answered). */
   not_waiting: 409,
@@ -19,6 +23,17 @@ export const ERRORS = {
   no_active_run: 409,
   /** The run has all the messages it takes (MAX_RUN_MESSAGES). */
   too_many_messages: 409,
+  /** Durable Streams: the stream exists with another configuration, or its path is taken or blocked. */
+  conflict: 409,
+  /** Durable Streams: the stream is closed; `Stream-Closed` and `Stream-Next-Offset` say so. */
+  stream_closed: 409,
+  content_type_mismatch: 409,
+  /** Durable Streams: `Stream-Seq` did not increase. */
+  sequence_conflict: 409,
+  /** Durable Streams: `Producer-Seq` skipped ahead; `Producer-Expected-Seq` says which comes next. */
+  producer_sequence_gap: 409,
+  /** Durable Streams: the stream was deleted while forks still use it. */
+  gone: 410,
   payload_too_large: 413,
   /** The session stores MAX_LOG_BYTES_PER_SESSION already: a new run needs a new session. */
   session_full: 413,

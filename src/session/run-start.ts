@@ -20,12 +20,12 @@ import type { StartInput, Stores } from "./session-types";
 export function refuseStart(
   input: StartInput,
   existing: { role: Role | undefined } | undefined,
-  active?: { record: { run_id: string } },
+  active?: { run_id: string },
 ): Failure | undefined {
   if (!existing && !input.create) return failure("not_found", "session not found");
   const refused = existing && authorize(existing.role, ACTIONS.START_RUN);
   if (refused) return refused;
-  if (active) return failure("run_active", `run ${active.record.run_id} is still active in this session`);
+  if (active) return failure("run_active", `run ${active.run_id} is still active in this session`);
   if (!findPipeline(input.mode)) return failure("not_found", `no pipeline named ${JSON.stringify(input.mode)}`);
   return undefined;
 }

@@ -12,6 +12,7 @@ import { errorResponse, type Failure } from "../protocol/errors";
 import type { GrantableRole } from "../protocol/roles";
 import { WS_PING, WS_PONG } from "../protocol/ws";
 import type { Caller } from "./access";
+import { type LogPage, readLogPage, waitForLog } from "./log-view";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { type ReviewAnswer, Session, type Started, type StartInput } from "./session";
@@ -123,6 +124,18 @@ export class SessionObject extends DurableObject<Env> {
 
   async revokeShare(caller: Caller, shareId: string) {
     return this.session.sharing.revokeShare(caller, shareId);
+  }
+
+  /** A page of the log after `afterId` for a caller who may read it (the session read as a Durable Stream), or undefined. */
+  async streamPage(caller: Caller | string, afterId: number, maxRows: number): Promise<LogPage | undefined> {
+    const view = this.session.logView(caller);
+    return view && readLogPage(view, afterId, maxRows);
+  }
+
+  /** Resolves once the log has an event after `afterId`, or after `timeoutMs` (for a caller who may read it). */
+  async streamWait(caller: Caller | string, afterId: number, timeoutMs: number): Promise<void> {
+    const view = this.session.logView(caller);
+    if (view) await waitForLog(view, afterId, timeoutMs);
   }
 
   /**

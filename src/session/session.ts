@@ -1,7 +1,4 @@
-/**
- * One session: its storage, its active run and its readers. Plain class, no Durable Object API:
- * the object class hands it storage and alarm functions, so all of it is testable as is.
- */
+/** One session: storage, active run, readers. No Durable Object API here, so all of it is testable as is. */
 
 import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
@@ -10,6 +7,7 @@ import { ACTIONS, type Action, type Caller, toCaller } from "./access";
 import type { ReviewAnswer } from "./review-answers";
 import { modelDefaults } from "./run-controller";
 import { type Accepted, ownerOf, RunSlot } from "./run-slot";
+import type { LogView } from "./log-view";
 import { refuseStart, startRunIn } from "./run-start";
 import { decideAlarm } from "./run-watchdog";
 import { isFailure, SessionAccess } from "./session-access";
@@ -121,13 +119,9 @@ export class Session {
   startRun(input: StartInput, pipeline?: Pipeline): Started | Failure {
     const existing = this.#stores;
     // Every refusal comes before any write, so a refused request leaves storage as it found it.
-    const current = this.#runs.current;
+    const role = existing && { role: this.#access.roleOf({ userId: input.userId }, existing) };
     const refused =
-      refuseStart(
-        input,
-        existing && { role: this.#access.roleOf({ userId: input.userId }, existing) },
-        current && { record: current },
-      ) ?? storageCapFailure(this.#host.sql, this.#host.config);
+      refuseStart(input, role, this.#runs.current) ?? storageCapFailure(this.#host.sql, this.#host.config);
     if (refused) return refused;
     const touch = (store: SessionStore) => this.#lifetime.touch(store, true);
     const begin = (stores: Stores) =>
@@ -176,6 +170,12 @@ export class Session {
     const result = act(stores);
     if (result.ok) this.#touch(stores.store);
     return result;
+  }
+
+  /** The log as a read-only Durable Stream (log-view.ts), for whoever may read the session. */
+  logView(who: Caller | string): LogView | undefined {
+    const stores = this.#access.allowed(toCaller(who), ACTIONS.READ);
+    return isFailure(stores) ? undefined : { log: stores.log, fanOut: this.#streams.readers.fanOut };
   }
 
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for whoever may read it. */

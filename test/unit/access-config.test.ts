@@ -63,6 +63,17 @@ describe("routes a read token may open", () => {
     expect(readableSession("GET", `/sessions/${ID}/cancel`)).toBeUndefined();
     expect(readableSession("GET", `/sessions/${ID}/events/x`)).toBeUndefined();
     expect(readableSession("GET", `/sessions/../${ID}`)).toBeUndefined();
+    // The session's log read as a Durable Stream: read, never written, with a read token.
+    expect(readableSession("GET", `/v1/stream/sessions/${ID}`)).toBe(ID);
+    expect(readableSession("HEAD", `/v1/stream/sessions/${ID}`)).toBe(ID);
+    expect(readableSession("POST", `/v1/stream/sessions/${ID}`)).toBeUndefined();
+    expect(readableSession("GET", `/v1/stream/sessions/${ID}/x`)).toBeUndefined();
+    // Any other Durable Stream: its own read token, for reading only.
+    expect(readableSession("GET", "/v1/stream/a/b")).toBe("stream:a/b");
+    expect(readableSession("HEAD", "/v1/stream/a")).toBe("stream:a");
+    expect(readableSession("PUT", "/v1/stream/a")).toBeUndefined();
+    expect(readableSession("DELETE", "/v1/stream/a")).toBeUndefined();
+    expect(readableSession("HEAD", `/sessions/${ID}`)).toBeUndefined();
     expect(readableSession("POST", "/novachat")).toBeUndefined();
   });
 });

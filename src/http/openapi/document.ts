@@ -13,6 +13,7 @@ import { interactionPaths } from "./paths-interaction";
 import { servicePaths } from "./paths-service";
 import { sessionPaths } from "./paths-sessions";
 import { sharingPaths } from "./paths-sharing";
+import { streamPaths } from "./paths-streams";
 
 export { OPENAPI_PATH } from "./paths-service";
 
@@ -39,6 +40,10 @@ function buildDocument(maxMessageChars: number): Json {
       { name: "sharing", description: "A session's members, share links and presence (docs/sharing.md)" },
       { name: "ai-sdk", description: "The Vercel AI SDK's useChat transport (docs/ai-sdk.md)" },
       { name: "service", description: "Usage, health and this description" },
+      {
+        name: "durable-streams",
+        description: "The Durable Streams protocol under /v1/stream/ (docs/durable-streams.md)",
+      },
       { name: "development", description: "Local development only; absent in production" },
     ],
     security: BEARER_ONLY,
@@ -49,6 +54,7 @@ function buildDocument(maxMessageChars: number): Json {
       ...interactionPaths(),
       ...aiPaths(),
       ...servicePaths(),
+      ...streamPaths(),
     },
     components: { securitySchemes: SECURITY_SCHEMES, schemas: componentSchemas(maxMessageChars) },
   };
