@@ -6,14 +6,14 @@
  * session (its owner, members and share links: session/access.ts).
  */
 import { Hono } from "hono";
-import type { Caller } from "../session/access";
-import { callerOf } from "./caller";
 import { loadConfig } from "../env";
 import { answerRead } from "../protocol/durable-streams/read-response";
 import type { ReadPage, StreamSource } from "../protocol/durable-streams/source";
 import { errorResponse } from "../protocol/errors";
+import type { Caller } from "../session/access";
 import type { SessionObject } from "../session/session-object";
 import type { AppEnv } from "./app-env";
+import { callerOf } from "./caller";
 import { sessionStub } from "./session-client";
 import { SessionId } from "./validation";
 
