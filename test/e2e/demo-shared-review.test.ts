@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Browser, launchChromium } from "../helpers/chromium";
 import { type DemoPage, openDemo, RUN_TIMEOUT_MS, screenshot, shownTexts, waitForRun } from "../helpers/demo-page";
-import { feed } from "./page-state";
+import { feed, timeline } from "./page-state";
 
 const chromiumPath = inject("chromiumPath");
 const baseUrl = inject("e2eBaseUrl");
@@ -119,6 +119,10 @@ describe.skipIf(!chromiumPath)("review and steering in a shared session, two bro
     for (const page of [mine.page, theirs.page]) {
       expect(await page.getAttribute("body", "data-integrity")).toBe("verified");
       expect(await page.isHidden("#review")).toBe(true);
+      // The timeline marks both pauses and both answers, and says how long each wait was.
+      const kinds = (await timeline(page)).marks.map((m) => m.kind).filter((k) => k === "paused" || k === "answered");
+      expect(kinds).toEqual(["paused", "answered", "paused", "answered"]);
+      expect(await page.textContent("#timeline-summary")).toMatch(/paused for a review at [\d.]+ s; answered/);
     }
     await screenshot(mine.page, "shared-review-owner");
     await screenshot(theirs.page, "shared-review-editor");
