@@ -182,6 +182,8 @@ describe("buildTimeline", () => {
       "answered 2.9 s",
       "paused for review 3.0 s",
     ]);
+    // An answer's label and the next pause's are in different lanes, so close ones do not overlap.
+    expect(labels.map((n) => n.children?.[1].attrs.y)).toEqual([25, 11, 25]);
   });
 
   it("is empty before run_start", () => {
