@@ -2,9 +2,13 @@
  * The words and tones the page uses for agents and states, in one place: an agent's display name,
  * what its panel says it is doing (including the states only the page has: planned and not yet
  * started, never run, stopped by the run's end), and which tone (colour) each state is drawn in.
- * A state is always written out; the tone only helps.
+ * A state is always written out; the tone only helps. Also the sentences for people in the loop:
+ * a pause, an answer and who gave it, a message and who sent it, the run going on, and why a
+ * control is greyed out for the page's role.
  */
 import type { AgentStatus, AgentView } from "@edge-stream/client";
+import type { InputPayload, UserMessagePayload } from "../protocol/interaction-events";
+import { type Action, MIN_ROLE, type Role } from "../protocol/roles";
 
 /** A colour family of the stylesheet (`data-tone`): failed must never look like done. */
 export type Tone = "idle" | "running" | "ok" | "warn" | "bad";
@@ -55,4 +59,41 @@ export function toneOf(state: string): Tone {
     default:
       return "idle";
   }
+}
+
+/** A paused run: which agent's output waits for a review, and which attempt it is. */
+export function pauseText(agent: string, attempt: number): string {
+  return `Paused: ${agent}${attempt > 1 ? ` (attempt ${attempt})` : ""} waits for a review`;
+}
+
+/** An answer to a review, with who gave it: "strategy_generator: approved by alice". */
+export function answerText(agent: string, input: Pick<InputPayload, "action" | "actor" | "feedback">): string {
+  const how =
+    input.action === "revise"
+      ? `revision asked ("${input.feedback ?? ""}")`
+      : input.action === "edit"
+        ? "edited (its output replaced)"
+        : "approved";
+  return `${agent}: ${how} by ${input.actor}`;
+}
+
+/** A steering message, with who sent it. */
+export function messageText(message: UserMessagePayload): string {
+  return `${message.actor} told the run: "${message.text}"`;
+}
+
+/** The run after an answer: the next agent starting (or the reviewed one again, after a revision). */
+export function goesOnText(agent: string, attempt: number): string {
+  return attempt > 1 ? `The run goes on: ${agent} runs again (attempt ${attempt})` : `The run goes on: ${agent} starts`;
+}
+
+/** The run's end, after people took part in it. */
+export function endedText(status: string): string {
+  return `The run ended: ${status}`;
+}
+
+/** Why a control is greyed out: what `action` needs (MIN_ROLE) and what the page's role is. */
+export function refusedText(role: Role, action: Action, what: string): string {
+  const you = role === "owner" ? "the owner" : `a ${role}`;
+  return `${what} needs the ${MIN_ROLE[action]} role; you are ${you}, so you see the run but cannot change it.`;
 }

@@ -4,10 +4,12 @@
  * lost. Bundled by scripts/build-demo.mjs into public/app.js.
  */
 import { createClient, type EdgeStreamClient, type RunStream } from "@edge-stream/client";
+import { ROLES, type Role } from "../protocol/roles";
 import { ConnectionView } from "./connection-view";
 import { ConversationView } from "./conversation-view";
 import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
+import { InteractionFeed } from "./interaction-feed";
 import { isSample, PipelinePicker, sampleMessage } from "./pipeline-picker";
 import { PresenceView } from "./presence-view";
 import { ReviewView } from "./review-view";
@@ -34,6 +36,7 @@ const panel = new RunPanel();
 const timeline = new TimelineView();
 const conversation = new ConversationView();
 const review = new ReviewView((text, kind) => connection.log(text, kind));
+const feed = new InteractionFeed();
 const clients = new Map<TransportChoice, EdgeStreamClient>();
 const tokens = devTokenSource();
 const presence = new PresenceView();
@@ -89,7 +92,9 @@ function start(): void {
   panel.attach(run);
   timeline.attach(run);
   connection.attach(run);
-  review.attach(run, client);
+  // This page started the run: a new session is its own, and a Loomi turn continues its own session.
+  review.attach(run, client, ROLES.OWNER);
+  feed.attach(run);
   if (loomi) {
     conversation.addTurn(text, run);
     message.value = "";
@@ -159,8 +164,10 @@ send.disabled = true; // until the token question is settled and the pipelines a
 const watched = watchTarget(location.search);
 if (watched) {
   // Another user's session: follow it and show who watches; this page starts nothing (watch-mode.ts).
-  const attach = (run: RunStream) => {
-    for (const view of [panel, timeline, connection, presence]) view.attach(run);
+  // Its role decides whether the review card and the steering box work or say why they do not.
+  const attach = (run: RunStream, client: EdgeStreamClient, role: Role) => {
+    for (const view of [panel, timeline, connection, presence, feed]) view.attach(run);
+    review.attach(run, client, role);
   };
   form.hidden = true;
   sharing.showWatcher();

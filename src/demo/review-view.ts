@@ -2,12 +2,16 @@
  * The demo's controls for people in the loop (docs/interaction.md). When the run pauses for a
  * review (`awaiting_input`) a card shows which agent waits and until when, with its output in an
  * editable box: Approve, Revise (with the feedback) or Edit (the box's text replaces the output).
- * Every answer is shown when its `input` event arrives, whoever gave it. While a run is active a box
- * sends it a steering message; each `user_message` is logged as it arrives.
+ * The card goes when the wait's `input` arrives, whoever gave it. While a run is active a box sends
+ * it a steering message. The page's role decides (protocol/roles.ts, the table the service checks):
+ * the owner and editors get working controls; a viewer or a share link sees the card with its
+ * controls greyed out and a line saying why. What people did is listed by interaction-feed.ts.
  */
 import type { EdgeStreamClient, ReviewAnswer, RunStream } from "@edge-stream/client";
 import { EVENT_TYPES, type StreamEvent } from "../protocol/events";
+import { ACTIONS, type Role, roleAllows } from "../protocol/roles";
 import { byId } from "./dom";
+import { refusedText } from "./labels";
 
 type Log = (message: string, kind?: "info" | "warn" | "error" | "ok") => void;
 
@@ -22,6 +26,9 @@ export class ReviewView {
   #steerForm = byId<HTMLFormElement>("steer-form");
   #steerText = byId<HTMLInputElement>("steer-text");
   #steerSend = byId<HTMLButtonElement>("steer-send");
+  #reviewWhy = byId("review-why");
+  #steerWhy = byId("steer-why");
+  #mayAnswer = false;
   #log: Log;
   #client: EdgeStreamClient | undefined;
   #sessionId: string | undefined;
@@ -43,14 +50,23 @@ export class ReviewView {
     });
   }
 
-  /** Follows `run` (started by `client`): its pauses, answers and messages. */
-  attach(run: RunStream, client: EdgeStreamClient): void {
+  /** Follows `run` (read through `client`, whose token has `role` in its session): its pauses and answers. */
+  attach(run: RunStream, client: EdgeStreamClient, role: Role): void {
     this.#client = client;
     this.#sessionId = undefined;
+    this.#mayAnswer = roleAllows(role, ACTIONS.ANSWER_REVIEW);
+    const maySteer = roleAllows(role, ACTIONS.STEER);
+    this.#reviewWhy.textContent = this.#mayAnswer ? "" : refusedText(role, ACTIONS.ANSWER_REVIEW, "Answering");
+    this.#reviewWhy.hidden = this.#mayAnswer;
+    this.#steerWhy.textContent = maySteer ? "" : refusedText(role, ACTIONS.STEER, "Steering");
+    this.#steerWhy.hidden = maySteer;
+    this.#steerText.disabled = !maySteer;
+    this.#text.readOnly = !this.#mayAnswer;
+    this.#feedback.disabled = !this.#mayAnswer;
     this.#hide();
     run.started.then((ids) => {
       this.#sessionId = ids.sessionId;
-      this.#steerSend.disabled = false;
+      this.#steerSend.disabled = !maySteer;
     });
     run.on("event", (event) => this.#onEvent(event, run));
     // Whatever the outcome (main.ts reports it), the controls go; a rejection is handled there.
@@ -72,14 +88,8 @@ export class ReviewView {
       this.#feedback.value = "";
       this.#card.hidden = false;
       this.#setBusy(false);
-      this.#log(`Paused for your review of ${event.agent_source}`, "warn");
-    } else if (event.event_type === EVENT_TYPES.INPUT) {
-      if (event.payload.wait_id === this.#waitId) this.#hide();
-      const how =
-        event.payload.action === "revise" ? `revision asked ("${event.payload.feedback}")` : event.payload.action;
-      this.#log(`${event.agent_source}: ${how} by ${event.payload.actor}`, "ok");
-    } else if (event.event_type === EVENT_TYPES.USER_MESSAGE) {
-      this.#log(`${event.payload.actor} told the run: ${event.payload.text}`);
+    } else if (event.event_type === EVENT_TYPES.INPUT && event.payload.wait_id === this.#waitId) {
+      this.#hide();
     }
   }
 
@@ -106,7 +116,7 @@ export class ReviewView {
   }
 
   #setBusy(busy: boolean): void {
-    for (const button of this.#buttons) button.disabled = busy;
+    for (const button of this.#buttons) button.disabled = busy || !this.#mayAnswer;
   }
 
   #hide(): void {

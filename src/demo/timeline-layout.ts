@@ -24,7 +24,7 @@ export interface SvgModel {
 const ROW = 24;
 const BAR = 12;
 const QUEUED_BAR = 4;
-/** Two lanes of mark labels above the rows (first token; drop and resume), and the axis below. */
+/** Two lanes of mark labels above the rows (first token, answered; drop, resume, paused), and the axis below. */
 const TOP = 32;
 const AXIS = 24;
 /** A tick is at least this far from the next, px. */
@@ -44,6 +44,8 @@ const MARK_LABEL: Record<Mark["kind"], string> = {
   first_token: "first token",
   drop: "connection lost",
   resume: "resumed",
+  paused: "paused for review",
+  answered: "answered",
 };
 
 const node = (tag: SvgNode["tag"], attrs: SvgNode["attrs"], children?: SvgNode[], text?: string): SvgNode => ({
@@ -129,9 +131,12 @@ export function layoutTimeline(model: TimelineModel, width: number): SvgModel {
 
   for (const mark of model.marks) {
     const mx = x(mark.atMs);
-    const lane = mark.kind === "first_token" ? 11 : 25;
+    // An answer's label sits in the upper lane, clear of the next pause's label in the lower one.
+    const lane = mark.kind === "first_token" || mark.kind === "answered" ? 11 : 25;
     const label = `${MARK_LABEL[mark.kind]} ${formatSeconds(mark.atMs)}`;
-    const place = labelPlace(mx, label, mark.kind === "drop" ? "end" : "start", width);
+    // A loss or a pause is labelled before its line, a resume or an answer after it, so a pair stays legible.
+    const before = mark.kind === "drop" || mark.kind === "paused";
+    const place = labelPlace(mx, label, before ? "end" : "start", width);
     nodes.push(
       node(
         "g",

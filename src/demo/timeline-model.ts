@@ -1,7 +1,7 @@
 /**
  * A run's timeline, computed from its events: one bar per agent over time (queued, streaming,
- * retrying; then done, failed, stopped or never run), the time to first token, and this client's
- * lost connections. Times are ms since `run_start`, on the server's clock (the events' timestamps);
+ * retrying; then done, failed, stopped or never run), the time to first token, each pause for a
+ * review and its answer, and this client's lost connections. Times are ms since `run_start`, on the server's clock (the events' timestamps);
  * the client's own reconnect times are moved onto it by the clock offset. Pure: no DOM, no clock.
  */
 import { EVENT_TYPES, type StreamEvent, SUPERVISOR } from "../protocol/events";
@@ -9,7 +9,8 @@ import { EVENT_TYPES, type StreamEvent, SUPERVISOR } from "../protocol/events";
 export type SegmentState = "queued" | "streaming" | "retrying";
 /** `waiting`/`running` while the run goes on; the rest once the agent (or the run) has ended. */
 export type BarOutcome = "waiting" | "running" | "done" | "failed" | "stopped" | "not_run";
-export type MarkKind = "first_token" | "drop" | "resume";
+/** `paused`: an `awaiting_input` (the run waits for a review); `answered`: its `input`. */
+export type MarkKind = "first_token" | "drop" | "resume" | "paused" | "answered";
 
 export interface Segment {
   state: SegmentState;
@@ -116,6 +117,10 @@ export function buildTimeline(input: TimelineInput): TimelineModel {
       }
       for (const each of tracks.values()) close(each, t);
       break;
+    }
+    if (event.event_type === EVENT_TYPES.AWAITING_INPUT || event.event_type === EVENT_TYPES.INPUT) {
+      marks.push({ kind: event.event_type === EVENT_TYPES.INPUT ? "answered" : "paused", atMs: t });
+      continue;
     }
     if (event.agent_source === SUPERVISOR) continue;
     const current = track(event.agent_source);

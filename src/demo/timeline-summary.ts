@@ -55,6 +55,12 @@ export function describeTimeline(model: TimelineModel): string[] {
         : `${agentLabel(bar.agent)} lost ${formatSeconds(cost)} to ${what}.`,
     );
   }
+  for (const [i, mark] of model.marks.entries()) {
+    if (mark.kind !== "paused") continue;
+    const answer = model.marks.slice(i + 1).find((m) => m.kind === "answered");
+    const when = `The run paused for a review at ${formatSeconds(mark.atMs)}`;
+    lines.push(answer ? `${when}; answered ${formatSeconds(answer.atMs - mark.atMs)} later.` : `${when} and waits.`);
+  }
   for (const span of model.offline) {
     const when = `The connection dropped at ${formatSeconds(span.fromMs)}`;
     if (!span.resumed) {

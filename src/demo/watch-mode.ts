@@ -2,9 +2,11 @@
  * The demo page opened on someone's session (`?session=<id>&user=<member>` or
  * `?session=<id>&share=<token>`, the links share-panel.ts makes): it signs in as that member with
  * a dev token (or reads with the share token), follows the session's runs live as they start, and
- * shows who is watching. It starts nothing itself. docs/sharing.md, "The demo".
+ * shows who is watching. It starts no run; its role (the snapshot's `role`) says whether it may
+ * answer a review and steer. docs/sharing.md, "The demo".
  */
-import { createClient, type RunStream } from "@edge-stream/client";
+import { createClient, type EdgeStreamClient, type RunStream } from "@edge-stream/client";
+import type { Role } from "../protocol/roles";
 import type { ConnectionView } from "./connection-view";
 import { devTokenSource } from "./dev-token";
 import { byId } from "./dom";
@@ -28,12 +30,13 @@ export function watchTarget(search: string): WatchTarget | undefined {
 export interface RunViews {
   connection: ConnectionView;
   presence: PresenceView;
-  attach(run: RunStream): void;
+  /** A run to show, read through `client`, whose token has `role` in the session. */
+  attach(run: RunStream, client: EdgeStreamClient, role: Role): void;
 }
 
 interface Snapshot {
   active_run_id: string | null;
-  role: string;
+  role: Role;
   runs: { run_id: string; first_event_id: number }[];
 }
 
@@ -64,7 +67,7 @@ export async function watchSession(target: WatchTarget, views: RunViews): Promis
         firstEventId: run.first_event_id,
         token: target.share,
       });
-      views.attach(stream);
+      views.attach(stream, client, snap.role);
       views.connection.log(`Following run ${run.run_id.slice(0, 8)} of session ${target.sessionId.slice(0, 8)}`);
       stream.done
         .catch(() => {})

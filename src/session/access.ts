@@ -1,47 +1,14 @@
 /**
- * Who may do what in a session: the one table of actions and the least role each needs, and how a
- * caller's role is found (owner, member, share link). Every role check of the service goes through
- * `authorize` here; the session object calls it before it reads or changes anything.
+ * Who may do what in a session: how a caller's role is found (owner, member, share link) and the
+ * check of a role against the one table of actions (`MIN_ROLE`, in protocol/roles.ts, where the
+ * demo page reads it too). Every role check of the service goes through `authorize` here; the
+ * session object calls it before it reads or changes anything.
  * docs/sharing.md is the prose of this file.
  */
 import { type Failure, failure } from "../protocol/errors";
-import { ROLES, type Role } from "../protocol/roles";
+import { type Action, MIN_ROLE, ROLES, type Role, roleAllows } from "../protocol/roles";
 
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
-
-/** Everything a caller can ask of a session. */
-export const ACTIONS = {
-  /** The snapshot, the event stream, the WebSocket (and presence). */
-  READ: "read",
-  START_RUN: "start_run",
-  CANCEL: "cancel",
-  DELETE: "delete",
-  /** Adding, changing and removing members. */
-  MANAGE_MEMBERS: "manage_members",
-  LIST_MEMBERS: "list_members",
-  /** Creating and revoking share links. */
-  MANAGE_SHARES: "manage_shares",
-  /** Answering a review checkpoint and steering a run (`POST /sessions/:id/input`, `/messages`). */
-  ANSWER_REVIEW: "answer_review",
-  STEER: "steer",
-} as const;
-export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
-
-/**
- * The least role each action needs: the one place to change who may do what. (A new action, such
- * as answering a review checkpoint, is one line here and one `authorize` call where it is done.)
- */
-export const MIN_ROLE: Record<Action, Role> = {
-  read: ROLES.VIEWER,
-  list_members: ROLES.VIEWER,
-  start_run: ROLES.EDITOR,
-  cancel: ROLES.EDITOR,
-  delete: ROLES.OWNER,
-  manage_members: ROLES.OWNER,
-  manage_shares: ROLES.OWNER,
-  answer_review: ROLES.EDITOR,
-  steer: ROLES.EDITOR,
-};
+export { ACTIONS, type Action, MIN_ROLE } from "../protocol/roles";
 
 /**
  * Who is asking. `userId` is the principal: a user id, or `share:<id>` for a share link (whose
@@ -89,7 +56,7 @@ export function roleOf(caller: Caller, facts: AccessFacts): Role | undefined {
  */
 export function authorize(role: Role | undefined, action: Action): Failure | undefined {
   if (role === undefined) return failure("not_found", "session not found");
-  if (RANK[role] < RANK[MIN_ROLE[action]]) {
+  if (!roleAllows(role, action)) {
     return failure(
       "forbidden",
       `${action} needs the ${MIN_ROLE[action]} role; you are ${role === "owner" ? "the owner" : `a ${role}`}`,

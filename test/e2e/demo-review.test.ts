@@ -9,7 +9,7 @@ import { type Browser, launchChromium } from "../helpers/chromium";
 import { openDemo, RUN_TIMEOUT_MS, shownTexts, waitForRun } from "../helpers/demo-page";
 import { readSession } from "../helpers/server-view";
 import { devToken } from "../helpers/tokens";
-import { logLines } from "./page-state";
+import { feed } from "./page-state";
 import { stateShot } from "./state-shot";
 
 const chromiumPath = inject("chromiumPath");
@@ -39,7 +39,7 @@ describe.skipIf(!chromiumPath)("demo page: review checkpoints and steering", () 
 
     await page.fill("#steer-text", "Mention the spring discount");
     await page.click("#steer-send");
-    await page.waitForFunction(() => document.querySelector("#log")?.textContent?.includes("told the run"));
+    await page.waitForSelector('#interactions li[data-kind="message"][data-actor="demo"]');
 
     await page.fill("#review-feedback", "Shorter, for students");
     await page.click("#review-revise");
@@ -50,9 +50,16 @@ describe.skipIf(!chromiumPath)("demo page: review checkpoints and steering", () 
     await waitForRun(page);
     expect(await page.isHidden("#review")).toBe(true);
     expect((await shownTexts(page)).strategy_generator).toBe(edited);
-    const log = (await logLines(page)).map((line) => line.text).join("\n");
-    expect(log).toContain("revision asked");
-    expect(log).toMatch(/strategy_generator: edit by /);
+    expect(await feed(page)).toEqual([
+      "pause: Paused: strategy_generator waits for a review",
+      'message: demo told the run: "Mention the spring discount"',
+      'answer: strategy_generator: revision asked ("Shorter, for students") by demo',
+      "goes_on: The run goes on: strategy_generator runs again (attempt 2)",
+      "pause: Paused: strategy_generator (attempt 2) waits for a review",
+      "answer: strategy_generator: edited (its output replaced) by demo",
+      expect.stringMatching(/^goes_on: The run goes on: \w+ starts$/),
+      "ended: The run ended: completed",
+    ]);
 
     const sessionId = (await page.textContent("#session-id")) ?? "";
     const [run] = await readSession(baseUrl, sessionId, await devToken(baseUrl, "demo"));

@@ -89,3 +89,10 @@ export async function rawCodesShown(page: Page, codes: readonly string[]): Promi
   const text = await visibleText(page, "body");
   return codes.filter((code) => text.includes(`${code}:`));
 }
+
+/** The "People in the loop" list, oldest first, each line as `<kind>: <text>`. */
+export function feed(page: Page): Promise<string[]> {
+  return page.$$eval("#interactions li", (items) =>
+    items.map((li) => `${(li as HTMLElement).dataset.kind}: ${li.textContent ?? ""}`),
+  );
+}

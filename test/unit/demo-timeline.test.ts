@@ -152,6 +152,40 @@ describe("buildTimeline", () => {
     expect(describeTimeline(model)).toContain("The connection dropped at 0.80 s and is reconnecting.");
   });
 
+  it("marks each pause for a review and its answer, and says how long the run waited", () => {
+    const wait = { awaiting: "review" as const, attempt: 1, actions: [], expires_at: "" };
+    const events = script(
+      ["a", "b"],
+      [
+        [10, "agent_start", "a"],
+        [400, "agent_complete", "a"],
+        [410, "awaiting_input", "a", wait],
+        [2910, "input", "a", { action: "approve", actor: "bo", wait_id: 4 }],
+        [2920, "agent_start", "b"],
+        [3000, "awaiting_input", "b", { ...wait }],
+      ],
+    );
+    const model = buildTimeline(input(events, { nowMs: T0 + 4000 }));
+    expect(model.marks).toEqual([
+      { kind: "paused", atMs: 410 },
+      { kind: "answered", atMs: 2910 },
+      { kind: "paused", atMs: 3000 },
+    ]);
+    expect(model.bars.map((b) => b.outcome)).toEqual(["done", "running"]);
+    expect(describeTimeline(model)).toEqual([
+      "The run paused for a review at 0.41 s; answered 2.5 s later.",
+      "The run paused for a review at 3.0 s and waits.",
+    ]);
+    const labels = layoutTimeline(model, 900).nodes.filter((n) => n.attrs["data-mark"]);
+    expect(labels.map((n) => n.children?.[1].text)).toEqual([
+      "paused for review 0.41 s",
+      "answered 2.9 s",
+      "paused for review 3.0 s",
+    ]);
+    // An answer's label and the next pause's are in different lanes, so close ones do not overlap.
+    expect(labels.map((n) => n.children?.[1].attrs.y)).toEqual([25, 11, 25]);
+  });
+
   it("is empty before run_start", () => {
     expect(buildTimeline(input([])).bars).toEqual([]);
   });
