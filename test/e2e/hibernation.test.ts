@@ -4,7 +4,8 @@
  * socket stays open across an eviction of its session's object, pings are answered without waking
  * it, and the socket then receives every event of the session's next run exactly once. Also the
  * client library's WebSocket transport against the real server. Node only (no browser), so it runs
- * whether or not Chromium is installed.
+ * whether or not Chromium is installed. A socket also stays across an eviction while a run waits
+ * for its review (docs/interaction.md), and gets the rest of the run once it is answered.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -156,6 +157,38 @@ describe("WebSocket hibernation under wrangler dev", () => {
     expect((await snapshot(first.session_id)).sockets).toBe(1);
     socket.ws.close(1000, "done");
   }, 420_000);
+
+  it("keeps a socket across an eviction while a run waits for its review, then delivers the rest once answered", async () => {
+    const paused = await client.startDetached("novachat", {
+      message: "A launch post",
+      options: { review: ["strategy_generator"] },
+    });
+    const waiting = await vi.waitUntil(
+      async () => {
+        const snap = await snapshot(paused.session_id);
+        return snap.status === "awaiting_input" && snap;
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+    const socket = await openSocket(
+      `${server.url}/sessions/${paused.session_id}/ws?last_event_id=${waiting.last_event_id}`,
+      auth,
+    );
+    const isOpen = () => socket.ws.readyState === WebSocket.OPEN;
+    // A paused run is only its checkpoint: the object is evicted like an idle one, the socket stays.
+    const woken = await nextInstance(paused.session_id, waiting.instance_started_at, isOpen);
+    expect(woken.status).toBe("awaiting_input");
+    expect(socket.events).toEqual([]);
+    const body = JSON.stringify({ action: "approve" });
+    const init = { method: "POST", headers: { "Content-Type": "application/json" }, body };
+    expect((await client.api(`/sessions/${paused.session_id}/input`, init)).status).toBe(202);
+    await socket.until(() => socket.events.some(isRunComplete(paused.run_id)));
+    const stored = await logAfter(paused.session_id, waiting.last_event_id);
+    expect(stored[0]).toMatchObject({ event_type: EVENT_TYPES.INPUT, payload: { action: "approve", actor: USER } });
+    expect(stored.at(-1)).toMatchObject({ event_type: EVENT_TYPES.RUN_COMPLETE, payload: { status: "completed" } });
+    expect(socket.events).toEqual(stored);
+    socket.ws.close(1000, "done");
+  }, 240_000);
 
   it("runs the client library's WebSocket transport against the real server, across a dropped socket", async () => {
     const token = await userToken(USER);
