@@ -113,6 +113,9 @@ export function pathParam(name: string, schema: Json, description: string): Json
 }
 
 /** A query parameter. */
+/** The `{id}` of every `/sessions/{id}/...` path. */
+export const SESSION_ID_PARAM = pathParam("id", ref("SessionId"), "The session");
+
 export function queryParam(name: string, schema: Json, description: string, required = false): Json {
   return { name, in: "query", required, description, schema };
 }

@@ -3,7 +3,6 @@
  * review (`/sessions/{id}/input`) and steering (`/sessions/{id}/messages`).
  */
 import type { ErrorCode } from "../../protocol/errors";
-import { ref } from "./components";
 import {
   AUTH_ERRORS,
   BEARER_ONLY,
@@ -12,10 +11,8 @@ import {
   json,
   jsonBody,
   type Operation,
-  pathParam,
+  SESSION_ID_PARAM,
 } from "./operations";
-
-const SESSION_ID = pathParam("id", ref("SessionId"), "The session");
 
 const BODY_ERRORS: ErrorCode[] = [
   "invalid_session_id",
@@ -37,7 +34,7 @@ const input: Operation = {
     "Nothing waits, or the wait named by `wait_id` was answered already: 409 `not_waiting`.",
   tags: ["sessions"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   requestBody: jsonBody("InputBody"),
   responses: {
     "202": json("InputAccepted", "Logged; the run goes on"),
@@ -54,7 +51,7 @@ const messages: Operation = {
     "`no_active_run`; at most 100 messages a run (`too_many_messages`). The chat message limits apply.",
   tags: ["sessions"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   requestBody: jsonBody("MessageBody"),
   responses: {
     "202": json("InputAccepted", "Logged"),

@@ -15,12 +15,10 @@ import {
   type Json,
   json,
   type Operation,
-  pathParam,
   queryParam,
   SESSION_HEADER,
+  SESSION_ID_PARAM,
 } from "./operations";
-
-const SESSION_ID = pathParam("id", ref("SessionId"), "The session");
 
 const RESUME_PARAMETERS = [
   headerParam("Last-Event-ID", inline(ResumePoint), "Resume after this event id (wins over `last_event_id`)"),
@@ -43,7 +41,7 @@ const snapshot: Operation = {
     "role and who is watching now (presence). Any member or share link may read it.",
   tags: ["sessions"],
   security: BEARER_OR_READ_TOKEN,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   responses: {
     "200": json("SessionSnapshot", "The snapshot"),
     ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "not_found"]),
@@ -60,7 +58,7 @@ const events: Operation = {
     "nothing is lost or repeated. docs/protocol.md has the whole wire format.",
   tags: ["sessions"],
   security: BEARER_OR_READ_TOKEN,
-  parameters: [SESSION_ID, ...RESUME_PARAMETERS],
+  parameters: [SESSION_ID_PARAM, ...RESUME_PARAMETERS],
   responses: {
     "200": eventStream(
       ref("StreamEvent"),
@@ -85,7 +83,7 @@ const socket: Operation = {
   tags: ["sessions"],
   security: BEARER_OR_READ_TOKEN,
   parameters: [
-    SESSION_ID,
+    SESSION_ID_PARAM,
     headerParam("Upgrade", { type: "string", const: "websocket" }, "Must be `websocket`", true),
     ...RESUME_PARAMETERS,
   ],
@@ -110,7 +108,7 @@ const cancel: Operation = {
     "or an editor; a viewer gets 403.",
   tags: ["sessions"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   responses: {
     "202": json("CancelAccepted", "The run is being cancelled"),
     ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "forbidden", "not_found"]),
@@ -123,7 +121,7 @@ const remove: Operation = {
   description: "The owner only (members get 403). Frees its place under MAX_SESSIONS_PER_USER; later requests get 404.",
   tags: ["sessions"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   responses: {
     "204": { description: "Deleted" },
     ...errorResponses(["invalid_session_id", ...AUTH_ERRORS, "forbidden", "not_found"]),

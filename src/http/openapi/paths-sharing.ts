@@ -4,7 +4,7 @@
  */
 import { UserId } from "../../auth/tokens";
 import { ShareId } from "../sharing-schemas";
-import { inline, ref } from "./components";
+import { inline } from "./components";
 import {
   AUTH_ERRORS,
   BEARER_ONLY,
@@ -14,9 +14,9 @@ import {
   jsonBody,
   type Operation,
   pathParam,
+  SESSION_ID_PARAM,
 } from "./operations";
 
-const SESSION_ID = pathParam("id", ref("SessionId"), "The session");
 const USER_ID = pathParam("user_id", inline(UserId), "The member's user id");
 const SHARE_ID = pathParam("share_id", inline(ShareId), "The share link's id");
 
@@ -29,7 +29,7 @@ const listMembers: Operation = {
   description: "Any member may list them (a share link may not).",
   tags: ["sharing"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   responses: { "200": json("MemberList", "The members"), ...errorResponses(REFUSALS) },
 };
 
@@ -41,7 +41,7 @@ const putMember: Operation = {
     "The owner's own role cannot change; at most 100 members.",
   tags: ["sharing"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   requestBody: jsonBody("MemberBody"),
   responses: {
     "200": json("MemberChanged", "The member as now stored"),
@@ -57,7 +57,7 @@ const removeMember: Operation = {
     "session close within a second (sockets with code 4003).",
   tags: ["sharing"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID, USER_ID],
+  parameters: [SESSION_ID_PARAM, USER_ID],
   responses: { "204": { description: "Removed" }, ...errorResponses([...REFUSALS, "bad_request"]) },
 };
 
@@ -67,7 +67,7 @@ const listShares: Operation = {
   description: "Unexpired, unrevoked links; their tokens are not kept, so not listed.",
   tags: ["sharing"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   responses: { "200": json("ShareList", "The links"), ...errorResponses(REFUSALS) },
 };
 
@@ -79,7 +79,7 @@ const createShare: Operation = {
     "without a user account, until it expires or is revoked. It opens no other session.",
   tags: ["sharing"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID],
+  parameters: [SESSION_ID_PARAM],
   requestBody: jsonBody("ShareBody"),
   responses: {
     "201": json("ShareCreated", "The link and its token"),
@@ -93,7 +93,7 @@ const revokeShare: Operation = {
   description: "Streams and sockets opened with it close within a second; its token opens nothing any more.",
   tags: ["sharing"],
   security: BEARER_ONLY,
-  parameters: [SESSION_ID, SHARE_ID],
+  parameters: [SESSION_ID_PARAM, SHARE_ID],
   responses: { "204": { description: "Revoked" }, ...errorResponses([...REFUSALS, "bad_request"]) },
 };
 

@@ -15,12 +15,12 @@ import {
   pathParam,
   queryParam,
   responseHeaders,
+  SESSION_ID_PARAM,
 } from "./operations";
 
 const TAGS = ["durable-streams"];
 const STRING = { type: "string" };
 const PATH = pathParam("path", { type: "string", maxLength: 512 }, "The stream's path (may contain `/`)");
-const SESSION = pathParam("id", { type: "string", format: "uuid" }, "The session");
 
 const READ_PARAMS = [
   queryParam("offset", STRING, "Where to read from: `-1` (the start, default), `now` (the tail) or a returned offset"),
@@ -140,7 +140,7 @@ const readOnly = (method: string): Operation =>
   });
 
 const sessionStream: Json = {
-  parameters: [SESSION],
+  parameters: [SESSION_ID_PARAM],
   get: operation({
     operationId: "readSessionStream",
     summary: "A session's event log as a JSON-mode stream (the offset after event n is position n)",
