@@ -46,7 +46,7 @@ describe("run_worker_first in wrangler.toml", () => {
   });
 
   it("leaves the demo pages to the assets", () => {
-    const files = ["/", "/index.html", "/app.js", "/styles.css", "/ai.html", "/ai.js", "/ai.css"];
+    const files = ["/", "/index.html", "/app.js", "/styles.css", "/ai.html", "/ai.js", "/ai.css", "/palette.css"];
     expect(files.filter(runsWorkerFirst)).toEqual([]);
   });
 });
