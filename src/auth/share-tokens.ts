@@ -7,7 +7,7 @@
  */
 import { decode, sign } from "hono/jwt";
 import { z } from "zod";
-import { checked, derivedKey, MAX_TOKEN_CHARS } from "./tokens";
+import { checked, derivedKey, MAX_TOKEN_CHARS, seconds } from "./tokens";
 
 /** Private claims naming the session a share token reads and its share link. */
 export const SHARE_SESSION_CLAIM = "share_session";
@@ -29,8 +29,8 @@ export async function signShareToken(
   const claims = {
     [SHARE_SESSION_CLAIM]: grant.sessionId,
     [SHARE_ID_CLAIM]: grant.shareId,
-    iat: Math.floor(now / 1000),
-    exp: Math.floor(expiresAt / 1000),
+    iat: seconds(now),
+    exp: seconds(expiresAt),
   };
   return sign(claims, await shareKey(secret), "HS256");
 }

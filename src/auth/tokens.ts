@@ -44,7 +44,8 @@ export interface UserTokenSettings {
   jwksCooldownMs?: number;
 }
 
-const seconds = (ms: number) => Math.floor(ms / 1000);
+/** A JWT time claim (whole seconds since the epoch) for a time in milliseconds. */
+export const seconds = (ms: number) => Math.floor(ms / 1000);
 
 /** Why Hono's verify refused a token, as a fixed phrase safe to show and log. */
 function refusal(error: unknown): string {
