@@ -4,29 +4,19 @@
  * from storage newest first, and never reads the turns table to its start.
  */
 import { env, runInDurableObject } from "cloudflare:test";
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import { OMITTED_NOTE } from "../../src/agents/history-budget";
 import { loadConfig } from "../../src/env";
-import type { ChatMessage, ChatRequest, LlmProvider } from "../../src/llm/provider";
+import type { ChatMessage } from "../../src/llm/provider";
 import { MODES } from "../../src/protocol/events";
 import { Session } from "../../src/session/session";
 import type { SessionObject } from "../../src/session/session-object";
 import { SessionStore } from "../../src/session/session-store";
+import { RecordingModel } from "../helpers/recording-model";
 
 /** Three 60-character exchanges fit; with the note, two. */
 const BUDGET = 200;
 const TURNS = 8;
-
-/** Answers each request with a numbered 30-character reply and keeps its messages. */
-class RecordingModel implements LlmProvider {
-  readonly kind = "test";
-  readonly defaultModel = "test";
-  readonly requests: ChatMessage[][] = [];
-  async *stream(request: ChatRequest): AsyncIterable<string> {
-    this.requests.push(request.messages);
-    yield `reply ${this.requests.length - 1}`.padEnd(30, ".");
-  }
-}
 
 const message = (turn: number) => `message ${turn}`.padEnd(30, ".");
 const reply = (turn: number) => `reply ${turn}`.padEnd(30, ".");
@@ -36,18 +26,19 @@ const exchange = (turn: number): ChatMessage[] => [
 ];
 
 async function idle(session: Session): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const snapshot = session.snapshot("u");
-    if (snapshot.ok && snapshot.status === "idle") return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("the run did not end");
+  await vi.waitFor(
+    () => {
+      const snapshot = session.snapshot("u");
+      if (!(snapshot.ok && snapshot.status === "idle")) throw new Error("the run did not end");
+    },
+    { timeout: 5_000, interval: 10 },
+  );
 }
 
 it("sends each Loomi turn the newest exchanges that fit LOOMI_HISTORY_CHARS, and the note for the rest", async () => {
   const namespace = env.SESSIONS as DurableObjectNamespace<SessionObject>;
   await runInDurableObject(namespace.get(namespace.newUniqueId()), async (_object, state) => {
-    const llm = new RecordingModel();
+    const llm = new RecordingModel(reply);
     const session = new Session({
       sql: state.storage.sql,
       transactionSync: (fn) => state.storage.transactionSync(fn),

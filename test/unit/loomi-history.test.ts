@@ -10,20 +10,10 @@ import { runPipeline } from "../../src/agents/pipeline-runner";
 import type { RunContext } from "../../src/agents/run-context";
 import { newRunRecord } from "../../src/agents/run-record";
 import { DEFAULTS } from "../../src/env";
-import type { ChatMessage, ChatRequest, LlmProvider } from "../../src/llm/provider";
+import type { ChatMessage, LlmProvider } from "../../src/llm/provider";
 import { retryPolicy } from "../../src/llm/retry";
 import { MODES } from "../../src/protocol/events";
-
-/** Answers "ok" to everything and keeps every request's messages. */
-class RecordingModel implements LlmProvider {
-  readonly kind = "test";
-  readonly defaultModel = "test";
-  readonly requests: ChatMessage[][] = [];
-  async *stream(request: ChatRequest): AsyncIterable<string> {
-    this.requests.push(request.messages);
-    yield "ok";
-  }
-}
+import { RecordingModel } from "../helpers/recording-model";
 
 /** A session of `turns` earlier Loomi turns (a 200-char question, an 800-char answer), read newest first. */
 function storedTurns(turns: number) {
