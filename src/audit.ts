@@ -15,6 +15,8 @@ export const AUDIT_EVENTS = {
   SESSION_DELETED: "session_deleted",
   SESSION_EXPIRED: "session_expired",
   AUTH_REFUSED: "auth_refused",
+  /** A member of a session asked for something their role does not allow (a 403; docs/sharing.md). */
+  ACCESS_REFUSED: "access_refused",
   /** A development configuration refused a request from another machine (src/http/dev-guard.ts). */
   CONFIG_REFUSED: "config_refused",
   LIMIT_HIT: "limit_hit",

@@ -5,8 +5,10 @@
 
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { AUDIT_EVENTS, audit } from "../audit";
 import { logError } from "../log";
 import { ERRORS, type ErrorCode, errorBody, type Failure } from "../protocol/errors";
+import type { AppEnv } from "./app-env";
 
 export class ApiError extends Error {
   constructor(
@@ -25,8 +27,9 @@ export function unwrap<R extends { ok: true } | Failure>(result: R): Exclude<R, 
   return result as Exclude<R, Failure>;
 }
 
-export function onError(error: Error, c: Context): Response {
+export function onError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof ApiError) {
+    if (error.code === "forbidden") auditRefusal(c, error.message);
     return c.json(errorBody(error.code, error.message), ERRORS[error.code], error.headers);
   }
   if (error instanceof HTTPException) {
@@ -36,4 +39,18 @@ export function onError(error: Error, c: Context): Response {
   }
   logError("unhandled", error);
   return c.json({ error: { code: "internal", message: "internal error" } }, 500);
+}
+
+/**
+ * A member refused for their role is audited: who, on which session, what they asked. The reason
+ * is the refusal's message, built only from the fixed names of the action and the roles.
+ */
+function auditRefusal(c: Context<AppEnv>, reason: string): void {
+  audit(AUDIT_EVENTS.ACCESS_REFUSED, {
+    user_id: c.get("userId") ?? null,
+    session_id: c.req.param("id") ?? null,
+    reason,
+    method: c.req.method,
+    path: c.req.path,
+  });
 }

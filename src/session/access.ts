@@ -59,8 +59,11 @@ export function authorize(role: Role | undefined, action: Action): Failure | und
   if (!roleAllows(role, action)) {
     return failure(
       "forbidden",
-      `${action} needs the ${MIN_ROLE[action]} role; you are ${role === "owner" ? "the owner" : `a ${role}`}`,
+      `${action} needs the ${MIN_ROLE[action]} role; you are ${role === "owner" ? "the owner" : `${article(role)} ${role}`}`,
     );
   }
   return undefined;
 }
+
+/** "a viewer", "an editor". */
+const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
