@@ -29,8 +29,8 @@ export interface SocketsDeps {
   /** The session's stores if the caller may do `action` (session-access.ts); else the refusal. */
   allowed(caller: Caller, action: Action): Stores | Failure;
   cancel(caller: Caller): { ok: true; run_id: string } | Failure;
-  /** Told when a socket opens or closes (presence changed). */
-  onPresence?(): void;
+  /** Told when a socket opens (`joined`) or closes: presence changed. */
+  onPresence?(joined?: boolean): void;
   /** Open SSE streams: they share the session's stream limit with the sockets. */
   readers(): number;
   /** Records activity on the session (extends its life). */
@@ -119,7 +119,7 @@ export class SessionSockets {
     const { userId, shareId } = caller;
     writeState(ws, { userId, shareId, canWrite, cursor: afterId, strikes: 0, lease, sent: 0, acked: 0 });
     if (lease) this.#deps.leases.holdSocket({ userId, id: lease });
-    this.#deps.onPresence?.();
+    this.#deps.onPresence?.(true);
     if (!isFailure(stores)) this.#hub.pump(ws, stores.log);
   }
 

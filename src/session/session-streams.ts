@@ -9,7 +9,8 @@ import type { Action, Caller } from "./access";
 import type { EventLog } from "./event-log";
 import type { FlushedBatch } from "./event-writer";
 import { LeaseRegistry } from "./lease-registry";
-import { presenceOf, samePresence } from "./presence";
+import { presenceOf } from "./presence";
+import { PresenceNotifier } from "./presence-notifier";
 import { SessionReaders } from "./session-readers";
 import { SessionSockets } from "./session-sockets";
 import type { SessionHost, Stores } from "./session-types";
@@ -35,8 +36,8 @@ export class SessionStreams {
   readonly leases: LeaseRegistry;
   readonly readers: SessionReaders;
   readonly sockets: SessionSockets;
-  /** Presence as the sockets were last told it. */
-  #told: Watcher[] = [];
+  /** Tells the sockets who is watching, at most once per PRESENCE_PUSH_MS (presence-notifier.ts). */
+  #presence: PresenceNotifier;
 
   constructor({ host, allowed, cancel, activeRunId, touch, now }: StreamsDeps) {
     const { config } = host;
@@ -48,17 +49,22 @@ export class SessionStreams {
       heartbeatMs: config.heartbeatMs,
       retryMs: config.sseRetryMs,
       pageRows: config.replayPageRows,
-      onPresence: () => this.#presenceChanged(),
+      onPresence: () => this.#presence.changed(),
     });
     this.sockets = new SessionSockets({
       sockets: host.sockets,
       allowed,
       cancel,
-      onPresence: () => this.#presenceChanged(),
+      onPresence: (joined) => this.#presence.changed(joined),
       readers: () => this.readers.count,
       touch,
       leases: this.leases,
       pageRows: config.replayPageRows,
+      now,
+    });
+    this.#presence = new PresenceNotifier({
+      current: () => this.presence(),
+      push: (watching) => this.sockets.broadcast({ type: "presence", watching }),
       now,
     });
   }
@@ -72,14 +78,6 @@ export class SessionStreams {
   /** Who is watching now, over either transport (presence.ts). */
   presence(): Watcher[] {
     return presenceOf([...this.readers.watching(), ...this.sockets.watching()]);
-  }
-
-  /** Tells every socket who is watching, when that changed since they were last told. */
-  #presenceChanged(): void {
-    const now = this.presence();
-    if (samePresence(now, this.#told)) return;
-    this.#told = now;
-    this.sockets.broadcast({ type: "presence", watching: now });
   }
 
   /** Membership or share links changed: streams and sockets whose caller lost access end now. */

@@ -8,6 +8,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { sessionStub } from "../../src/http/session-client";
 import { WS_CLOSE } from "../../src/protocol/ws";
+import { PRESENCE_PUSH_MS } from "../../src/session/presence-notifier";
 import { type Auth, api, TEST_USER } from "../helpers/api";
 import { type BigSession, startBigSession } from "../helpers/big-session";
 import { emptyRead, readSseInto } from "../helpers/sse";
@@ -146,6 +147,35 @@ describe("presence", () => {
     await owner.until(() => JSON.stringify(owner.presence.at(-1)?.watching) === JSON.stringify(alone));
     // Presence is not written to the log: watchers came and went, and the log did not grow.
     expect(await head()).toBe(before);
+    owner.ws.close();
+    await cancel(sessionId);
+  });
+
+  it("merges a burst of joins and leaves into a few pushes, the last one the state as it stands", async () => {
+    const { sessionId } = await sharedSession({});
+    const owner = await connectWs(`/sessions/${sessionId}/ws`);
+    const alone = [{ id: TEST_USER, transport: "ws", streams: 1 }];
+    await owner.until(() => JSON.stringify(owner.presence.at(-1)?.watching) === JSON.stringify(alone));
+    const told = owner.presence.length;
+    const started = Date.now();
+    const joins = 40;
+    const streams = await Promise.all(Array.from({ length: joins }, () => api(`/sessions/${sessionId}/events`)));
+    expect(streams.every((res) => res.status === 200)).toBe(true);
+    const crowd = [
+      { id: TEST_USER, transport: "sse", streams: joins },
+      { id: TEST_USER, transport: "ws", streams: 1 },
+    ];
+    await owner.until(() => JSON.stringify(owner.presence.at(-1)?.watching) === JSON.stringify(crowd));
+    await Promise.all(streams.map((res) => res.body?.cancel()));
+    await owner.until(() => JSON.stringify(owner.presence.at(-1)?.watching) === JSON.stringify(alone));
+    // Wait out the window of the last push: nothing later may contradict it.
+    await new Promise((resolve) => setTimeout(resolve, 2 * PRESENCE_PUSH_MS));
+    const pushes = owner.presence.length - told;
+    // One push at the first change, then at most one per window that passed: not one per join and leave.
+    expect(pushes).toBeGreaterThanOrEqual(2);
+    expect(pushes).toBeLessThanOrEqual(Math.floor((Date.now() - started) / PRESENCE_PUSH_MS) + 1);
+    expect(pushes).toBeLessThan(2 * joins);
+    expect(owner.presence.at(-1)?.watching).toEqual(alone);
     owner.ws.close();
     await cancel(sessionId);
   });
