@@ -85,7 +85,8 @@ export class BufferedLeaseStore implements LimitsStore {
     this.#leases.set(lease.id, lease);
     if (deferred(lease.kind)) {
       this.#pending.set(lease.id, lease);
-      return this.#later();
+      this.#later();
+      return;
     }
     this.#pending.delete(lease.id);
     this.#durable.put(lease);
@@ -96,7 +97,8 @@ export class BufferedLeaseStore implements LimitsStore {
     this.#leases.delete(id);
     if (deferred(kind)) {
       this.#pending.set(id, null);
-      return this.#later();
+      this.#later();
+      return;
     }
     this.#pending.delete(id);
     this.#durable.delete(id);
