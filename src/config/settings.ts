@@ -56,6 +56,11 @@ export const CONFIG_FIELDS = {
     { default: 256, min: 1, max: 100_000 },
     "Rows a reader reads from storage per page when it replays or catches up.",
   ),
+  replayKeptBytes: integer(
+    "REPLAY_KEPT_BYTES",
+    { default: 4_194_304, min: 0, max: 67_108_864 },
+    "Most bytes of replay pages of a finished log a session object keeps in memory for the next reader (0 = none).",
+  ),
   sessionTtlSeconds: integer(
     "SESSION_TTL_SECONDS",
     { default: 3600, min: 60, max: 31_536_000 },

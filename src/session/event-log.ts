@@ -50,10 +50,12 @@ const encoder = new TextEncoder();
 export class EventLog {
   #sql: SqlStorage;
   #head: number;
-  #pages = new FrameCache();
+  #pages: FrameCache;
 
-  constructor(sql: SqlStorage) {
+  /** `keptBytes`: most bytes of replay pages kept in memory (Config.replayKeptBytes; frame-cache.ts). */
+  constructor(sql: SqlStorage, keptBytes = DEFAULTS.replayKeptBytes) {
     this.#sql = sql;
+    this.#pages = new FrameCache(keptBytes);
     sql.exec(
       "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL)",
     );

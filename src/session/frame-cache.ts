@@ -4,11 +4,8 @@
  * SQLite to build them again: building a page is about 1 µs of storage work per event, most of a
  * replay's CPU (docs/performance.md, "Replay within 1.5x of the pipe"). Logged events never
  * change, so a page, once read, stays right for the life of its log; the cache is bounded by
- * bytes and forgets the oldest page first.
+ * bytes (REPLAY_KEPT_BYTES: a 10,000-event log is about 2.8 MB) and forgets the oldest page first.
  */
-
-/** Most bytes of encoded pages one session object keeps (a 10,000-event log is about 2.8 MB). */
-export const FRAME_CACHE_BYTES = 4 * 1024 * 1024;
 
 interface Page {
   rows: number;
@@ -20,7 +17,7 @@ export class FrameCache {
   #bytes = 0;
   #maxBytes: number;
 
-  constructor(maxBytes = FRAME_CACHE_BYTES) {
+  constructor(maxBytes: number) {
     this.#maxBytes = maxBytes;
   }
 

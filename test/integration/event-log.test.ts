@@ -151,4 +151,14 @@ describe("EventLog.readFrames with keep: whole pages kept for the next reader", 
       expect(decode(log.readFrames(0, 4, 11).frames)).toBe("");
     });
   });
+
+  it("keeps nothing with REPLAY_KEPT_BYTES=0 (the naive design's setting)", async () => {
+    await runInDurableObject(objectNamed("event-log-kept-none"), (_object, state) => {
+      const log = new EventLog(state.storage.sql, 0);
+      log.append(rowsOf(["a", "b", "c", "d"]));
+      expect(decode(log.readFrames(0, 2, 4, true).frames)).toContain("id: 2\n");
+      state.storage.sql.exec("DELETE FROM events");
+      expect(decode(log.readFrames(0, 2, 4, true).frames)).toBe("");
+    });
+  });
 });
