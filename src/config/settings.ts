@@ -58,8 +58,8 @@ export const CONFIG_FIELDS = {
   ),
   replayKeptBytes: integer(
     "REPLAY_KEPT_BYTES",
-    { default: 4_194_304, min: 0, max: 67_108_864 },
-    "Most bytes of replay pages of a finished log a session object keeps in memory for the next reader (0 = none).",
+    { default: 8_388_608, min: 0, max: 67_108_864 },
+    "Most bytes of replay pages of finished logs kept in memory for their next readers, per isolate, shared by its session objects (0 = none).",
   ),
   sessionTtlSeconds: integer(
     "SESSION_TTL_SECONDS",

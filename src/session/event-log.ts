@@ -5,7 +5,7 @@
 import { DEFAULTS } from "../env";
 import type { EventType } from "../protocol/events";
 import { encodeEventFrame } from "../protocol/sse";
-import { FrameCache } from "./frame-cache";
+import { ISOLATE_FRAME_CACHE } from "./frame-cache";
 
 /** One stored event: its id and its JSON text. */
 export interface LogRow {
@@ -50,12 +50,14 @@ const encoder = new TextEncoder();
 export class EventLog {
   #sql: SqlStorage;
   #head: number;
-  #pages: FrameCache;
+  #keptBytes: number;
+  /** This log's owner number in the isolate's page cache. */
+  #owner = ISOLATE_FRAME_CACHE.newOwner();
 
-  /** `keptBytes`: most bytes of replay pages kept in memory (Config.replayKeptBytes; frame-cache.ts). */
+  /** `keptBytes`: most bytes of replay pages the isolate keeps in memory (Config.replayKeptBytes; frame-cache.ts). */
   constructor(sql: SqlStorage, keptBytes = DEFAULTS.replayKeptBytes) {
     this.#sql = sql;
-    this.#pages = new FrameCache(keptBytes);
+    this.#keptBytes = keptBytes;
     sql.exec(
       "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL)",
     );
@@ -126,10 +128,10 @@ export class EventLog {
     if (!keep) return this.#buildFrames(afterId, Math.min(untilId, afterId + limit));
     const lastId = Math.min(untilId, (Math.floor(afterId / limit) + 1) * limit);
     const whole = afterId % limit === 0 && lastId === afterId + limit;
-    const kept = whole ? this.#pages.get(afterId, limit) : undefined;
+    const kept = whole ? ISOLATE_FRAME_CACHE.get(this.#owner, afterId, limit) : undefined;
     if (kept) return { frames: kept, lastId };
     const page = this.#buildFrames(afterId, lastId);
-    if (whole) this.#pages.put(afterId, limit, page.frames);
+    if (whole) ISOLATE_FRAME_CACHE.put(this.#owner, afterId, limit, page.frames, this.#keptBytes);
     return page;
   }
 
