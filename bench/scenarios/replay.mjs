@@ -1,7 +1,9 @@
 /**
  * Replay: a reader resuming from id 0 of a 10,000-event session log, against the pipe limit
  * (the same frames from a Worker route, no Durable Object, no storage) and the naive design
- * (one storage read and one write per event).
+ * (one storage read and one write per event). The first replay of a log builds its pages in SQLite;
+ * whole pages are then kept in the session object's memory (src/session/frame-cache.ts), as the
+ * pipe keeps its encoded pages: the untimed warm-up is that first replay, reported on its own row.
  */
 import { startSynthetic, waitIdle } from "../lib/api.mjs";
 import { readSse } from "../lib/sse-reader.mjs";
@@ -26,14 +28,20 @@ async function timedRead(url, expect) {
 export async function run({ real, naive, trials, log }) {
   const ours = await loggedSession(real);
   const theirs = await loggedSession(naive);
+  // Another log of the same size, read once untimed, so that the first replay of `ours` below
+  // finds the runtime's code warm and only its pages not yet built.
+  const other = await loggedSession(real);
+  await timedRead(`${real.url}/sessions/${other.session_id}/events`, other.expect);
   const urls = {
     ours: [`${real.url}/sessions/${ours.session_id}/events`, ours.expect],
     naive: [`${naive.url}/sessions/${theirs.session_id}/events`, theirs.expect],
     pipe: [`${real.url}/_bench/pipe?events=${REPLAY_EVENTS}`, { first: 1, last: REPLAY_EVENTS }],
   };
   const samples = { ours: [], naive: [], pipe: [] };
-  // One untimed warm-up each, then the designs interleaved so they see the same machine load.
-  for (const [url, expect] of Object.values(urls)) await timedRead(url, expect);
+  // One warm-up each (ours: the log's first replay, its pages built by SQLite), then the designs
+  // interleaved so they see the same machine load.
+  const first = {};
+  for (const [name, [url, expect]] of Object.entries(urls)) first[name] = (await timedRead(url, expect)).ms;
   for (let i = 0; i < trials; i++) {
     for (const [name, [url, expect]] of Object.entries(urls)) samples[name].push(await timedRead(url, expect));
   }
@@ -44,7 +52,7 @@ export async function run({ real, naive, trials, log }) {
   );
   const rate = (v) => (REPLAY_EVENTS / v) * 1000;
   return {
-    raw: samples,
+    raw: { ...samples, first },
     bytes: { ours: samples.ours[0].bytes, pipe: samples.pipe[0].bytes, naive: samples.naive[0].bytes },
     rows: [
       {
@@ -52,8 +60,16 @@ export async function run({ real, naive, trials, log }) {
         metric: "wall time",
         unit: "ms",
         ...result,
-        target: "<=2x pipe, <100 ms",
-        pass: result.ours <= 2 * result.pipe && result.ours < 100,
+        target: "<=1.5x pipe, <100 ms",
+        pass: result.ours <= 1.5 * result.pipe && result.ours < 100,
+      },
+      {
+        scenario: "1 replay 10k",
+        metric: "first replay of the log, no kept pages",
+        unit: "ms",
+        ours: first.ours,
+        pipe: result.pipe,
+        naive: first.naive,
       },
       {
         scenario: "1 replay 10k",

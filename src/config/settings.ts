@@ -56,6 +56,11 @@ export const CONFIG_FIELDS = {
     { default: 256, min: 1, max: 100_000 },
     "Rows a reader reads from storage per page when it replays or catches up.",
   ),
+  replayKeptBytes: integer(
+    "REPLAY_KEPT_BYTES",
+    { default: 8_388_608, min: 0, max: 67_108_864 },
+    "Most bytes of replay pages of finished logs kept in memory for their next readers, per isolate, shared by its session objects (0 = none).",
+  ),
   sessionTtlSeconds: integer(
     "SESSION_TTL_SECONDS",
     { default: 3600, min: 60, max: 31_536_000 },

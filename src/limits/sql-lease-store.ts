@@ -1,13 +1,15 @@
 /** The LimitsStore in the user object's SQLite storage: one row per lease, one for the bucket, one for today's tokens. */
+
+import type { DurableLimitsStore } from "./buffered-lease-store";
 import type { DayTokens } from "./daily-tokens";
 import type { Bucket } from "./token-bucket";
-import type { Lease, LeaseKind, LimitsStore } from "./user-limits";
+import type { Lease, LeaseKind } from "./user-limits";
 
 type LeaseRow = { id: string; kind: LeaseKind; expires_at: number; bytes: number };
 
 const fromRow = (row: LeaseRow): Lease => ({ id: row.id, kind: row.kind, expiresAt: row.expires_at, bytes: row.bytes });
 
-export class SqlLeaseStore implements LimitsStore {
+export class SqlLeaseStore implements DurableLimitsStore {
   #sql: SqlStorage;
 
   constructor(sql: SqlStorage) {
@@ -35,6 +37,10 @@ export class SqlLeaseStore implements LimitsStore {
       .exec<LeaseRow>("SELECT id, kind, expires_at, bytes FROM leases WHERE kind = ?", kind)
       .toArray()
       .map(fromRow);
+  }
+
+  all(): Lease[] {
+    return this.#sql.exec<LeaseRow>("SELECT id, kind, expires_at, bytes FROM leases").toArray().map(fromRow);
   }
 
   get(id: string): Lease | undefined {

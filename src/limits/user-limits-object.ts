@@ -4,6 +4,7 @@
  * storage of a user who has gone quiet, so idle users cost nothing.
  */
 import { DurableObject } from "cloudflare:workers";
+import { BufferedLeaseStore } from "./buffered-lease-store";
 import { DurableStreamQuota } from "./durable-stream-quota";
 import { SqlLeaseStore } from "./sql-lease-store";
 import type { Rate } from "./token-bucket";
@@ -13,17 +14,44 @@ import { type Admission, type LeaseKind, type RunRequest, type SessionUsage, Use
 export const IDLE_CLEANUP_MS = 10 * 60_000;
 
 export class UserLimitsObject extends DurableObject<Env> {
-  #limits: UserLimits;
-  #streams: DurableStreamQuota;
+  #store!: BufferedLeaseStore;
+  #limits!: UserLimits;
+  #streams!: DurableStreamQuota;
+  /** A flush is scheduled for after the current reply. */
+  #flushing: ReturnType<typeof setTimeout> | undefined;
+  #cleanupDue = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#limits = new UserLimits(new SqlLeaseStore(ctx.storage.sql));
-    this.#streams = new DurableStreamQuota(ctx.storage.sql);
+    this.#open();
+  }
+
+  #open(): void {
+    this.#store = new BufferedLeaseStore(new SqlLeaseStore(this.ctx.storage.sql), () => this.#afterReply());
+    this.#limits = new UserLimits(this.#store);
+    this.#streams = new DurableStreamQuota(this.ctx.storage.sql);
+  }
+
+  /**
+   * Writes that need not hold the reply (stream leases, the cleanup alarm) are made in a timer
+   * task after it: a write made before a reply would hold it until committed (buffered-lease-store.ts).
+   */
+  #afterReply(): void {
+    this.#flushing ??= setTimeout(() => this.#flush(), 0);
+  }
+
+  #flush(): void {
+    clearTimeout(this.#flushing);
+    this.#flushing = undefined;
+    this.#store.flush();
+    if (!this.#cleanupDue) return;
+    this.#cleanupDue = false;
+    void this.ctx.storage.setAlarm(Date.now() + IDLE_CLEANUP_MS);
   }
 
   #scheduleCleanup(): void {
-    void this.ctx.storage.setAlarm(Date.now() + IDLE_CLEANUP_MS);
+    this.#cleanupDue = true;
+    this.#afterReply();
   }
 
   /** Takes a lease of `kind` unless `max` are live. */
@@ -98,11 +126,11 @@ export class UserLimitsObject extends DurableObject<Env> {
   }
 
   async alarm(): Promise<void> {
+    this.#flush();
     if (!this.#limits.isIdle() || !this.#streams.isIdle()) return this.#scheduleCleanup();
     await this.ctx.storage.deleteAll();
     // deleteAll dropped the tables too; the object may live on, so start from a fresh store.
-    this.#limits = new UserLimits(new SqlLeaseStore(this.ctx.storage.sql));
-    this.#streams = new DurableStreamQuota(this.ctx.storage.sql);
+    this.#open();
   }
 }
 

@@ -5,11 +5,18 @@
 import { DEFAULTS } from "../env";
 import type { EventType } from "../protocol/events";
 import { encodeEventFrame } from "../protocol/sse";
+import { ISOLATE_FRAME_CACHE } from "./frame-cache";
 
 /** One stored event: its id and its JSON text. */
 export interface LogRow {
   id: number;
   json: string;
+}
+
+/** A page of SSE frames and the id of its last event. */
+export interface FramesPage {
+  frames: Uint8Array;
+  lastId: number;
 }
 
 /** A row about to be appended. */
@@ -43,9 +50,14 @@ const encoder = new TextEncoder();
 export class EventLog {
   #sql: SqlStorage;
   #head: number;
+  #keptBytes: number;
+  /** This log's owner number in the isolate's page cache. */
+  #owner = ISOLATE_FRAME_CACHE.newOwner();
 
-  constructor(sql: SqlStorage) {
+  /** `keptBytes`: most bytes of replay pages the isolate keeps in memory (Config.replayKeptBytes; frame-cache.ts). */
+  constructor(sql: SqlStorage, keptBytes = DEFAULTS.replayKeptBytes) {
     this.#sql = sql;
+    this.#keptBytes = keptBytes;
     sql.exec(
       "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, run_id TEXT NOT NULL, type TEXT NOT NULL, json TEXT NOT NULL)",
     );
@@ -108,10 +120,22 @@ export class EventLog {
 
   /**
    * The SSE frames of the events after `afterId`, at most `limit` of them and none past `untilId`,
-   * as one byte array, with the id of the last one.
+   * as one byte array, with the id of the last one. With `keep`, pages are aligned to multiples
+   * of `limit` (a resume point between two ends at the next multiple) and whole ones are kept in
+   * memory for the next reader (frame-cache.ts).
    */
-  readFrames(afterId: number, limit = REPLAY_PAGE_ROWS, untilId = this.#head): { frames: Uint8Array; lastId: number } {
-    const lastId = Math.min(untilId, afterId + limit);
+  readFrames(afterId: number, limit = REPLAY_PAGE_ROWS, untilId = this.#head, keep = false): FramesPage {
+    if (!keep) return this.#buildFrames(afterId, Math.min(untilId, afterId + limit));
+    const lastId = Math.min(untilId, (Math.floor(afterId / limit) + 1) * limit);
+    const whole = afterId % limit === 0 && lastId === afterId + limit;
+    const kept = whole ? ISOLATE_FRAME_CACHE.get(this.#owner, afterId, limit) : undefined;
+    if (kept) return { frames: kept, lastId };
+    const page = this.#buildFrames(afterId, lastId);
+    if (whole) ISOLATE_FRAME_CACHE.put(this.#owner, afterId, limit, page.frames, this.#keptBytes);
+    return page;
+  }
+
+  #buildFrames(afterId: number, lastId: number): FramesPage {
     try {
       const { frames } = this.#sql.exec<{ frames: ArrayBuffer | null }>(READ_FRAMES_SQL, afterId, lastId).one();
       return { frames: new Uint8Array(frames ?? new ArrayBuffer(0)), lastId };
@@ -119,7 +143,7 @@ export class EventLog {
       // A page of very large events can exceed SQLite's value size: build that one here instead.
       if (!/TOOBIG|too big/i.test(String(error))) throw error;
       let text = "";
-      for (const row of this.readAfter(afterId, limit, lastId)) text += encodeEventFrame(row.id, row.json);
+      for (const row of this.readAfter(afterId, lastId - afterId, lastId)) text += encodeEventFrame(row.id, row.json);
       return { frames: encoder.encode(text), lastId };
     }
   }

@@ -69,7 +69,8 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
               controller.enqueue(batch.frames);
               cursor = batch.lastId;
             } else {
-              const page = source.log.readFrames(cursor, pageRows, limit);
+              // A stream opened with no run active replays a finished log: its pages are kept for the next reader.
+              const page = source.log.readFrames(cursor, pageRows, limit, options.untilId !== undefined);
               controller.enqueue(page.frames);
               cursor = page.lastId;
             }

@@ -29,7 +29,7 @@ export function openStores(
   hooks: WriterHooks,
 ): Stores {
   const store = new SessionStore(host.sql);
-  const log = new EventLog(host.sql);
+  const log = new EventLog(host.sql, config.replayKeptBytes);
   const writer = new EventWriter(log, config, (batch) => hooks.onFlush(log, batch), hooks.now, {
     transact: (fn) => host.transactionSync(fn),
     onFailed: hooks.onFailed,

@@ -1,9 +1,10 @@
-/** An in-memory LimitsStore, for testing UserLimits under Node. */
+/** An in-memory LimitsStore, for testing UserLimits and BufferedLeaseStore under Node. */
+import type { DurableLimitsStore } from "../../src/limits/buffered-lease-store";
 import type { DayTokens } from "../../src/limits/daily-tokens";
 import type { Bucket } from "../../src/limits/token-bucket";
-import type { Lease, LeaseKind, LimitsStore } from "../../src/limits/user-limits";
+import type { Lease, LeaseKind } from "../../src/limits/user-limits";
 
-export class MemoryLeaseStore implements LimitsStore {
+export class MemoryLeaseStore implements DurableLimitsStore {
   leases = new Map<string, Lease>();
   bucket: Bucket | undefined;
   dayTokens: DayTokens | undefined;
@@ -13,6 +14,9 @@ export class MemoryLeaseStore implements LimitsStore {
   }
   list(kind: LeaseKind): Lease[] {
     return [...this.leases.values()].filter((lease) => lease.kind === kind);
+  }
+  all(): Lease[] {
+    return [...this.leases.values()].map((lease) => ({ ...lease }));
   }
   get(id: string): Lease | undefined {
     return this.leases.get(id);

@@ -117,3 +117,48 @@ describe("EventLog.readFrames: replay pages built by storage", () => {
     });
   });
 });
+
+describe("EventLog.readFrames with keep: whole pages kept for the next reader", () => {
+  /** Reads the whole log after `after` with keep, checking each page ends at a multiple of `limit` or the head. */
+  function readKept(log: EventLog, after: number, limit: number): string {
+    let text = "";
+    let cursor = after;
+    while (cursor < log.head) {
+      const page = log.readFrames(cursor, limit, log.head, true);
+      expect(page.lastId).toBe(Math.min(log.head, (Math.floor(cursor / limit) + 1) * limit));
+      text += decode(page.frames);
+      cursor = page.lastId;
+    }
+    return text;
+  }
+
+  it("gives the same bytes from every resume point, and serves whole pages from memory afterwards", async () => {
+    await runInDurableObject(objectNamed("event-log-kept"), (_object, state) => {
+      const log = new EventLog(state.storage.sql);
+      const rows = rowsOf(Array.from({ length: 11 }, (_, i) => `chunk ${i} ✓`));
+      log.append(rows);
+      const frames = rows.map((row) => encodeEventFrame(row.id, row.json));
+      for (let after = 0; after < rows.length; after++) {
+        expect(readKept(log, after, 4)).toBe(frames.slice(after).join(""));
+      }
+      // The rows go from storage: the two whole pages (ids 1-4 and 5-8) still come from memory,
+      // the partial last page (9-11) was never kept and is now empty.
+      state.storage.sql.exec("DELETE FROM events");
+      expect(decode(log.readFrames(0, 4, 11, true).frames)).toBe(frames.slice(0, 4).join(""));
+      expect(decode(log.readFrames(4, 4, 11, true).frames)).toBe(frames.slice(4, 8).join(""));
+      expect(decode(log.readFrames(8, 4, 11, true).frames)).toBe("");
+      // Without keep, storage is asked as before.
+      expect(decode(log.readFrames(0, 4, 11).frames)).toBe("");
+    });
+  });
+
+  it("keeps nothing with REPLAY_KEPT_BYTES=0 (the naive design's setting)", async () => {
+    await runInDurableObject(objectNamed("event-log-kept-none"), (_object, state) => {
+      const log = new EventLog(state.storage.sql, 0);
+      log.append(rowsOf(["a", "b", "c", "d"]));
+      expect(decode(log.readFrames(0, 2, 4, true).frames)).toContain("id: 2\n");
+      state.storage.sql.exec("DELETE FROM events");
+      expect(decode(log.readFrames(0, 2, 4, true).frames)).toBe("");
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TYPES, type StreamEvent } from "../../src/protocol/events";
-import { api, postChat, startDetached } from "../helpers/api";
+import { api, postChat, startDetached, TEST_USER, waitIdle } from "../helpers/api";
+import { startBigSession } from "../helpers/big-session";
 import { idsOf, range } from "../helpers/event-lists";
 import { readSse } from "../helpers/sse";
 
@@ -95,5 +96,30 @@ describe("GET /sessions/:id/events resumes from the log", () => {
       event_type: EVENT_TYPES.RUN_COMPLETE,
       run_id: started.run_id,
     });
+  });
+});
+
+describe("a finished log replayed again, its whole pages from memory (src/session/frame-cache.ts)", () => {
+  it("gives the same bytes to a second full replay and exactly the rest from cut points inside and between pages", async () => {
+    // 700 events of 2,100 characters (two would exceed CHUNK_MAX_CHARS, so none merge): two
+    // whole 256-event pages are kept after the first replay, the rest is not.
+    const big = await startBigSession(TEST_USER, 700, 2100);
+    await api(`/sessions/${big.sessionId}/cancel`, { method: "POST" });
+    const head = (await waitIdle<{ last_event_id: number }>(big.sessionId)).last_event_id;
+    expect(head).toBeGreaterThan(700);
+    const read = async (cut: number) => {
+      const res = await api(`/sessions/${big.sessionId}/events`, { headers: { "Last-Event-ID": String(cut) } });
+      expect(res.status).toBe(200);
+      return readSse(res);
+    };
+    const first = await read(0);
+    expect(idsOf(first.events)).toEqual(range(1, head));
+    const data = first.messages.map((m) => m.data);
+    expect((await read(0)).messages.map((m) => m.data)).toEqual(data);
+    for (const cut of [1, 255, 256, 257, 511, 512, 600, head - 1]) {
+      const { messages } = await read(cut);
+      expect(messages.map((m) => Number(m.id))).toEqual(range(cut + 1, head));
+      expect(messages.map((m) => m.data)).toEqual(data.slice(cut));
+    }
   });
 });
