@@ -55,7 +55,10 @@ export async function readWs(base, sessionId, afterId, { expect, latency = false
     const upgraded = upgrade(base, `/sessions/${sessionId}/ws?last_event_id=${afterId}`);
     connection = await Promise.race([upgraded, timeout]);
     if (connection === "timeout") {
-      upgraded.then((c) => c.socket.destroy(), () => {});
+      upgraded.then(
+        (c) => c.socket.destroy(),
+        () => {},
+      );
       connection = undefined;
       result.error = `no upgrade after ${timeoutMs} ms`;
     } else {

@@ -59,10 +59,15 @@ export async function run({ real, trials, log }) {
     samples.ours.push(await concurrently(real, oneSession));
     samples.pipe.push(await concurrently(real, onePipe));
   }
-  const of = (key) => ({ ours: median(samples.ours.map((s) => s[key])), pipe: median(samples.pipe.map((s) => s[key])) });
+  const of = (key) => ({
+    ours: median(samples.ours.map((s) => s[key])),
+    pipe: median(samples.pipe.map((s) => s[key])),
+  });
   const allComplete = samples.ours.every((s) => s.complete === SESSIONS);
   const last = samples.ours.at(-1);
-  log(`sessions: ${of("perSecond").ours.toFixed(0)} events/s, complete ${samples.ours.map((s) => s.complete).join(",")}/${SESSIONS}, errors ${last.errors.join("; ")}`);
+  log(
+    `sessions: ${of("perSecond").ours.toFixed(0)} events/s, complete ${samples.ours.map((s) => s.complete).join(",")}/${SESSIONS}, errors ${last.errors.join("; ")}`,
+  );
   const scenario = `8 sessions ${SESSIONS}`;
   const note = `median of ${count}; readers with every event: ${samples.ours.map((s) => s.complete).join(", ")} of ${SESSIONS}; bench client CPU ours ${median(samples.ours.map((s) => s.clientCores))} cores, pipe ${median(samples.pipe.map((s) => s.clientCores))}`;
   return {
@@ -79,7 +84,13 @@ export async function run({ real, trials, log }) {
         note,
       },
       { scenario, metric: "time to first event, p50", unit: "ms", ...of("firstP50") },
-      { scenario, metric: "time to first event, p99", unit: "ms", ...of("firstP99"), target: "reported against the pipe" },
+      {
+        scenario,
+        metric: "time to first event, p99",
+        unit: "ms",
+        ...of("firstP99"),
+        target: "reported against the pipe",
+      },
     ],
   };
 }
