@@ -22,7 +22,7 @@ function textFrame(text) {
 }
 
 /** Completes the upgrade on `base` + `path`; resolves with the paused socket and any bytes after the headers. */
-function upgrade(base, path) {
+export function upgrade(base, path) {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
@@ -54,13 +54,15 @@ function upgrade(base, path) {
 
 /**
  * Reads one socket at full speed until it closes or the last id arrives: feeds each text
- * message's events to `onEvents` and acknowledges it. Resolves with the close code (undefined
+ * message's events to `onEvents` and acknowledges it (or, with `ackEveryChars`, acknowledges
+ * once that many characters are unacknowledged, as the client library does). Resolves with the close code (undefined
  * when it was left open after `done()` said so).
  */
-function readAll({ socket, rest }, onEvents, done) {
+export function readAll({ socket, rest }, onEvents, done, ackEveryChars = 0) {
   return new Promise((resolve) => {
     let buffer = rest;
     let received = 0;
+    let acked = 0;
     const finish = (code) => {
       socket.destroy();
       resolve(code);
@@ -87,7 +89,10 @@ function readAll({ socket, rest }, onEvents, done) {
         if (opcode !== 0x1) continue;
         const text = payload.toString("utf8");
         received += text.length;
-        socket.write(textFrame(JSON.stringify({ type: "ack", received })));
+        if (received - acked >= ackEveryChars) {
+          socket.write(textFrame(JSON.stringify({ type: "ack", received })));
+          acked = received;
+        }
         if (text.startsWith("[")) onEvents(JSON.parse(text));
         if (done()) return finish(undefined);
       }

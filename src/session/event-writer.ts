@@ -11,6 +11,7 @@ import { EVENT_TYPES, type EventDraft, type StreamEvent } from "../protocol/even
 import { encodeEventFrame } from "../protocol/sse";
 import { ChunkMerger, type ChunkOptions, type Pending } from "./chunk-merger";
 import type { EventLog, NewLogRow } from "./event-log";
+import { WriteWindow } from "./write-window";
 
 /** Tunables of chunk merging and write coalescing (see Config; the write ones default from DEFAULTS). */
 export interface MergeOptions extends ChunkOptions {
@@ -50,8 +51,7 @@ export class EventWriter {
   #ready: Pending[] = [];
   #chunks: ChunkMerger;
   #readyTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastFlushAt = Number.NEGATIVE_INFINITY;
-  #batchMs: number;
+  #window: WriteWindow;
   #batchMax: number;
   #stampedAt = Number.NaN;
   #stamp = "";
@@ -68,7 +68,7 @@ export class EventWriter {
     this.#log = log;
     this.#onFlush = onFlush;
     this.#now = now;
-    this.#batchMs = options.writeBatchMs ?? DEFAULTS.writeBatchMs;
+    this.#window = new WriteWindow(options.writeBatchMs ?? DEFAULTS.writeBatchMs, now);
     this.#batchMax = Math.max(1, options.writeBatchMaxEvents ?? DEFAULTS.writeBatchMaxEvents);
     this.#transact = storage.transact ?? ((fn) => fn());
     this.#onFailed = storage.onFailed;
@@ -144,8 +144,9 @@ export class EventWriter {
   }
 
   /**
-   * Writes a full batch now; otherwise writes what is ready once `writeBatchMs` has passed since
-   * the last write (at the end of this turn if it already has), so one idle event is not delayed.
+   * Writes a full batch now; otherwise writes what is ready once the write window has passed
+   * since the last write (write-window.ts: `writeBatchMs`, longer after a costly fan-out), at the
+   * end of this turn if it already has, so one idle event is not delayed.
    */
   #scheduleFlush(): void {
     if (this.#ready.length >= this.#batchMax) {
@@ -153,11 +154,12 @@ export class EventWriter {
       return;
     }
     if (this.#ready.length === 0 || this.#readyTimer !== undefined) return;
-    const wait = Math.max(0, this.#lastFlushAt + this.#batchMs - this.#now());
     this.#readyTimer = setTimeout(() => {
       this.#readyTimer = undefined;
-      this.#writeBySelf();
-    }, wait);
+      // The last write's cost may have become known since this timer was set: wait the rest.
+      if (this.#window.waitMs() > 0) this.#scheduleFlush();
+      else this.#writeBySelf();
+    }, this.#window.waitMs());
   }
 
   /** A write nobody waits on: a failure goes to `onFailed` when there is one. */
@@ -177,7 +179,7 @@ export class EventWriter {
       if (alongside) this.#transact(alongside);
       return undefined;
     }
-    this.#lastFlushAt = this.#now();
+    const startedAt = this.#now();
     const pending = this.#ready;
     this.#ready = [];
     const firstId = this.#log.head + 1;
@@ -207,6 +209,7 @@ export class EventWriter {
     // event objects kept that long were promoted into V8's old generation (docs/performance.md).
     const batch = { firstId, lastId: firstId + pending.length - 1, jsons, frames: encoder.encode(frames) };
     this.#onFlush(batch);
+    this.#window.wrote(startedAt);
     return batch;
   }
 }

@@ -39,14 +39,15 @@ const runComplete: EventDraft = {
 };
 
 function setup(options: Partial<MergeOptions> = {}) {
-  let now = 1_000;
+  // The writer's clock is the fake timers' own, so a timer fires at the time it was due.
+  vi.setSystemTime(1_000);
   const { log, rows } = memoryLog();
   const batches: FlushedBatch[] = [];
   const writer = new EventWriter(
     log,
     { chunkWindowMs: 30, chunkMaxMs: 500, chunkMaxChars: 4096, ...options },
     (b) => batches.push(b),
-    () => now,
+    () => Date.now(),
   );
   const events = () => rows.map((r) => JSON.parse(r.json) as StreamEvent);
   return {
@@ -54,10 +55,7 @@ function setup(options: Partial<MergeOptions> = {}) {
     rows,
     batches,
     events,
-    advance: (ms: number) => {
-      now += ms;
-      vi.advanceTimersByTime(ms);
-    },
+    advance: (ms: number) => vi.advanceTimersByTime(ms),
   };
 }
 

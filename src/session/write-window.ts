@@ -1,0 +1,73 @@
+/**
+ * When the writer may start its next storage write: `writeBatchMs` after the previous one, and
+ * after a costly write not before the thread has been free again for as long as that write kept
+ * it busy (its commit, the fan-out to every caught-up reader and the runtime's writes to their
+ * sockets), up to `WRITE_IDLE_MAX_MS`. With a fixed window, a write to 500 readers took longer
+ * than the window, the next write was due the moment the thread came free, and a producer that
+ * emits one event per turn got one turn in between: every write carried one event and paid the
+ * whole per-reader cost for it (docs/performance.md, "Fan-out at full speed"). Leaving the
+ * producer as much free time as the fan-out took gives it at least half of the thread, and each
+ * write carries what it emitted meanwhile.
+ */
+
+/** Most free time a write waits for after a costly one, ms: bounds the delay this adds to a live event. */
+export const WRITE_IDLE_MAX_MS = 50;
+
+/** Schedules `fn` for the first free turn of the event loop (a `setTimeout(0)` by default). */
+export type Defer = (fn: () => void) => void;
+
+const nextTurn: Defer = (fn) => {
+  setTimeout(fn, 0);
+};
+
+export class WriteWindow {
+  #minMs: number;
+  #now: () => number;
+  #defer: Defer;
+  #startedAt = Number.NEGATIVE_INFINITY;
+  /** When the next write may start, once the last write's cost is known. */
+  #freeUntil = Number.NEGATIVE_INFINITY;
+  /** The write whose cost is being measured (an older probe arriving late is ignored). */
+  #measuring = 0;
+  #costMs = 0;
+
+  constructor(minMs: number, now: () => number, defer: Defer = nextTurn) {
+    this.#minMs = minMs;
+    this.#now = now;
+    this.#defer = defer;
+  }
+
+  /** What the last write cost, ms: from its start to the next free turn of the event loop. */
+  get lastCostMs(): number {
+    return this.#costMs;
+  }
+
+  /**
+   * A write started at `startedAt` and has just handed its batch to the readers: its cost is
+   * known at the next free turn, once the work it queued (the readers' pulls and socket writes)
+   * has run.
+   */
+  wrote(startedAt: number): void {
+    this.#startedAt = startedAt;
+    this.#freeUntil = Number.NEGATIVE_INFINITY;
+    this.#costMs = this.#now() - startedAt;
+    const write = ++this.#measuring;
+    this.#defer(() => {
+      if (write !== this.#measuring) return;
+      const freeAt = this.#now();
+      this.#costMs = freeAt - startedAt;
+      this.#freeUntil = this.#costMs > this.#minMs ? freeAt + Math.min(this.#costMs, WRITE_IDLE_MAX_MS) : freeAt;
+    });
+  }
+
+  /**
+   * Milliseconds from now until the next write may start (0 = now). A `writeBatchMs` of 0 stays
+   * 0 (write at the end of every turn), and a write whose cost is not known yet is waited for
+   * `writeBatchMs` only: the writer asks again when that has passed.
+   */
+  waitMs(): number {
+    if (this.#minMs === 0) return 0;
+    const at = Math.max(this.#startedAt + this.#minMs, this.#freeUntil);
+    return Math.max(0, at - this.#now());
+  }
+}
