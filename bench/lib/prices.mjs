@@ -9,6 +9,8 @@
 export const PRICE_SOURCES = {
   workers: "https://developers.cloudflare.com/workers/platform/pricing/",
   durableObjects: "https://developers.cloudflare.com/durable-objects/platform/pricing",
+  /** The SQLite storage prices: D1's, read through a transcription (docs/cost.md, caveat). */
+  sqliteStorage: "https://developers.cloudflare.com/d1/platform/pricing/",
 };
 
 /** The date the prices were read. */

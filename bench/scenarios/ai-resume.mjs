@@ -114,14 +114,18 @@ export async function run({ defaults, log }) {
     answerTokens: answer.match(TOKEN)?.length ?? 0,
     resumedAtTokens: prefix.match(TOKEN)?.length ?? 0,
     // The compact block's frames as the service encodes them (the id on its last: ai-stream.ts).
-    compact: { chunks: compact.length, bytes: sizeOf(compact.map((f) => encodeFrame(f.chunk, f.id))) },
+    compact: {
+      chunks: compact.length,
+      bytes: sizeOf(compact.map((f) => encodeFrame(f.chunk, f.id))),
+      types: compact.map((f) => f.chunk.type),
+    },
     tokenByToken: { chunks: tokens.length, bytes: sizeOf(tokens) },
     peer,
     resumeMs: resume.ms,
     checks,
   };
   log(
-    `ai-resume: at ${figures.resumedAtTokens} of ${figures.answerTokens} tokens: compact ${figures.compact.chunks} chunks ${figures.compact.bytes} B, token by token ${figures.tokenByToken.chunks} chunks ${figures.tokenByToken.bytes} B, resumable-stream ${peer ? `${peer.chunks} chunks ${peer.bytes} B` : "skipped"}`,
+    `ai-resume: at ${figures.resumedAtTokens} of ${figures.answerTokens} tokens: compact ${figures.compact.chunks} chunks (${figures.compact.types.join(", ")}) ${figures.compact.bytes} B, token by token ${figures.tokenByToken.chunks} chunks ${figures.tokenByToken.bytes} B, resumable-stream ${peer ? `${peer.chunks} chunks ${peer.bytes} B` : "skipped"}`,
   );
   const scenario = "9 ai-resume, 1,000-token answer mid-run";
   const note = `resumed after ${figures.resumedAtTokens} of ${figures.answerTokens} tokens; ours = the compact replay; naive = the same part one token a frame; peer = resumable-stream replaying those frames; every resumed text equals the answer`;

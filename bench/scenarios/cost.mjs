@@ -10,7 +10,7 @@
  */
 import { idleFollowers } from "../lib/idle-followers.mjs";
 import { cpuMsOf, diffMeters, readMeters, sumMeters } from "../lib/object-meters.mjs";
-import { PRICES_READ_ON, price } from "../lib/prices.mjs";
+import { PRICE_SOURCES, PRICES, PRICES_READ_ON, price } from "../lib/prices.mjs";
 import { readSse } from "../lib/sse-reader.mjs";
 
 /** Runs measured on each design, and how many run at once. */
@@ -157,7 +157,14 @@ export async function run({ start, log }) {
     naive: naiveRun.usage[key],
   });
   return {
-    raw: { pricesReadOn: PRICES_READ_ON, sample: SAMPLE, ours: oursRun, naive: naiveRun, agents: agentsRun, idle },
+    raw: {
+      prices: { readOn: PRICES_READ_ON, sources: PRICE_SOURCES, usdPerUnit: PRICES },
+      sample: SAMPLE,
+      ours: oursRun,
+      naive: naiveRun,
+      agents: agentsRun,
+      idle,
+    },
     rows: [
       {
         ...row("rows written", "rowsWritten"),
