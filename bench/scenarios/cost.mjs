@@ -160,6 +160,7 @@ export async function run({ start, log }) {
     raw: {
       prices: { readOn: PRICES_READ_ON, sources: PRICE_SOURCES, usdPerUnit: PRICES },
       sample: SAMPLE,
+      instances: { ours: METER, naive: NAIVE },
       ours: oursRun,
       naive: naiveRun,
       agents: agentsRun,
