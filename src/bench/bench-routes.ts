@@ -2,6 +2,10 @@
  * `/_bench/*`: the benchmark's hooks, mounted only by the bench's own Worker (src/bench/worker.ts).
  * `GET /_bench/pipe` is the pipe-limit baseline; `POST /_bench/sessions` starts a session whose
  * run is fed by the synthetic source and is read through the ordinary `/sessions/:id/events`.
+ * `GET /_bench/meters?session=` reads the cost meter of a session's object and of the caller's
+ * limits object (object-meter.ts; counted only on an instance run with BENCH_METER=on);
+ * `POST /_bench/agents-rows {chunk_chars, answer_chars}` stores one answer (chunks of those sizes) with the Agents SDK's row pattern
+ * in a scratch object and answers what workerd counted (agents-row-pattern.ts).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -10,6 +14,7 @@ import { unwrap } from "../http/errors";
 import { requireJson } from "../http/middleware";
 import { eventsUrl, SSE_HEADERS } from "../http/session-client";
 import { validate } from "../http/validation";
+import { benchLimitsStub } from "./bench-limits-object";
 import { benchStub } from "./bench-session-object";
 import { pipeStream } from "./pipe";
 import { DEFAULT_CONTENT_CHARS } from "./synthetic-events";
@@ -25,6 +30,12 @@ const PipeQuery = z.object({
   content_chars: count(4096).default(DEFAULT_CONTENT_CHARS),
   rate: count(100_000).default(0),
 });
+
+const MetersQuery = z.object({ session: z.string().min(1).max(256) });
+
+const AgentsRowsBody = z
+  .object({ chunk_chars: z.array(count(65_536)).max(MAX_BENCH_EVENTS), answer_chars: count(4_000_000) })
+  .strict();
 
 const SyntheticBody = z
   .object({
@@ -43,6 +54,19 @@ export const benchRoutes = new Hono<AppEnv>()
     return new Response(pipeStream({ events: q.events, contentChars: q.content_chars, rate: q.rate }), {
       headers: SSE_HEADERS,
     });
+  })
+  .get("/meters", validate("query", MetersQuery), async (c) => {
+    const { session } = c.req.valid("query");
+    const [sessionMeter, limitsMeter] = await Promise.all([
+      benchStub(c.env, session).benchMeter(),
+      benchLimitsStub(c.env, c.get("userId")).benchMeter(),
+    ]);
+    return c.json({ session: sessionMeter, limits: limitsMeter });
+  })
+  .post("/agents-rows", requireJson, validate("json", AgentsRowsBody), async (c) => {
+    const { chunk_chars, answer_chars } = c.req.valid("json");
+    const stub = benchStub(c.env, `agents-rows-${crypto.randomUUID()}`);
+    return c.json(await stub.benchAgentsRows(chunk_chars, answer_chars));
   })
   .post("/sessions", requireJson, validate("json", SyntheticBody), async (c) => {
     const body = c.req.valid("json");

@@ -1,14 +1,14 @@
 /**
  * The bench's Worker entry (docs/performance.md): the production app plus the `/_bench/*` hooks,
- * and the session object with its bench RPC, exported under the production class name so the
+ * and the session and limits objects with their bench RPCs (and the cost meter), exported under the production class names so the
  * same wrangler configuration binds it. `npm run bench` bundles this file instead of
  * src/index.ts; the production bundle contains none of it (test/unit/production-bundle.test.ts).
  */
 import { createApp } from "../http/app";
 import { benchRoutes } from "./bench-routes";
 
-export { UserLimitsObject } from "../limits/user-limits-object";
 export { StreamObject } from "../streams/stream-object";
+export { BenchUserLimitsObject as UserLimitsObject } from "./bench-limits-object";
 export { BenchSessionObject as SessionObject } from "./bench-session-object";
 
 const app = createApp();
