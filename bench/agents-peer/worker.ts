@@ -1,0 +1,32 @@
+/**
+ * The Cloudflare Agents SDK as a benchmark peer (docs/performance.md, "Agents SDK peer"): one
+ * `AIChatAgent` whose `onChatMessage` streams the fake model's answer through the SDK's server
+ * API, so the SDK stores, broadcasts and resumes it exactly as it would a real model's. Bench
+ * only: its own wrangler.toml and entry, nothing of it in the production Worker.
+ *
+ *   GET  /health                      200 "ok"
+ *   WS   /agents/agents-peer/<name>   the SDK's chat protocol (cf_agent_use_chat_request, ...);
+ *                                     the request body's `chunks` and `paceMs` shape the answer
+ */
+import { AIChatAgent, type OnChatMessageOptions } from "@cloudflare/ai-chat";
+import { routeAgentRequest } from "agents";
+import { createUIMessageStreamResponse } from "ai";
+import { fakeAnswerOf, fakeAnswerStream } from "./fake-model";
+
+export class AgentsPeer extends AIChatAgent {
+  override async onChatMessage(_onFinish: unknown, options?: OnChatMessageOptions): Promise<Response> {
+    const answer = fakeAnswerOf(options?.body);
+    return createUIMessageStreamResponse({ stream: fakeAnswerStream(answer, options?.abortSignal) });
+  }
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+export default {
+  async fetch(request, env) {
+    if (new URL(request.url).pathname === "/health") return new Response("ok");
+    const routed = await routeAgentRequest(request, env);
+    return routed ?? json(404, { error: { code: "not_found", message: "no such route or agent" } });
+  },
+} satisfies ExportedHandler<Cloudflare.Env>;
