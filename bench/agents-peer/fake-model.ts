@@ -10,11 +10,17 @@ import { chunkText } from "./chunks.mjs";
 export const MAX_CHUNKS = 100_000;
 /** Slowest pace the peer accepts, ms between chunks. */
 export const MAX_PACE_MS = 10_000;
+/**
+ * Longest pause after the last chunk before the answer ends (a model finishing slowly, or a tool
+ * running): the SDK replays a stream's stored chunks only while the stream is active.
+ */
+export const MAX_HOLD_MS = 600_000;
 
-/** What one answer streams: `chunks` deltas, `paceMs` apart. */
+/** What one answer streams: `chunks` deltas, `paceMs` apart, then `holdMs` before it ends. */
 export interface FakeAnswer {
   chunks: number;
   paceMs: number;
+  holdMs: number;
 }
 
 function bounded(value: unknown, max: number, fallback: number): number {
@@ -23,7 +29,11 @@ function bounded(value: unknown, max: number, fallback: number): number {
 
 /** Reads the answer's shape from the chat request's extra body fields; out-of-range values fall back. */
 export function fakeAnswerOf(body: Record<string, unknown> | undefined): FakeAnswer {
-  return { chunks: bounded(body?.chunks, MAX_CHUNKS, 10), paceMs: bounded(body?.paceMs, MAX_PACE_MS, 0) };
+  return {
+    chunks: bounded(body?.chunks, MAX_CHUNKS, 10),
+    paceMs: bounded(body?.paceMs, MAX_PACE_MS, 0),
+    holdMs: bounded(body?.holdMs, MAX_HOLD_MS, 0),
+  };
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -36,7 +46,10 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** The answer as a UI message stream; stops early (without `finish`) when `signal` aborts. */
-export function fakeAnswerStream({ chunks, paceMs }: FakeAnswer, signal?: AbortSignal): ReadableStream<UIMessageChunk> {
+export function fakeAnswerStream(
+  { chunks, paceMs, holdMs }: FakeAnswer,
+  signal?: AbortSignal,
+): ReadableStream<UIMessageChunk> {
   return createUIMessageStream({
     execute: async ({ writer }) => {
       const id = "text-0";
@@ -45,6 +58,7 @@ export function fakeAnswerStream({ chunks, paceMs }: FakeAnswer, signal?: AbortS
         if (paceMs > 0 && i > 0) await sleep(paceMs, signal);
         writer.write({ type: "text-delta", id, delta: chunkText(i) });
       }
+      if (holdMs > 0) await sleep(holdMs, signal);
       writer.write({ type: "text-end", id });
     },
   });

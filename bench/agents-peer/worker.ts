@@ -6,14 +6,30 @@
  *
  *   GET  /health                      200 "ok"
  *   WS   /agents/agents-peer/<name>   the SDK's chat protocol (cf_agent_use_chat_request, ...);
- *                                     the request body's `chunks` and `paceMs` shape the answer
+ *                                     the request body's `chunks`, `paceMs`, `holdMs` shape the answer
+ *   GET  /agents/agents-peer/<name>/rows-written   { rows_written } since the object started
  */
 import { AIChatAgent, type OnChatMessageOptions } from "@cloudflare/ai-chat";
 import { routeAgentRequest } from "agents";
 import { createUIMessageStreamResponse } from "ai";
 import { fakeAnswerOf, fakeAnswerStream } from "./fake-model";
+import { countRowsWritten, type RowsWritten } from "./rows-written";
 
 export class AgentsPeer extends AIChatAgent {
+  readonly #rows: RowsWritten;
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    // Counted from before the SDK's constructor, which already creates its tables.
+    const rows = countRowsWritten(ctx.storage);
+    super(ctx, env);
+    this.#rows = rows;
+  }
+
+  override async onRequest(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname.endsWith("/rows-written")) return json(200, { rows_written: this.#rows.total() });
+    return super.onRequest(request);
+  }
+
   override async onChatMessage(_onFinish: unknown, options?: OnChatMessageOptions): Promise<Response> {
     const answer = fakeAnswerOf(options?.body);
     return createUIMessageStreamResponse({ stream: fakeAnswerStream(answer, options?.abortSignal) });
