@@ -8,12 +8,15 @@ export interface FollowResult {
   lost: number;
   wrong: number;
   replayed: number;
+  /** Replayed chunks the client already had (the SDK's client drops them by `seq`). */
+  replayedAgain: number;
   resumed: boolean;
   none: boolean;
   done: boolean;
   error: string | undefined;
   bytes: number;
   startedAt: number;
+  firstChunkAt: number | undefined;
   lastChunkAt: number | undefined;
   endedAt: number | undefined;
 }
@@ -32,7 +35,10 @@ export declare function followChat(
   options?: {
     request?: ChatRequest;
     timeoutMs?: number;
+    from?: number;
     until?: (result: FollowResult) => boolean;
     onOpen?: (ws: { close(): void; send(data: string): void }) => void;
   },
 ): Promise<FollowResult>;
+export declare function idleFollower(url: string, timeoutMs?: number): { arrived: Promise<boolean>; close(): void };
+export declare function lastMessageText(base: string, name: string): Promise<string>;

@@ -17,6 +17,7 @@ export const MSG = /** @type {const} */ ({
   RESUMING: "cf_agent_stream_resuming",
   RESUME_ACK: "cf_agent_stream_resume_ack",
   RESUME_NONE: "cf_agent_stream_resume_none",
+  RESUME_REQUEST: "cf_agent_stream_resume_request",
 });
 
 /** The WebSocket URL of chat `name` on the peer at `base` (http://host:port). */
@@ -39,23 +40,28 @@ export function chatRequest(id, { chunks, paceMs = 0, holdMs = 0 }) {
  * a `resuming` offer (so a reconnecting client gets the stored chunks, then the live ones), and
  * checks every text delta against `chunkText(i)`. Resolves when the answer's `done` frame comes,
  * `until(result)` says so, the socket closes, or `timeoutMs` passes; never rejects.
- * `result.next` is the next chunk index expected: every chunk before it arrived once, in order.
+ * `result.next` is the next chunk index expected: every chunk before it arrived once, in order
+ * (`from`: the chunks a reconnecting client already has: one of them again is a duplicate, unless
+ * it is a replayed chunk, which the SDK's client drops by its `seq`: `replayedAgain` counts those).
+ * A `done` frame whose outcome is `recovering` is not the end: the SDK continues the turn.
  */
-export function followChat(url, { request, timeoutMs = 120_000, until, onOpen } = {}) {
+export function followChat(url, { request, timeoutMs = 120_000, until, onOpen, from = 0 } = {}) {
   const result = {
     opened: false,
-    next: 0,
+    next: from,
     deltas: 0,
     duplicates: 0,
     lost: 0,
     wrong: 0,
     replayed: 0,
+    replayedAgain: 0,
     resumed: false,
     none: false,
     done: false,
     error: undefined,
     bytes: 0,
     startedAt: performance.now(),
+    firstChunkAt: undefined,
     lastChunkAt: undefined,
     endedAt: undefined,
   };
@@ -95,18 +101,53 @@ export function followChat(url, { request, timeoutMs = 120_000, until, onOpen } 
 
 function onResponse(result, message) {
   if (message.error) result.error = message.body || "error frame";
-  if (message.done) result.done = true;
+  if (message.done && message.outcome !== "recovering") result.done = true;
   if (!message.body) return;
   const chunk = JSON.parse(message.body);
   if (chunk.type !== "text-delta") return;
   result.deltas++;
   if (message.replay) result.replayed++;
   result.lastChunkAt = performance.now();
+  result.firstChunkAt ??= result.lastChunkAt;
   const index = Number(/^c(\d+) $/.exec(chunk.delta)?.[1] ?? Number.NaN);
   if (chunk.delta !== chunkText(index)) result.wrong++;
+  else if (index < result.next && message.replay) result.replayedAgain++;
   else if (index < result.next) result.duplicates++;
   else {
     result.lost += index - result.next;
     result.next = index + 1;
   }
+}
+
+/**
+ * An idle follower of chat `url`, connecting as `useAgentChat` does: it probes for a stream to
+ * resume and resolves `arrived` with true once the SDK answers that none is active (the answer
+ * finished), false on close or after `timeoutMs`; the socket then stays open, idle, until `close()`.
+ */
+export function idleFollower(url, timeoutMs = 60_000) {
+  const ws = new WebSocket(url);
+  let settle = () => {};
+  const arrived = new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    settle = (ok) => {
+      clearTimeout(timer);
+      resolve(ok);
+    };
+  });
+  ws.onopen = () => ws.send(JSON.stringify({ type: MSG.RESUME_REQUEST, probeId: "idle" }));
+  ws.onclose = () => settle(false);
+  ws.onmessage = (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type === MSG.RESUME_NONE) settle(message.probeId === "idle");
+    else if (message.type === MSG.RESUMING) settle(false);
+  };
+  return { arrived, close: () => ws.close() };
+}
+
+/** The chat's persisted transcript text of its last message (the SDK's `get-messages`). */
+export async function lastMessageText(base, name) {
+  const res = await fetch(`${base}/agents/agents-peer/${encodeURIComponent(name)}/get-messages`);
+  if (!res.ok) throw new Error(`get-messages of ${name}: ${res.status}`);
+  const messages = await res.json();
+  return (messages.at(-1)?.parts ?? []).map((part) => part.text ?? "").join("");
 }

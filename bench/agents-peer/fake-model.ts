@@ -45,17 +45,29 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
-/** The answer as a UI message stream; stops early (without `finish`) when `signal` aborts. */
+/**
+ * Chunks already in `partial`, the text of an interrupted answer the SDK persisted: where a model
+ * asked to continue it (the SDK's recovery continuation) picks up.
+ */
+export function chunksIn(partial: string): number {
+  return partial.match(/c\d+ /g)?.length ?? 0;
+}
+
+/**
+ * The answer as a UI message stream from chunk `start` on; stops early (without `finish`) when
+ * `signal` aborts.
+ */
 export function fakeAnswerStream(
   { chunks, paceMs, holdMs }: FakeAnswer,
   signal?: AbortSignal,
+  start = 0,
 ): ReadableStream<UIMessageChunk> {
   return createUIMessageStream({
     execute: async ({ writer }) => {
       const id = "text-0";
       writer.write({ type: "text-start", id });
-      for (let i = 0; i < chunks && !signal?.aborted; i++) {
-        if (paceMs > 0 && i > 0) await sleep(paceMs, signal);
+      for (let i = start; i < chunks && !signal?.aborted; i++) {
+        if (paceMs > 0 && i > start) await sleep(paceMs, signal);
         writer.write({ type: "text-delta", id, delta: chunkText(i) });
       }
       if (holdMs > 0) await sleep(holdMs, signal);

@@ -12,7 +12,7 @@
 import { AIChatAgent, type OnChatMessageOptions } from "@cloudflare/ai-chat";
 import { routeAgentRequest } from "agents";
 import { createUIMessageStreamResponse } from "ai";
-import { fakeAnswerOf, fakeAnswerStream } from "./fake-model";
+import { chunksIn, fakeAnswerOf, fakeAnswerStream } from "./fake-model";
 import { countRowsWritten, type RowsWritten } from "./rows-written";
 
 export class AgentsPeer extends AIChatAgent {
@@ -32,7 +32,11 @@ export class AgentsPeer extends AIChatAgent {
 
   override async onChatMessage(_onFinish: unknown, options?: OnChatMessageOptions): Promise<Response> {
     const answer = fakeAnswerOf(options?.body);
-    return createUIMessageStreamResponse({ stream: fakeAnswerStream(answer, options?.abortSignal) });
+    // A continuation (recovery after a restart) appends to the persisted partial answer.
+    const last = this.messages.at(-1);
+    const partial = options?.continuation && last?.role === "assistant" ? last.parts : [];
+    const start = chunksIn(partial.map((part) => (part.type === "text" ? part.text : "")).join(""));
+    return createUIMessageStreamResponse({ stream: fakeAnswerStream(answer, options?.abortSignal, start) });
   }
 }
 

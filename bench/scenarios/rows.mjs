@@ -14,7 +14,7 @@ const AGENT = "loomi_concierge";
 /** The demo model's tokens: a word and its trailing space (src/llm/demo-model.ts, tokenize). */
 const TOKEN = /\S+\s*|\s+/g;
 
-async function answer(server) {
+export async function answer(server) {
   const r = await readSse(`${server.url}/loomichat`, {
     method: "POST",
     body: { message: MESSAGE },
