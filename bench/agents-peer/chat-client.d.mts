@@ -36,6 +36,7 @@ export declare function followChat(
     request?: ChatRequest;
     timeoutMs?: number;
     from?: number;
+    stopAtDone?: boolean;
     until?: (result: FollowResult) => boolean;
     onOpen?: (ws: { close(): void; send(data: string): void }) => void;
   },

@@ -43,9 +43,12 @@ export function chatRequest(id, { chunks, paceMs = 0, holdMs = 0 }) {
  * `result.next` is the next chunk index expected: every chunk before it arrived once, in order
  * (`from`: the chunks a reconnecting client already has: one of them again is a duplicate, unless
  * it is a replayed chunk, which the SDK's client drops by its `seq`: `replayedAgain` counts those).
- * A `done` frame whose outcome is `recovering` is not the end: the SDK continues the turn.
+ * A `done` frame whose outcome is `recovering` is not the end: the SDK continues the turn; with
+ * `stopAtDone: false` no `done` is (after a restart the old request ends `aborted` and the SDK's
+ * recovery continues the answer under a new request id).
  */
-export function followChat(url, { request, timeoutMs = 120_000, until, onOpen, from = 0 } = {}) {
+export function followChat(url, options = {}) {
+  const { request, timeoutMs = 120_000, until, onOpen, from = 0, stopAtDone = true } = options;
   const result = {
     opened: false,
     next: from,
@@ -94,7 +97,7 @@ export function followChat(url, { request, timeoutMs = 120_000, until, onOpen, f
         ws.send(JSON.stringify({ type: MSG.RESUME_ACK, id: message.id }));
       } else if (message.type === MSG.RESUME_NONE) result.none = true;
       else if (message.type === MSG.RESPONSE) onResponse(result, message);
-      if (result.done || until?.(result)) finish();
+      if ((stopAtDone && result.done) || until?.(result)) finish();
     };
   });
 }

@@ -12,8 +12,8 @@
 import { AIChatAgent, type OnChatMessageOptions } from "@cloudflare/ai-chat";
 import { routeAgentRequest } from "agents";
 import { createUIMessageStreamResponse } from "ai";
+import { countRowsWritten, type RowsWritten } from "../../src/bench/rows-written";
 import { chunksIn, fakeAnswerOf, fakeAnswerStream } from "./fake-model";
-import { countRowsWritten, type RowsWritten } from "./rows-written";
 
 export class AgentsPeer extends AIChatAgent {
   readonly #rows: RowsWritten;

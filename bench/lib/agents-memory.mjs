@@ -17,12 +17,20 @@ const ANSWER_CHUNKS = 20;
 const MB = 2 ** 20;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** RSS before and with `open()`'s followers settled; `open` returns [{ arrived, close }]. */
+/** Followers connect this many at a time: 500 at once reset the odd loopback connection here. */
+const CONNECT_BATCH = 50;
+
+/** RSS before and with `open()`'s followers settled; `open()` returns one { arrived, close }. */
 async function growth(server, open) {
   await sleep(1_000);
   const before = await server.rss();
-  const followers = open();
-  const ok = (await Promise.all(followers.map((f) => f.arrived))).filter(Boolean).length;
+  const followers = [];
+  let ok = 0;
+  while (followers.length < IDLE_FOLLOWERS) {
+    const batch = Array.from({ length: CONNECT_BATCH }, open);
+    followers.push(...batch);
+    ok += (await Promise.all(batch.map((f) => f.arrived))).filter(Boolean).length;
+  }
   await sleep(2_000);
   const during = await server.rss();
   for (const f of followers) f.close();
@@ -38,7 +46,7 @@ export async function theirIdle(peer) {
     checkWhole(done, ANSWER_CHUNKS, "their idle answer");
     if ((await lastMessageText(server.url, "idle")) !== answerText(ANSWER_CHUNKS))
       throw new Error("their idle chat's transcript is not the answer");
-    return await growth(server, () => Array.from({ length: IDLE_FOLLOWERS }, () => idleFollower(url)));
+    return await growth(server, () => idleFollower(url));
   } finally {
     await server.stop();
   }
@@ -51,9 +59,13 @@ export async function ourIdle(start) {
     await waitIdle(server.url, started.session_id);
     const follow = () => {
       const f = followSocket(server.url, started.session_id, { expect: started.expect, hold: true });
-      return { arrived: f.arrived.then((r) => r.complete), close: f.close };
+      const arrived = f.arrived.then((r) => {
+        if (!r.complete) process.stderr.write(`[bench] our idle follower failed: ${JSON.stringify(r)}\n`);
+        return r.complete;
+      });
+      return { arrived, close: f.close };
     };
-    return await growth(server, () => Array.from({ length: IDLE_FOLLOWERS }, follow));
+    return await growth(server, follow);
   } finally {
     await server.stop();
   }

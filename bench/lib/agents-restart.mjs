@@ -24,9 +24,11 @@ export async function theirRestart(peer) {
   await peer.restart(); // a new runtime on the same storage, on a new port
   const second = await followChat(chatUrl(peer.url, "restart"), {
     from: first.next,
+    stopAtDone: false,
     until: (s) => s.next >= RESTART_TOKENS,
     timeoutMs: AFTER_RESTART_TIMEOUT_MS,
   });
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // the message is stored after its last chunk
   return {
     before: first.next,
     resumed: second.deltas - second.duplicates - second.wrong - second.replayedAgain,

@@ -15,15 +15,23 @@ const ROWS_TOKENS = 1_000;
 /** The service's default token pace (wrangler.toml DEMO_TOKEN_DELAY_MS). */
 const PACE_MS = 25;
 
-/** Rows their object writes for one answer: the runtime's count after minus before. */
+/** Rows their object writes for one answer in a new chat, from the object's start. */
 async function theirRows(server) {
   const name = "rows";
-  const before = await rowsWritten(server, name);
   const request = chatRequest(name, { chunks: ROWS_TOKENS, paceMs: PACE_MS });
   checkWhole(await followChat(chatUrl(server.url, name), { request }), ROWS_TOKENS, "their 1,000-token answer");
   // The turn's last writes (the message, the stream's clean-up) follow its done frame.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  return (await rowsWritten(server, name)) - before;
+  return rowsWritten(server, name);
+}
+
+/** Rows our session object writes for one Loomi answer in a new session, from the object's start. */
+async function ourRows(defaults) {
+  const ours = await answer(defaults);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const res = await fetch(`${defaults.url}/_bench/sessions/${ours.sessionId}/rows-written`);
+  if (!res.ok) throw new Error(`our rows-written: ${res.status} ${await res.text()}`);
+  return { ...ours, rowsWritten: (await res.json()).rows_written };
 }
 
 const restartNote = (r) =>
@@ -40,9 +48,9 @@ export async function run({ real, defaults, start, trials, log }) {
   let rows;
   try {
     resume = await resumeFigures({ real, peer: server, trials, log });
-    const [theirs, ours] = await Promise.all([theirRows(server), answer(defaults)]);
-    rows = { theirs, ours: ours.runRows, oursTokens: ours.tokens };
-    log(`agents rows: theirs ${theirs} for ${ROWS_TOKENS} chunks, ours ${ours.runRows} for ${ours.tokens} tokens`);
+    const [theirs, ours] = await Promise.all([theirRows(server), ourRows(defaults)]);
+    rows = { theirs, ours: ours.rowsWritten, oursLogRows: ours.runRows, oursTokens: ours.tokens };
+    log(`agents rows: theirs ${theirs} for ${ROWS_TOKENS} chunks, ours ${ours.rowsWritten} for ${ours.tokens} tokens`);
   } finally {
     await server.stop();
   }
@@ -93,7 +101,7 @@ export async function run({ real, defaults, start, trials, log }) {
         unit: "rows",
         ours: rows.ours,
         peer: rows.theirs,
-        note: `theirs: every row the runtime counts as written (SQL rowsWritten + KV keys); ours: the run's event-log rows (${rows.oursTokens} tokens)`,
+        note: `both counted by the runtime (SQL rowsWritten + KV keys) from the object's start, a new chat/session each; ours ${rows.oursTokens} tokens, ${rows.oursLogRows} of its rows are log events`,
       },
       {
         scenario,

@@ -1,7 +1,8 @@
 /**
  * `/_bench/*`: the benchmark's hooks, mounted only by the bench's own Worker (src/bench/worker.ts).
  * `GET /_bench/pipe` is the pipe-limit baseline; `POST /_bench/sessions` starts a session whose
- * run is fed by the synthetic source and is read through the ordinary `/sessions/:id/events`.
+ * run is fed by the synthetic source and is read through the ordinary `/sessions/:id/events`;
+ * `GET /_bench/sessions/:id/rows-written` is the storage rows its object wrote since it started.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -61,4 +62,8 @@ export const benchRoutes = new Hono<AppEnv>()
     );
     const url = eventsUrl(sessionId, started.first_event_id);
     return c.json({ session_id: sessionId, run_id: started.run_id, events_url: url }, 201);
+  })
+  .get("/sessions/:id/rows-written", validate("param", z.object({ id: z.uuid() })), async (c) => {
+    const rows = await benchStub(c.env, c.req.valid("param").id).benchRowsWritten();
+    return c.json({ rows_written: rows });
   });
