@@ -15,14 +15,19 @@ const ROWS_TOKENS = 1_000;
 /** The service's default token pace (wrangler.toml DEMO_TOKEN_DELAY_MS). */
 const PACE_MS = 25;
 
-/** Rows their object writes for one answer in a new chat, from the object's start. */
+/**
+ * Rows their object writes for one answer in a new chat: from the object's start (its tables
+ * made on the first connection included) and for the turn alone.
+ */
 async function theirRows(server) {
   const name = "rows";
+  const before = await rowsWritten(server, name);
   const request = chatRequest(name, { chunks: ROWS_TOKENS, paceMs: PACE_MS });
   checkWhole(await followChat(chatUrl(server.url, name), { request }), ROWS_TOKENS, "their 1,000-token answer");
   // The turn's last writes (the message, the stream's clean-up) follow its done frame.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  return rowsWritten(server, name);
+  const total = await rowsWritten(server, name);
+  return { total, turn: total - before };
 }
 
 /** Rows our session object writes for one Loomi answer in a new session, from the object's start. */
@@ -49,8 +54,9 @@ export async function run({ real, defaults, start, trials, log }) {
   try {
     resume = await resumeFigures({ real, peer: server, trials, log });
     const [theirs, ours] = await Promise.all([theirRows(server), ourRows(defaults)]);
-    rows = { theirs, ours: ours.rowsWritten, oursLogRows: ours.runRows, oursTokens: ours.tokens };
-    log(`agents rows: theirs ${theirs} for ${ROWS_TOKENS} chunks, ours ${ours.rowsWritten} for ${ours.tokens} tokens`);
+    rows = { theirs: theirs.turn, theirsTotal: theirs.total, ours: ours.rowsWritten, oursLogRows: ours.runRows };
+    rows.oursTokens = ours.tokens;
+    log(`agents rows: theirs ${theirs.turn} (${theirs.total} from the object's start), ours ${ours.rowsWritten}`);
   } finally {
     await server.stop();
   }
@@ -101,7 +107,7 @@ export async function run({ real, defaults, start, trials, log }) {
         unit: "rows",
         ours: rows.ours,
         peer: rows.theirs,
-        note: `both counted by the runtime (SQL rowsWritten + KV keys) from the object's start, a new chat/session each; ours ${rows.oursTokens} tokens, ${rows.oursLogRows} of its rows are log events`,
+        note: `counted by the runtime (SQL rowsWritten + KV keys): ours from its object's start (a new session; ${rows.oursTokens} tokens, ${rows.oursLogRows} log rows), theirs for the turn alone (${rows.theirsTotal} from its object's start)`,
       },
       {
         scenario,
