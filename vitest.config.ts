@@ -6,7 +6,8 @@
  * limits, short leases and a slower demo model, so a test can hold streams and runs open long
  * enough to hit each limit for real; `e2e` drives the demo page in headless Chromium against
  * `wrangler dev` (skipped, saying why, when Chromium is missing), and tests WebSocket hibernation
- * against its own `wrangler dev` from Node (with or without Chromium); `package` builds and packs
+ * against its own `wrangler dev` from Node (with or without Chromium), as it does the Agents SDK
+ * peer of the bench (bench/agents-peer/); `package` builds and packs
  * the client library and installs the tarball into a fresh project, as an app would. The projects
  * whose tests import `@edge-stream/client` build it first (test/helpers/build-client-setup.ts).
  */

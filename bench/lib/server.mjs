@@ -20,13 +20,14 @@ const ROOT = new URL("../..", import.meta.url).pathname;
  * Bundles the bench's Worker (src/bench/worker.ts: the production app plus the bench hooks) once
  * with wrangler's own build, as `npm run check` bundles the production one.
  */
-export async function bundleWorker() {
+export async function bundleWorker({ entry = "src/bench/worker.ts", config = "wrangler.toml" } = {}) {
   const outdir = await mkdtemp(join(tmpdir(), "edge-stream-bench-build-"));
   removeAtExit(outdir);
   const dispose = onCleanup(() => rm(outdir, { recursive: true, force: true }));
-  const args = ["wrangler", "deploy", "src/bench/worker.ts", "--dry-run", "--outdir", outdir];
+  const args = ["wrangler", "deploy", entry, "-c", config, "--dry-run", "--outdir", outdir];
   await run("npx", args, { cwd: ROOT, maxBuffer: 1 << 24 });
-  return { scriptPath: join(outdir, "worker.js"), dispose };
+  const script = entry.split("/").pop().replace(/\.ts$/, ".js");
+  return { scriptPath: join(outdir, script), dispose };
 }
 
 /** Pids of the workerd processes started by this Node process. */
@@ -60,15 +61,16 @@ export async function rssOf(pids) {
  * Starts one instance. `vars` override wrangler.toml vars (strings); its storage goes in a new
  * folder under `storageRoot` (on disk by default, as `wrangler dev`). Returns its base URL, its
  * workerd pids, `rss()`, `restart()` (a new runtime on the same storage, as after a crash or a
- * deploy) and `stop()`.
+ * deploy) and `stop()`. `config` and `name` start another Worker (the Agents SDK peer) the same way.
  */
-export async function startServer(scriptPath, vars, { inspectorPort, storageRoot = tmpdir() } = {}) {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+export async function startServer(scriptPath, vars, options = {}) {
+  const { inspectorPort, storageRoot = tmpdir(), config = "wrangler.toml", name = "edge-stream" } = options;
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, config));
   const persist = await mkdtemp(join(storageRoot, "edge-stream-bench-state-"));
   removeAtExit(persist);
-  const options = {
+  const miniflareOptions = {
     ...workerOptions,
-    name: "edge-stream",
+    name,
     modules: true,
     scriptPath,
     modulesRoot: dirname(scriptPath),
@@ -86,7 +88,7 @@ export async function startServer(scriptPath, vars, { inspectorPort, storageRoot
   let mf;
   const launch = async () => {
     const before = new Set(await workerdPids());
-    mf = new Miniflare(options);
+    mf = new Miniflare(miniflareOptions);
     server.url = (await mf.ready).toString().replace(/\/$/, "");
     server.pids = (await workerdPids()).filter((pid) => !before.has(pid));
   };

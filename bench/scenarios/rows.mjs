@@ -14,7 +14,7 @@ const AGENT = "loomi_concierge";
 /** The demo model's tokens: a word and its trailing space (src/llm/demo-model.ts, tokenize). */
 const TOKEN = /\S+\s*|\s+/g;
 
-async function answer(server) {
+export async function answer(server) {
   const r = await readSse(`${server.url}/loomichat`, {
     method: "POST",
     body: { message: MESSAGE },
@@ -28,9 +28,11 @@ async function answer(server) {
   const done = events.find((e) => e.event_type === "agent_complete" && e.agent_source === AGENT);
   const tokens = done.payload.text.match(TOKEN)?.length ?? 0;
   // The run is the session's first: its rows are ids 1..head of the object's own log.
-  const head = (await snapshot(server.url, r.headers["x-session-id"])).last_event_id;
+  const sessionId = r.headers["x-session-id"];
+  const head = (await snapshot(server.url, sessionId)).last_event_id;
   if (head !== events.length) throw new Error(`log head ${head} but ${events.length} events streamed`);
   return {
+    sessionId,
     tokens,
     chunkRows: chunks.length,
     runRows: head,

@@ -6,6 +6,7 @@
  * limits object (object-meter.ts; counted only on an instance run with BENCH_METER=on);
  * `POST /_bench/agents-rows {chunk_chars, answer_chars}` stores one answer (chunks of those sizes) with the Agents SDK's row pattern
  * in a scratch object and answers what workerd counted (agents-row-pattern.ts).
+ * `GET /_bench/sessions/:id/rows-written` is the storage rows its object wrote since it started.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -85,4 +86,8 @@ export const benchRoutes = new Hono<AppEnv>()
     );
     const url = eventsUrl(sessionId, started.first_event_id);
     return c.json({ session_id: sessionId, run_id: started.run_id, events_url: url }, 201);
+  })
+  .get("/sessions/:id/rows-written", validate("param", z.object({ id: z.uuid() })), async (c) => {
+    const rows = await benchStub(c.env, c.req.valid("param").id).benchRowsWritten();
+    return c.json({ rows_written: rows });
   });

@@ -10,15 +10,26 @@ import { SessionObject } from "../session/session-object";
 import { agentsRowPattern, type RowPatternCost } from "./agents-row-pattern";
 import { markMetered, meterMethods } from "./metered-object";
 import { type MeterReading, meteringOn, meterStorage, readMeter } from "./object-meter";
+import { countRowsWritten, type RowsWritten } from "./rows-written";
 import { type SyntheticRunInput, startSyntheticRun } from "./synthetic-run";
 
 export class BenchSessionObject extends SessionObject {
+  readonly #rows: RowsWritten;
+
   constructor(ctx: DurableObjectState, env: Env) {
-    // Before the session takes its storage handles, so every statement goes through the meter.
+    // Before the session takes its storage handles (its constructor already creates its tables),
+    // so every statement goes through the meter and the rows counter.
     const metered = meteringOn(env);
     if (metered) meterStorage(ctx);
+    const rows = countRowsWritten(ctx.storage);
     super(ctx, env);
+    this.#rows = rows;
     if (metered) markMetered(this);
+  }
+
+  /** Storage rows this object has written since it started, as the runtime counts them. */
+  benchRowsWritten(): number {
+    return this.#rows.total();
   }
 
   /** Starts a session whose run's events come from the synthetic source. */
@@ -38,7 +49,7 @@ export class BenchSessionObject extends SessionObject {
   }
 }
 
-meterMethods(BenchSessionObject, DurableObject.prototype, ["benchMeter", "benchAgentsRows"]);
+meterMethods(BenchSessionObject, DurableObject.prototype, ["benchMeter", "benchAgentsRows", "benchRowsWritten"]);
 
 /** The bench object of session `sessionId` (the SESSIONS binding runs BenchSessionObject here). */
 export function benchStub(env: Env, sessionId: string): DurableObjectStub<BenchSessionObject> {

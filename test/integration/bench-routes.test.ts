@@ -6,6 +6,7 @@ describe("bench hooks are absent from the production Worker", () => {
   it.each([
     ["GET", "/_bench/pipe?events=10"],
     ["POST", "/_bench/sessions"],
+    ["GET", "/_bench/sessions/00000000-0000-4000-8000-000000000000/rows-written"],
   ])("%s %s answers the ordinary 404", async (method, path) => {
     const res = await api(path, {
       method,

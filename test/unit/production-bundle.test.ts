@@ -13,8 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, "../..");
-/** Strings only the bench's code contains: its RPC, its route prefix, its synthetic source. */
-const BENCH_MARKERS = ["benchRun", "/_bench", "synthetic benchmark run", "pipeStream"];
+/** Strings only the bench's code contains: its RPCs, its route prefix, its synthetic source. */
+const BENCH_MARKERS = ["benchRun", "benchRowsWritten", "/_bench", "synthetic benchmark run", "pipeStream"];
 
 const dirs: string[] = [];
 afterAll(async () => {
