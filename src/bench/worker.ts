@@ -8,6 +8,7 @@ import { createApp } from "../http/app";
 import { benchRoutes } from "./bench-routes";
 
 export { UserLimitsObject } from "../limits/user-limits-object";
+export { RelayObject } from "../relay/relay-object";
 export { StreamObject } from "../streams/stream-object";
 export { BenchSessionObject as SessionObject } from "./bench-session-object";
 

@@ -12,7 +12,7 @@ import { errorResponse, type Failure } from "../protocol/errors";
 import type { GrantableRole } from "../protocol/roles";
 import { WS_PING, WS_PONG } from "../protocol/ws";
 import type { Caller } from "./access";
-import { type LogPage, readLogPage, waitForLog } from "./log-view";
+import { type LogPage, RELAY_READER, readLogPage, waitForLog } from "./log-view";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { type ReviewAnswer, Session, type Started, type StartInput } from "./session";
@@ -135,6 +135,18 @@ export class SessionObject extends DurableObject<Env> {
   /** Resolves once the log has an event after `afterId`, or after `timeoutMs` (for a caller who may read it). */
   async streamWait(caller: Caller | string, afterId: number, timeoutMs: number): Promise<void> {
     const view = this.session.logView(caller);
+    if (view) await waitForLog(view, afterId, timeoutMs);
+  }
+
+  /** A page of the log after `afterId` for the session's relays (relay/), or undefined once the session is gone. */
+  async relayPage(afterId: number, maxRows: number): Promise<LogPage | undefined> {
+    const view = this.session.logView(RELAY_READER);
+    return view && readLogPage(view, afterId, maxRows);
+  }
+
+  /** Resolves once the log has an event after `afterId`, or after `timeoutMs` (for the session's relays). */
+  async relayWait(afterId: number, timeoutMs: number): Promise<void> {
+    const view = this.session.logView(RELAY_READER);
     if (view) await waitForLog(view, afterId, timeoutMs);
   }
 

@@ -1,0 +1,122 @@
+/**
+ * A relay's one feed from its session: waits on the session's log, copies each new page into the
+ * relay's own log under the same ids, and hands it to the relay's followers as one batch. The
+ * feed starts from the relay's own head, so a relay that restarts goes on from what it stored:
+ * nothing is fetched twice and no id is skipped.
+ */
+import type { EventType } from "../protocol/events";
+import { encodeEventFrame } from "../protocol/sse";
+import type { EventLog, NewLogRow } from "../session/event-log";
+import type { FlushedBatch } from "../session/event-writer";
+import type { LogPage } from "../session/log-view";
+
+/** How a relay reads its session (the session object's relayPage and relayWait RPCs). */
+export interface FeedSource {
+  /** Events after `afterId`, or undefined once the session is gone. */
+  page(afterId: number, maxRows: number): Promise<LogPage | undefined>;
+  /** Resolves once the session's log has an event after `afterId`, or after `timeoutMs`. */
+  wait(afterId: number, timeoutMs: number): Promise<void>;
+}
+
+/** What the feed writes to: the relay's log, committed as one transaction per page, and its followers. */
+export interface FeedSink {
+  log: EventLog;
+  transact<T>(fn: () => T): T;
+  publish(batch: FlushedBatch): void;
+  /** The session is gone: followers end. */
+  gone(): void;
+}
+
+/** Events per page the feed asks for: one RPC answer stays well under a megabyte with chunk events. */
+export const FEED_PAGE_EVENTS = 256;
+/** How long one wait at the session lasts before the feed asks again, ms. */
+export const FEED_WAIT_MS = 10_000;
+/** Pause after a failed read (the session object restarting) before the next, ms. */
+export const FEED_RETRY_MS = 200;
+
+const encoder = new TextEncoder();
+
+/** The rows of a page that starts after `afterId` (ids are dense in the session's log). */
+export function pageRows(afterId: number, jsons: readonly string[]): NewLogRow[] {
+  return jsons.map((json, i) => {
+    const event = JSON.parse(json) as { run_id: string; event_type: EventType };
+    return { id: afterId + 1 + i, runId: event.run_id, type: event.event_type, json };
+  });
+}
+
+/** One batch for the followers, with the frames every caught-up follower shares. */
+export function batchOf(rows: readonly NewLogRow[]): FlushedBatch {
+  let text = "";
+  for (const row of rows) text += encodeEventFrame(row.id, row.json);
+  return {
+    firstId: rows[0].id,
+    lastId: rows[rows.length - 1].id,
+    jsons: rows.map((row) => row.json),
+    frames: encoder.encode(text),
+  };
+}
+
+/** Copies one page into the relay's log; returns false once the session is gone. */
+export async function copyPage(source: FeedSource, sink: FeedSink): Promise<boolean> {
+  const after = sink.log.head;
+  const page = await source.page(after, FEED_PAGE_EVENTS);
+  if (page === undefined) return false;
+  if (page.jsons.length === 0) return true;
+  const rows = pageRows(after, page.jsons);
+  if (rows[rows.length - 1].id !== page.lastId) {
+    throw new Error(`relay feed: page after ${after} ends at ${page.lastId}, not ${rows[rows.length - 1].id}`);
+  }
+  sink.transact(() => sink.log.append(rows));
+  sink.publish(batchOf(rows));
+  return true;
+}
+
+/** The feed's states: not started, following, or ended because the session is gone. */
+export type FeedState = "idle" | "following" | "gone";
+
+/** Follows one session until it is gone or `stop` is called. */
+export class RelayFeed {
+  #source: FeedSource;
+  #sink: FeedSink;
+  #state: FeedState = "idle";
+  #stopped = false;
+  #sleep: (ms: number) => Promise<void>;
+
+  constructor(source: FeedSource, sink: FeedSink, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {
+    this.#source = source;
+    this.#sink = sink;
+    this.#sleep = sleep;
+  }
+
+  get state(): FeedState {
+    return this.#state;
+  }
+
+  /** Starts following (once); the loop runs until the session is gone or the feed is stopped. */
+  start(): void {
+    if (this.#state !== "idle") return;
+    this.#state = "following";
+    void this.#loop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async #loop(): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        if (!(await copyPage(this.#source, this.#sink))) {
+          this.#state = "gone";
+          this.#sink.gone();
+          return;
+        }
+        await this.#source.wait(this.#sink.log.head, FEED_WAIT_MS);
+      } catch {
+        // The session object restarted or the call broke: the next read starts from the relay's head again.
+        this.#sink.log.reloadHead();
+        await this.#sleep(FEED_RETRY_MS);
+      }
+    }
+  }
+}
