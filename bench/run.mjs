@@ -21,7 +21,7 @@ import { bundleWorker, startServer } from "./lib/server.mjs";
 authorizeFetch();
 
 /** Scenario name -> module under scenarios/ exporting `run(context)`, in the order they run. */
-const SCENARIOS = ["replay", "live", "fanout", "ttfe", "rows", "memory", "peer"];
+const SCENARIOS = ["replay", "live", "fanout", "ttfe", "rows", "memory", "peer", "relay"];
 
 const { values } = parseArgs({
   options: {
