@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { loadConfig } from "../env";
-import { FOLLOW_PATH, MAX_RELAYS_PER_SESSION, relayStub } from "../relay/relay-object";
+import { followUrl, MAX_RELAYS_PER_SESSION, relayStub } from "../relay/relay-object";
 import type { AppEnv } from "./app-env";
 import { callerOf } from "./caller";
 import { ApiError } from "./errors";
@@ -37,10 +37,7 @@ relayRoutes.get("/:id/relay/:n/stream", validate("param", SessionParam.extend({ 
   // The session answers for the caller exactly as for its own stream; its head bounds the resume point.
   const access = await sessionStub(c.env, id).streamPage(callerOf(c), Number.MAX_SAFE_INTEGER, 1);
   if (access === undefined) throw new ApiError("not_found", "session not found");
-  const url = new URL(`https://relay${FOLLOW_PATH}`);
-  url.searchParams.set("session", id);
-  url.searchParams.set("after", String(afterId));
-  url.searchParams.set("head", String(access.head));
+  const url = followUrl(id, afterId, access.head, callerOf(c));
   const response = await relayStub(c.env, id, n.data).fetch(url);
   if (response.status !== 200) return response;
   return new Response(response.body, { headers: { ...SSE_HEADERS, [SESSION_ID_HEADER]: id } });

@@ -22,7 +22,8 @@ export interface FeedSource {
 export interface FeedSink {
   log: EventLog;
   transact<T>(fn: () => T): T;
-  publish(batch: FlushedBatch): void;
+  /** A page was committed: `rows` as stored, `batch` their shared frames. */
+  publish(batch: FlushedBatch, rows: readonly NewLogRow[]): void;
   /** The session is gone: followers end. */
   gone(): void;
 }
@@ -67,7 +68,7 @@ export async function copyPage(source: FeedSource, sink: FeedSink): Promise<bool
     throw new Error(`relay feed: page after ${after} ends at ${page.lastId}, not ${rows[rows.length - 1].id}`);
   }
   sink.transact(() => sink.log.append(rows));
-  sink.publish(batchOf(rows));
+  sink.publish(batchOf(rows), rows);
   return true;
 }
 

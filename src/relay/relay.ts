@@ -1,18 +1,25 @@
 /**
  * One relay of a session: its own copy of the session's log (same ids, same JSON), the feed that
  * fills it, and its followers, served by the session's own reader streams and fan-out over that
- * copy. No Durable Object API here: relay-object.ts hands it storage.
+ * copy, for as long as each follower's caller may still read the session (relay-access.ts).
+ * No Durable Object API here: relay-object.ts hands it storage and the session's calls.
  */
+
 import { type Failure, failure } from "../protocol/errors";
+import { EVENT_TYPES } from "../protocol/events";
+import type { Caller } from "../session/access";
 import { EventLog } from "../session/event-log";
 import { FanOut } from "../session/fan-out";
 import { createReaderStream } from "../session/reader-stream";
+import { type AccessCheck, RELAY_ACCESS_RECHECK_MS, RelayAccess } from "./relay-access";
 import { type FeedSource, type FeedState, RelayFeed } from "./relay-feed";
 
 /** What a relay is handed by its object. */
 export interface RelayHost {
   sql: SqlStorage;
   transactionSync<T>(fn: () => T): T;
+  /** Asks the session which callers may still read it. */
+  checkAccess: AccessCheck;
   heartbeatMs: number;
   retryMs: number;
   pageRows: number;
@@ -25,12 +32,15 @@ export class Relay {
   readonly log: EventLog;
   readonly fanOut = new FanOut();
   #host: RelayHost;
+  #access: RelayAccess;
   #feed: RelayFeed | undefined;
   #followers = 0;
+  #recheckTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(host: RelayHost) {
     this.#host = host;
     this.log = new EventLog(host.sql);
+    this.#access = new RelayAccess(host.checkAccess);
   }
 
   /** Open follower streams right now. */
@@ -48,29 +58,42 @@ export class Relay {
     this.#feed = new RelayFeed(source, {
       log: this.log,
       transact: (fn) => this.#host.transactionSync(fn),
-      publish: (batch) => this.fanOut.publish(batch),
+      publish: (batch, rows) => {
+        this.fanOut.publish(batch);
+        if (rows.some((row) => row.type === EVENT_TYPES.MEMBER_REMOVED)) this.recheckAccess();
+      },
       gone: () => this.fanOut.wakeAll(),
     });
     this.#feed.start();
   }
 
+  /** Asks the session about every caller served; the streams of those refused end. */
+  recheckAccess(): void {
+    this.#access
+      .recheck()
+      .then((revoked) => revoked && this.fanOut.wakeAll())
+      // The session did not answer (restarting): the callers keep their streams until the next recheck.
+      .catch(() => {});
+  }
+
   /**
-   * A follower's stream of the events after `afterId`, live for as long as the session lasts.
-   * `sessionHead` is the session's head when the follower's access was checked: a resume point
-   * past it is refused, as the session's own stream refuses it.
+   * A follower's stream of the events after `afterId`, live for as long as the session lasts and
+   * `caller` may read it. `sessionHead` is the session's head when the caller's access was
+   * checked: a resume point past it is refused, as the session's own stream refuses it.
    */
-  open(afterId: number, sessionHead: number): Followed {
+  open(afterId: number, sessionHead: number, caller: Caller): Followed {
     if (afterId > sessionHead) {
       return failure("invalid_resume_point", `resume point ${afterId} is beyond the newest event id ${sessionHead}`);
     }
     if (this.feedState === "gone") return failure("not_found", "session not found");
-    this.#followers++;
+    const key = this.#access.add(caller);
+    this.#opened();
     const stream = createReaderStream(
       {
         log: this.log,
         fanOut: this.fanOut,
         endOf: () => undefined,
-        isGone: () => this.feedState === "gone",
+        isGone: () => this.feedState === "gone" || !this.#access.allowed(key),
       },
       {
         afterId,
@@ -78,10 +101,23 @@ export class Relay {
         retryMs: this.#host.retryMs,
         pageRows: this.#host.pageRows,
         onClose: () => {
-          this.#followers--;
+          this.#access.remove(key);
+          this.#closed();
         },
       },
     );
     return { ok: true, stream };
+  }
+
+  #opened(): void {
+    this.#followers++;
+    this.#recheckTimer ??= setInterval(() => this.recheckAccess(), RELAY_ACCESS_RECHECK_MS);
+  }
+
+  #closed(): void {
+    this.#followers--;
+    if (this.#followers > 0) return;
+    clearInterval(this.#recheckTimer);
+    this.#recheckTimer = undefined;
   }
 }

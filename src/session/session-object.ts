@@ -28,7 +28,8 @@ export function setCallerParams(params: URLSearchParams, caller: Caller): void {
   params.set("write", caller.readOnly ? "0" : "1");
 }
 
-function callerFromParams(params: URLSearchParams): Caller {
+/** The caller an internal URL carries (setCallerParams). */
+export function callerFromParams(params: URLSearchParams): Caller {
   const caller: Caller = { userId: params.get("user") ?? "", readOnly: params.get("write") !== "1" };
   const shareId = params.get("share");
   return shareId === null ? caller : { ...caller, shareId };
@@ -148,6 +149,11 @@ export class SessionObject extends DurableObject<Env> {
   async relayWait(afterId: number, timeoutMs: number): Promise<void> {
     const view = this.session.logView(RELAY_READER);
     if (view) await waitForLog(view, afterId, timeoutMs);
+  }
+
+  /** Which of `callers` may read the session now (a relay rechecks the callers it serves: relay/relay-access.ts). */
+  async mayRead(callers: Caller[]): Promise<boolean[]> {
+    return callers.map((caller) => this.session.logView(caller) !== undefined);
   }
 
   /**

@@ -7,6 +7,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { StreamEvent } from "../../src/protocol/events";
+import { RELAY_ACCESS_RECHECK_MS } from "../../src/relay/relay-access";
 import { relayStub } from "../../src/relay/relay-object";
 import { api, BASE, TEST_USER, tokenFor } from "../helpers/api";
 import { callApp } from "../helpers/app";
@@ -86,6 +87,42 @@ describe("who may follow through a relay", () => {
     expect(((await stranger.json()) as { error: { code: string } }).error.code).toBe("not_found");
     expect((await api(relayPath(sessionId, 0), {}, { token: null })).status).toBe(401);
     expect((await api(relayPath(crypto.randomUUID(), 0))).status).toBe(404);
+    await cancel(sessionId);
+  });
+
+  it("ends a removed member's relay stream at once, and a revoked share link's within a recheck", async () => {
+    const member = `member-${crypto.randomUUID().slice(0, 8)}`;
+    const { sessionId } = await startBigSession(TEST_USER, 4);
+    const json = (body: unknown): RequestInit => ({
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    expect((await api(`/sessions/${sessionId}/members`, json({ user_id: member, role: "viewer" }))).status).toBe(200);
+    const created = await api(`/sessions/${sessionId}/shares`, json({ ttl_seconds: 600 }));
+    const { share_id, token } = (await created.json()) as { share_id: string; token: string };
+    const byMember = await api(relayPath(sessionId, 2), {}, { user: member });
+    const byShare = await api(`${relayPath(sessionId, 2)}?token=${encodeURIComponent(token)}`, {}, { token: null });
+    const byOwner = await api(relayPath(sessionId, 2));
+    expect([byMember.status, byShare.status, byOwner.status]).toEqual([200, 200, 200]);
+    const [memberRead, shareRead, ownerRead] = [emptyRead(), emptyRead(), emptyRead()];
+    const memberEnded = readSseInto(byMember, memberRead);
+    const shareEnded = readSseInto(byShare, shareRead);
+    void readSseInto(byOwner, ownerRead, 7);
+    await vi.waitFor(() => expect(shareRead.events.length).toBeGreaterThan(0));
+    let since = Date.now();
+    expect((await api(`/sessions/${sessionId}/members/${member}`, { method: "DELETE" })).status).toBe(204);
+    await memberEnded;
+    // The member_removed event in the relay's feed makes it ask the session at once.
+    expect(Date.now() - since).toBeLessThan(1000);
+    since = Date.now();
+    expect((await api(`/sessions/${sessionId}/shares/${share_id}`, { method: "DELETE" })).status).toBe(204);
+    await shareEnded;
+    // A revoked share is no event: the relay finds out at its next recheck.
+    expect(Date.now() - since).toBeLessThan(RELAY_ACCESS_RECHECK_MS + 1500);
+    // The owner's stream goes on: it gets the member_removed event after the run's four chunks.
+    await vi.waitFor(() => expect(ownerRead.events.map((e) => e.event_type)).toContain("member_removed"));
+    expect((await api(relayPath(sessionId, 2), {}, { user: member })).status).toBe(404);
     await cancel(sessionId);
   });
 
