@@ -76,6 +76,14 @@ describe("a session through its relays", () => {
     );
     expect(rows).toEqual({ n: head + 1, distinct_ids: head + 1 });
   });
+
+  it("lets a follower go when it hangs up: the relay serves no stream nobody reads", async () => {
+    const { sessionId } = await startBigSession(TEST_USER, 10);
+    const read = await readSse(await follow(sessionId, 5), 3);
+    expect(ids(read.events)).toEqual([1, 2, 3]);
+    await vi.waitFor(async () => expect((await relayStub(env, sessionId, 5).status()).followers).toBe(0));
+    await cancel(sessionId);
+  });
 });
 
 describe("who may follow through a relay", () => {
