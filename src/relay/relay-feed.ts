@@ -62,7 +62,8 @@ export async function copyPage(source: FeedSource, sink: FeedSink): Promise<bool
   const after = sink.log.head;
   const page = await source.page(after, FEED_PAGE_EVENTS);
   if (page === undefined) return false;
-  if (page.jsons.length === 0) return true;
+  // An earlier feed of this relay, stopped while its read was under way, may have written meanwhile.
+  if (page.jsons.length === 0 || sink.log.head !== after) return true;
   const rows = pageRows(after, page.jsons);
   if (rows[rows.length - 1].id !== page.lastId) {
     throw new Error(`relay feed: page after ${after} ends at ${page.lastId}, not ${rows[rows.length - 1].id}`);

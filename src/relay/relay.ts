@@ -52,7 +52,7 @@ export class Relay {
     return this.#feed?.state ?? "idle";
   }
 
-  /** Starts following the session through `source`, once per instance of the object. */
+  /** Starts following the session through `source`, unless already following (again after the last follower left). */
   follow(source: FeedSource): void {
     if (this.#feed) return;
     this.#feed = new RelayFeed(source, {
@@ -114,10 +114,15 @@ export class Relay {
     this.#recheckTimer ??= setInterval(() => this.recheckAccess(), RELAY_ACCESS_RECHECK_MS);
   }
 
+  /** The last follower left: the feed stops too (an idle relay would otherwise keep itself and its session awake). */
   #closed(): void {
     this.#followers--;
     if (this.#followers > 0) return;
     clearInterval(this.#recheckTimer);
     this.#recheckTimer = undefined;
+    if (this.#feed?.state === "following") {
+      this.#feed.stop();
+      this.#feed = undefined;
+    }
   }
 }

@@ -81,7 +81,13 @@ describe("a session through its relays", () => {
     const { sessionId } = await startBigSession(TEST_USER, 10);
     const read = await readSse(await follow(sessionId, 5), 3);
     expect(ids(read.events)).toEqual([1, 2, 3]);
-    await vi.waitFor(async () => expect((await relayStub(env, sessionId, 5).status()).followers).toBe(0));
+    // Its last follower gone, the relay stops following the session too: nothing keeps either awake.
+    await vi.waitFor(async () =>
+      expect(await relayStub(env, sessionId, 5).status()).toMatchObject({ followers: 0, feed: "idle" }),
+    );
+    // A new follower starts the feed again from the relay's own head.
+    const again = await readSse(await follow(sessionId, 5, 3), 2);
+    expect(ids(again.events)).toEqual([4, 5]);
     await cancel(sessionId);
   });
 });
