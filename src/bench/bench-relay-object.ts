@@ -8,7 +8,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/app-env";
 import { SessionId, validate } from "../http/validation";
-import { MAX_RELAYS_PER_SESSION, RelayObject, relayStub } from "../relay/relay-object";
+import { MAX_RELAYS_PER_SESSION } from "../relay/relay-names";
+import { RelayObject, relayStub } from "../relay/relay-object";
 
 export class BenchRelayObject extends RelayObject {
   /** Ends this instance after answering: its followers' streams break, the next request starts a new one. */

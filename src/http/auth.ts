@@ -19,7 +19,7 @@ import { ApiError } from "./errors";
  * (RELAYS=on, docs/scale.md) of the session it names.
  */
 const READ_ROUTE =
-  /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws|\/relay\/\d{1,2}\/stream)?$/i;
+  /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws|\/relay\/[^/]+\/stream)?$/i;
 
 /** The session's log read as a Durable Stream (http/session-stream-routes.ts): a read token opens it too. */
 const STREAM_READ_ROUTE = /^\/v1\/stream\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;

@@ -7,7 +7,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { loadConfig } from "../env";
-import { followUrl, MAX_RELAYS_PER_SESSION, relayStub } from "../relay/relay-object";
+import { MAX_RELAYS_PER_SESSION } from "../relay/relay-names";
+import { followUrl, relayStub } from "../relay/relay-object";
 import type { AppEnv } from "./app-env";
 import { callerOf } from "./caller";
 import { ApiError } from "./errors";

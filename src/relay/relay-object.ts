@@ -10,6 +10,7 @@ import type { Caller } from "../session/access";
 import { callerFromParams, type SessionObject, setCallerParams } from "../session/session-object";
 import { Relay } from "./relay";
 import type { FeedSource } from "./relay-feed";
+import { relayName } from "./relay-names";
 
 /** Internal URL of a follower's stream: `?session=<id>&after=<n>&head=<session head>` and the caller's params. */
 export const FOLLOW_PATH = "/follow";
@@ -82,9 +83,6 @@ export class RelayObject extends DurableObject<Env> {
   }
 }
 
-/** Relays one session may have: the route's `:n` runs from 0 to this less one. */
-export const MAX_RELAYS_PER_SESSION = 64;
-
 /** The relay `n` of a session (`placement`: the region it should start in, docs/scale.md). */
 export function relayStub(
   env: Env,
@@ -93,5 +91,5 @@ export function relayStub(
   placement?: DurableObjectLocationHint,
 ): DurableObjectStub<RelayObject> {
   const namespace = env.RELAY_OBJECTS as DurableObjectNamespace<RelayObject>;
-  return namespace.get(namespace.idFromName(`${sessionId}/${n}`), placement && { locationHint: placement });
+  return namespace.get(namespace.idFromName(relayName(sessionId, n)), placement && { locationHint: placement });
 }

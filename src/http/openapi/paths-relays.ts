@@ -2,7 +2,7 @@
  * The description of `/sessions/{id}/relay/{n}/stream` (RELAYS=on, a prototype: docs/scale.md):
  * the session's events through its relay `n`, resumable as the session's own stream.
  */
-import { MAX_RELAYS_PER_SESSION } from "../../relay/relay-object";
+import { MAX_RELAYS_PER_SESSION } from "../../relay/relay-names";
 import { ResumePoint } from "../validation";
 import { inline, ref } from "./components";
 import {
