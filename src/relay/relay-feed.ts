@@ -10,12 +10,10 @@ import type { EventLog, NewLogRow } from "../session/event-log";
 import type { FlushedBatch } from "../session/event-writer";
 import type { LogPage } from "../session/log-view";
 
-/** How a relay reads its session (the session object's relayPage and relayWait RPCs). */
+/** How a relay reads its session (the session object's relayNext RPC). */
 export interface FeedSource {
-  /** Events after `afterId`, or undefined once the session is gone. */
-  page(afterId: number, maxRows: number): Promise<LogPage | undefined>;
-  /** Resolves once the session's log has an event after `afterId`, or after `timeoutMs`. */
-  wait(afterId: number, timeoutMs: number): Promise<void>;
+  /** Events after `afterId` once there are any (none after `timeoutMs`), or undefined once the session is gone. */
+  next(afterId: number, maxRows: number, timeoutMs: number): Promise<LogPage | undefined>;
 }
 
 /** What the feed writes to: the relay's log, committed as one transaction per page, and its followers. */
@@ -57,10 +55,10 @@ export function batchOf(rows: readonly NewLogRow[]): FlushedBatch {
   };
 }
 
-/** Copies one page into the relay's log; returns false once the session is gone. */
+/** Copies the next page into the relay's log (waiting for one up to FEED_WAIT_MS); returns false once the session is gone. */
 export async function copyPage(source: FeedSource, sink: FeedSink): Promise<boolean> {
   const after = sink.log.head;
-  const page = await source.page(after, FEED_PAGE_EVENTS);
+  const page = await source.next(after, FEED_PAGE_EVENTS, FEED_WAIT_MS);
   if (page === undefined) return false;
   // An earlier feed of this relay, stopped while its read was under way, may have written meanwhile.
   if (page.jsons.length === 0 || sink.log.head !== after) return true;
@@ -113,7 +111,6 @@ export class RelayFeed {
           this.#sink.gone();
           return;
         }
-        await this.#source.wait(this.#sink.log.head, FEED_WAIT_MS);
       } catch {
         // The session object restarted or the call broke: the next read starts from the relay's head again.
         this.#sink.log.reloadHead();

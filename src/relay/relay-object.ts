@@ -24,10 +24,7 @@ function sessionStub(env: Env, sessionId: string): DurableObjectStub<SessionObje
 export function sessionFeed(env: Env, sessionId: string): FeedSource {
   const stub = () => sessionStub(env, sessionId);
   // A fresh stub per call: a stub whose object was restarted throws on every later call.
-  return {
-    page: (afterId, maxRows) => stub().relayPage(afterId, maxRows),
-    wait: (afterId, timeoutMs) => stub().relayWait(afterId, timeoutMs),
-  };
+  return { next: (afterId, maxRows, timeoutMs) => stub().relayNext(afterId, maxRows, timeoutMs) };
 }
 
 /** The URL that opens a follower's stream at a relay, for `caller` (checked at the session just before). */

@@ -139,16 +139,16 @@ export class SessionObject extends DurableObject<Env> {
     if (view) await waitForLog(view, afterId, timeoutMs);
   }
 
-  /** A page of the log after `afterId` for the session's relays (relay/), or undefined once the session is gone. */
-  async relayPage(afterId: number, maxRows: number): Promise<LogPage | undefined> {
+  /**
+   * For the session's relays (relay/): the log after `afterId` as soon as it has an event past it
+   * (an empty page after `timeoutMs`), one call per flush; undefined once the session is gone.
+   */
+  async relayNext(afterId: number, maxRows: number, timeoutMs: number): Promise<LogPage | undefined> {
     const view = this.session.logView(RELAY_READER);
-    return view && readLogPage(view, afterId, maxRows);
-  }
-
-  /** Resolves once the log has an event after `afterId`, or after `timeoutMs` (for the session's relays). */
-  async relayWait(afterId: number, timeoutMs: number): Promise<void> {
-    const view = this.session.logView(RELAY_READER);
-    if (view) await waitForLog(view, afterId, timeoutMs);
+    if (!view) return undefined;
+    await waitForLog(view, afterId, timeoutMs);
+    const after = this.session.logView(RELAY_READER);
+    return after && readLogPage(after, afterId, maxRows);
   }
 
   /** Which of `callers` may read the session now (a relay rechecks the callers it serves: relay/relay-access.ts). */
