@@ -67,6 +67,8 @@ export default defineConfig({
                 MAX_DURABLE_STREAMS_PER_USER: "60",
                 STREAM_APPENDS_PER_SECOND: "10",
                 STREAM_APPEND_BURST: "100",
+                // Relay objects (docs/scale.md) on here; test/integration/relay.test.ts checks them off too.
+                RELAYS: "on",
               },
               // The METRICS binding wrangler.toml leaves commented out (docs/observability.md).
               analyticsEngineDatasets: { METRICS: { dataset: "edge_stream_runs" } },

@@ -21,7 +21,20 @@ import { bundleWorker, startServer } from "./lib/server.mjs";
 authorizeFetch();
 
 /** Scenario name -> module under scenarios/ exporting `run(context)`, in the order they run. */
-const SCENARIOS = ["replay", "live", "fanout", "sessions", "ttfe", "rows", "memory", "peer", "cost", "ai-resume", "agents"];
+const SCENARIOS = [
+  "replay",
+  "live",
+  "fanout",
+  "sessions",
+  "ttfe",
+  "rows",
+  "memory",
+  "peer",
+  "cost",
+  "ai-resume",
+  "agents",
+  "relay",
+];
 
 const { values } = parseArgs({
   options: {

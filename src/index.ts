@@ -7,6 +7,7 @@ import { validateSettings } from "./env";
 import { createApp } from "./http/app";
 
 export { UserLimitsObject } from "./limits/user-limits-object";
+export { RelayObject } from "./relay/relay-object";
 export { SessionObject } from "./session/session-object";
 export { StreamObject } from "./streams/stream-object";
 

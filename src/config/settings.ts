@@ -4,7 +4,7 @@
  * are in config-schema.ts; README.md's Configuration table is held to them by
  * test/unit/readme-config.test.ts.
  */
-import { choice, decimal, integer, list, optionalInteger, perAgentText, text, url } from "./fields";
+import { choice, decimal, integer, list, onOff, optionalInteger, perAgentText, text, url } from "./fields";
 
 /** Which language model backs the agents (see docs/llm.md). */
 export const LLM_PROVIDERS = { DEMO: "demo", OPENAI: "openai" } as const;
@@ -227,6 +227,10 @@ export const CONFIG_FIELDS = {
     "READ_TOKEN_TTL_SECONDS",
     { default: 86_400, min: 60, max: 2_592_000 },
     "Longest life of a read token, s; it also dies with its session.",
+  ),
+  relays: onOff(
+    "RELAYS",
+    "`on`: `GET /sessions/:id/relay/:n/stream` serves a session's events through relay objects (docs/scale.md; a prototype); `off`: that route is a 404.",
   ),
   loomiHistoryChars: integer(
     "LOOMI_HISTORY_CHARS",

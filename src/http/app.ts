@@ -18,6 +18,7 @@ import { interactionRoutes } from "./interaction-routes";
 import { limitBody } from "./middleware";
 import { openApiRoutes } from "./openapi-routes";
 import { pipelineRoutes } from "./pipeline-routes";
+import { relayRoutes } from "./relay-routes";
 import type { Health } from "./responses";
 import { sessionRoutes } from "./session-routes";
 import { sharingRoutes } from "./sharing-routes";
@@ -38,6 +39,7 @@ export function createApp() {
   app.route("/sessions", sessionRoutes);
   app.route("/sessions", sharingRoutes);
   app.route("/sessions", interactionRoutes);
+  app.route("/sessions", relayRoutes);
   app.route("/usage", usageRoutes);
   app.route("/ai", aiRoutes);
   app.route("/v1/stream", streamRoutes);

@@ -14,8 +14,12 @@ import { shareCaller } from "../session/access";
 import type { AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 
-/** GET paths a read token opens: the snapshot, the event stream and the WebSocket of the session it names. */
-const READ_ROUTE = /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws)?$/i;
+/**
+ * GET paths a read token opens: the snapshot, the event stream, the WebSocket and the relay streams
+ * (RELAYS=on, docs/scale.md) of the session it names.
+ */
+const READ_ROUTE =
+  /^\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:\/events|\/ws|\/relay\/[^/]+\/stream)?$/i;
 
 /** The session's log read as a Durable Stream (http/session-stream-routes.ts): a read token opens it too. */
 const STREAM_READ_ROUTE = /^\/v1\/stream\/sessions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
@@ -77,7 +81,7 @@ async function check(
     return {
       ok: false,
       reason:
-        "a read token only opens GET /sessions/:id, /sessions/:id/events, /sessions/:id/ws and GET/HEAD /v1/stream/*",
+        "a read token only opens GET /sessions/:id, /sessions/:id/events, /sessions/:id/ws, /sessions/:id/relay/:n/stream and GET/HEAD /v1/stream/*",
     };
   }
   if (!isShareToken(token)) return verifyReadToken(token, secret, sessionId);

@@ -12,6 +12,13 @@ export interface LogView {
   fanOut: FanOut;
 }
 
+/**
+ * Who reads for a session's relay objects (src/relay/, docs/scale.md): no caller, since only this
+ * Worker's own code reaches an object's RPC; every follower's access is checked at the session
+ * before a relay serves it.
+ */
+export const RELAY_READER: unique symbol = Symbol("relay reader");
+
 /** One page of events: each event's JSON exactly as logged, and the log's head when read. */
 export interface LogPage {
   jsons: string[];

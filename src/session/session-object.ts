@@ -12,7 +12,7 @@ import { errorResponse, type Failure } from "../protocol/errors";
 import type { GrantableRole } from "../protocol/roles";
 import { WS_PING, WS_PONG } from "../protocol/ws";
 import type { Caller } from "./access";
-import { type LogPage, readLogPage, waitForLog } from "./log-view";
+import { type LogPage, RELAY_READER, readLogPage, waitForLog } from "./log-view";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { type ReviewAnswer, Session, type Started, type StartInput } from "./session";
@@ -28,7 +28,8 @@ export function setCallerParams(params: URLSearchParams, caller: Caller): void {
   params.set("write", caller.readOnly ? "0" : "1");
 }
 
-function callerFromParams(params: URLSearchParams): Caller {
+/** The caller an internal URL carries (setCallerParams). */
+export function callerFromParams(params: URLSearchParams): Caller {
   const caller: Caller = { userId: params.get("user") ?? "", readOnly: params.get("write") !== "1" };
   const shareId = params.get("share");
   return shareId === null ? caller : { ...caller, shareId };
@@ -136,6 +137,23 @@ export class SessionObject extends DurableObject<Env> {
   async streamWait(caller: Caller | string, afterId: number, timeoutMs: number): Promise<void> {
     const view = this.session.logView(caller);
     if (view) await waitForLog(view, afterId, timeoutMs);
+  }
+
+  /**
+   * For the session's relays (relay/): the log after `afterId` as soon as it has an event past it
+   * (an empty page after `timeoutMs`), one call per flush; undefined once the session is gone.
+   */
+  async relayNext(afterId: number, maxRows: number, timeoutMs: number): Promise<LogPage | undefined> {
+    const view = this.session.logView(RELAY_READER);
+    if (!view) return undefined;
+    await waitForLog(view, afterId, timeoutMs);
+    const after = this.session.logView(RELAY_READER);
+    return after && readLogPage(after, afterId, maxRows);
+  }
+
+  /** Which of `callers` may read the session now (a relay rechecks the callers it serves: relay/relay-access.ts). */
+  async mayRead(callers: Caller[]): Promise<boolean[]> {
+    return callers.map((caller) => this.session.logView(caller) !== undefined);
   }
 
   /**

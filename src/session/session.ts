@@ -4,7 +4,7 @@ import { errorMessage } from "../agents/failures";
 import type { Pipeline } from "../agents/run-context";
 import { type Failure, failure } from "../protocol/errors";
 import { ACTIONS, type Action, type Caller, toCaller } from "./access";
-import type { LogView } from "./log-view";
+import { type LogView, RELAY_READER } from "./log-view";
 import type { ReviewAnswer } from "./review-answers";
 import { modelDefaults } from "./run-controller";
 import { type Accepted, ownerOf, RunSlot } from "./run-slot";
@@ -172,10 +172,10 @@ export class Session {
     return result;
   }
 
-  /** The log as a read-only Durable Stream (log-view.ts), for whoever may read the session. */
-  logView(who: Caller | string): LogView | undefined {
-    const stores = this.#access.allowed(toCaller(who), ACTIONS.READ);
-    return isFailure(stores) ? undefined : { log: stores.log, fanOut: this.#streams.readers.fanOut };
+  /** The log read-only (log-view.ts), for whoever may read the session or for its relays (RELAY_READER). */
+  logView(who: Caller | string | typeof RELAY_READER): LogView | undefined {
+    const stores = who === RELAY_READER ? this.#stores : this.#access.allowed(toCaller(who), ACTIONS.READ);
+    return !stores || isFailure(stores) ? undefined : { log: stores.log, fanOut: this.#streams.readers.fanOut };
   }
 
   /** Opens the log as an SSE stream after `afterId` (session-readers.ts), for whoever may read it. */

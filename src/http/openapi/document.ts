@@ -10,6 +10,7 @@ import { BEARER_ONLY, SECURITY_SCHEMES } from "./operations";
 import { aiPaths } from "./paths-ai";
 import { chatPaths } from "./paths-chat";
 import { interactionPaths } from "./paths-interaction";
+import { relayPaths } from "./paths-relays";
 import { servicePaths } from "./paths-service";
 import { sessionPaths } from "./paths-sessions";
 import { sharingPaths } from "./paths-sharing";
@@ -50,6 +51,7 @@ function buildDocument(maxMessageChars: number): Json {
     paths: {
       ...chatPaths(),
       ...sessionPaths(),
+      ...relayPaths(),
       ...sharingPaths(),
       ...interactionPaths(),
       ...aiPaths(),

@@ -1,0 +1,45 @@
+/**
+ * `GET /sessions/:id/relay/:n/stream` (RELAYS=on; docs/scale.md): a session's events through its
+ * relay `n`, resumable by Last-Event-ID like `/sessions/:id/events`. The caller's access is
+ * checked at the session first (session/access.ts, as for the session's own stream); the relay
+ * then serves the follower from its copy of the log. With RELAYS=off the route is the app's 404.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { loadConfig } from "../env";
+import { MAX_RELAYS_PER_SESSION } from "../relay/relay-names";
+import { followUrl, relayStub } from "../relay/relay-object";
+import type { AppEnv } from "./app-env";
+import { callerOf } from "./caller";
+import { ApiError } from "./errors";
+import { SESSION_ID_HEADER } from "./headers";
+import { SSE_HEADERS, sessionStub } from "./session-client";
+import { parseResumePoint, SessionParam, validate } from "./validation";
+
+const RelayNumber = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_RELAYS_PER_SESSION - 1);
+
+export const relayRoutes = new Hono<AppEnv>();
+
+relayRoutes.use("/:id/relay/*", async (c, next) => {
+  if (!loadConfig(c.env).relays) return c.notFound();
+  await next();
+});
+
+relayRoutes.get("/:id/relay/:n/stream", validate("param", SessionParam.extend({ n: z.string() })), async (c) => {
+  const { id, n: rawN } = c.req.valid("param");
+  const n = RelayNumber.safeParse(rawN);
+  if (!n.success)
+    throw new ApiError("bad_request", `relay: must be a whole number from 0 to ${MAX_RELAYS_PER_SESSION - 1}`);
+  const afterId = parseResumePoint(c.req.header("Last-Event-ID"), c.req.query("last_event_id"));
+  // The session answers for the caller exactly as for its own stream; its head bounds the resume point.
+  const access = await sessionStub(c.env, id).streamPage(callerOf(c), Number.MAX_SAFE_INTEGER, 1);
+  if (access === undefined) throw new ApiError("not_found", "session not found");
+  const url = followUrl(id, afterId, access.head, callerOf(c));
+  const response = await relayStub(c.env, id, n.data).fetch(url);
+  if (response.status !== 200) return response;
+  return new Response(response.body, { headers: { ...SSE_HEADERS, [SESSION_ID_HEADER]: id } });
+});
