@@ -27,8 +27,12 @@ export class WriteWindow {
   #startedAt = Number.NEGATIVE_INFINITY;
   /** When the next write may start, once the last write's cost is known. */
   #freeUntil = Number.NEGATIVE_INFINITY;
-  /** The write whose cost is being measured (an older probe arriving late is ignored). */
-  #measuring = 0;
+  /**
+   * Whether a probe is waiting for the next free turn. One at a time: a burst of writes in one
+   * turn (a batch of one event, 10,000 events) set one timer each and hit the runtime's cap on
+   * active timeouts (10,000), which failed the run.
+   */
+  #probing = false;
   #costMs = 0;
 
   constructor(minMs: number, now: () => number, defer: Defer = nextTurn) {
@@ -51,11 +55,12 @@ export class WriteWindow {
     this.#startedAt = startedAt;
     this.#freeUntil = Number.NEGATIVE_INFINITY;
     this.#costMs = this.#now() - startedAt;
-    const write = ++this.#measuring;
+    if (this.#probing) return; // the waiting probe runs after this write too, and measures from its start
+    this.#probing = true;
     this.#defer(() => {
-      if (write !== this.#measuring) return;
+      this.#probing = false;
       const freeAt = this.#now();
-      this.#costMs = freeAt - startedAt;
+      this.#costMs = freeAt - this.#startedAt;
       this.#freeUntil = this.#costMs > this.#minMs ? freeAt + Math.min(this.#costMs, WRITE_IDLE_MAX_MS) : freeAt;
     });
   }

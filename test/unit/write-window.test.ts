@@ -69,6 +69,17 @@ describe("WriteWindow", () => {
     expect(t.window.waitMs()).toBe(6);
   });
 
+  it("keeps one probe waiting however many writes a turn makes (the runtime caps active timeouts at 10,000)", () => {
+    let probes = 0;
+    const window = new WriteWindow(
+      10,
+      () => 1_000,
+      () => probes++,
+    );
+    for (let i = 0; i < 10_001; i++) window.wrote(1_000);
+    expect(probes).toBe(1);
+  });
+
   it("never waits with writeBatchMs 0 (a write at the end of every turn)", () => {
     const t = setup(0);
     t.window.wrote(1_000);
@@ -116,6 +127,21 @@ describe("EventWriter under a costly fan-out", () => {
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: events }, (_, i) => i + 1));
     return sizes;
   }
+
+  it("sets a bounded number of timers for a burst written one event a batch (the naive design)", () => {
+    const rows: NewLogRow[] = [];
+    const log = { append: (batch: NewLogRow[]) => rows.push(...batch) };
+    Object.defineProperty(log, "head", { get: () => rows.length });
+    const writer = new EventWriter(
+      log as unknown as EventLog,
+      { chunkWindowMs: 0, chunkMaxMs: 500, chunkMaxChars: 4096, writeBatchMs: 10, writeBatchMaxEvents: 1 },
+      () => {},
+      () => Date.now(),
+    );
+    for (let i = 0; i < 10_000; i++) writer.emit("r", chunk);
+    expect(rows).toHaveLength(10_000);
+    expect(vi.getTimerCount()).toBeLessThan(10);
+  });
 
   it("writes fewer, larger batches when each write keeps the thread busy", () => {
     const cheap = batchSizes(0, 200);
