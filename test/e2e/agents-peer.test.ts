@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatRequest, chatUrl, type FollowResult, followChat } from "../../bench/agents-peer/chat-client.mjs";
 import { freePort } from "../helpers/free-port";
+import { stopProcessGroup } from "../helpers/process-group";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const WRANGLER = resolve(ROOT, "node_modules/.bin/wrangler");
@@ -55,12 +56,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child?.pid !== undefined && child.exitCode === null) {
-    const exited = new Promise((done) => child?.once("exit", done));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, sleep(10_000)]);
-    if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-  }
+  await stopProcessGroup(child);
   rmSync(persistTo, { recursive: true, force: true });
 });
 

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/free-port";
+import { stopProcessGroup } from "../helpers/process-group";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -25,12 +26,7 @@ let child: ChildProcess | undefined;
 const persistTo = mkdtempSync(join(tmpdir(), "edge-stream-dev-start-"));
 
 afterAll(async () => {
-  if (child?.pid !== undefined && child.exitCode === null) {
-    const exited = new Promise((done) => child?.once("exit", done));
-    process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, sleep(10_000)]);
-    if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
-  }
+  await stopProcessGroup(child);
   rmSync(persistTo, { recursive: true, force: true });
 });
 
