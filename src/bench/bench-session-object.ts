@@ -10,26 +10,27 @@ import { SessionObject } from "../session/session-object";
 import { agentsRowPattern, type RowPatternCost } from "./agents-row-pattern";
 import { markMetered, meterMethods } from "./metered-object";
 import { type MeterReading, meteringOn, meterStorage, readMeter } from "./object-meter";
-import { countRowsWritten, type RowsWritten } from "./rows-written";
+import { countStorage, newCounts, type StorageCounts } from "./rows-written";
 import { type SyntheticRunInput, startSyntheticRun } from "./synthetic-run";
 
 export class BenchSessionObject extends SessionObject {
-  readonly #rows: RowsWritten;
+  readonly #counts: StorageCounts;
 
   constructor(ctx: DurableObjectState, env: Env) {
     // Before the session takes its storage handles (its constructor already creates its tables),
-    // so every statement goes through the meter and the rows counter.
+    // so every statement is counted: once, into this object's counts and, metered, its meter's.
     const metered = meteringOn(env);
-    if (metered) meterStorage(ctx);
-    const rows = countRowsWritten(ctx.storage);
+    const counts = newCounts();
+    if (metered) meterStorage(ctx, [counts]);
+    else countStorage(ctx.storage, [counts]);
     super(ctx, env);
-    this.#rows = rows;
+    this.#counts = counts;
     if (metered) markMetered(this);
   }
 
   /** Storage rows this object has written since it started, as the runtime counts them. */
   benchRowsWritten(): number {
-    return this.#rows.total();
+    return this.#counts.rowsWritten;
   }
 
   /** Starts a session whose run's events come from the synthetic source. */

@@ -1,11 +1,13 @@
 /**
  * The cost bench's meter (docs/cost.md): what one Durable Object is billed for, counted inside it.
  * Requests (each fetch, RPC call, alarm; incoming WebSocket messages apart, since Cloudflare bills
- * them 20:1), SQLite rows read and written (workerd's own counters on each `sql.exec` cursor), alarms
+ * them 20:1), storage rows read and written (counted by rows-written.ts, the bench's one storage
+ * wrapper: workerd's own counters on each `sql.exec` cursor, plus KV keys written), alarms
  * set, the database's size, how often the object was constructed (a wake after eviction or
  * hibernation constructs it again), and the time it had work in flight. Bench-only: the production
  * Worker never imports it (test/unit/production-bundle.test.ts).
  */
+import { countStorage, type StorageCounts } from "./rows-written";
 
 /** The figures of one object since the isolate started (they outlive the object's evictions). */
 export interface MeterReading {
@@ -61,24 +63,13 @@ export function meteringOn(env: unknown): boolean {
 }
 
 /**
- * Counts the object's SQL statements, rows and alarms from now on. Each cursor's counters are read
- * once the code that ran the statement has finished its turn (a microtask later): every statement
- * here is consumed synchronously (`one()`, `toArray()`, a loop), so the counts are final by then.
+ * Counts the object's SQL statements, rows and alarms from now on, into its meter and into each of
+ * `alsoInto` (the object's own counts since it started, say): one wrapper of the storage.
  */
-export function meterStorage(ctx: DurableObjectState): void {
+export function meterStorage(ctx: DurableObjectState, alsoInto: readonly StorageCounts[] = []): void {
   const meter = meterOf(ctx.id.toString());
   meter.constructed++;
-  const sql = ctx.storage.sql;
-  const exec = sql.exec.bind(sql);
-  sql.exec = ((query: string, ...bindings: unknown[]) => {
-    const cursor = exec(query, ...bindings);
-    meter.statements++;
-    queueMicrotask(() => {
-      meter.rowsRead += cursor.rowsRead;
-      meter.rowsWritten += cursor.rowsWritten;
-    });
-    return cursor;
-  }) as typeof sql.exec;
+  countStorage(ctx.storage, [meter, ...alsoInto]);
   const setAlarm = ctx.storage.setAlarm.bind(ctx.storage);
   ctx.storage.setAlarm = (at, options) => {
     meter.alarmsSet++;

@@ -9,6 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { agentsRowPattern } from "../../src/bench/agents-row-pattern";
 import { meterStorage, readMeter } from "../../src/bench/object-meter";
+import { newCounts } from "../../src/bench/rows-written";
 
 const stubOf = (name: string) => env.SESSIONS.get(env.SESSIONS.idFromName(name));
 
@@ -30,6 +31,27 @@ describe("cost meter", () => {
       expect(reading.alarmsSet).toBe(1);
       expect(reading.databaseBytes).toBeGreaterThan(0);
       await state.storage.deleteAlarm();
+    });
+  });
+
+  it("counts each statement once, into the meter and the object's own counts alike", async () => {
+    await runInDurableObject(stubOf(`meter-${crypto.randomUUID()}`), async (_o, state) => {
+      const own = newCounts();
+      meterStorage(state, [own]);
+      const sql = state.storage.sql;
+      sql.exec("CREATE TABLE bench_meter_once (n INTEGER)");
+      sql.exec("INSERT INTO bench_meter_once (n) VALUES (1), (2)");
+      await state.storage.put({ a: 1, b: 2 });
+      await Promise.resolve();
+      const reading = readMeter(state);
+      // The KV put's two keys are rows written too (a SQLite-backed object keeps them in a table).
+      expect(own.statements).toBe(2);
+      expect(own.rowsWritten).toBeGreaterThanOrEqual(4);
+      expect({ statements: reading.statements, rowsWritten: reading.rowsWritten }).toEqual({
+        statements: own.statements,
+        rowsWritten: own.rowsWritten,
+      });
+      await state.storage.delete(["a", "b"]);
     });
   });
 });
