@@ -61,6 +61,8 @@ log(`machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGiB} GiB, n
 const bundle = await bundleWorker();
 const servers = {};
 const results = {};
+/** Each scenario's wall time and the machine's load average as it ended (the log prints them). */
+const timing = {};
 try {
   for (const [name, vars] of Object.entries(INSTANCES)) {
     servers[name] = await startServer(bundle.scriptPath, vars, storage);
@@ -85,7 +87,11 @@ try {
       };
       process.exitCode = 1;
     }
-    log(`scenario ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    timing[name] = {
+      seconds: (Date.now() - t) / 1000,
+      loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100),
+    };
+    log(`scenario ${name} done in ${timing[name].seconds.toFixed(1)} s`);
   }
 } finally {
   await cleanupAll();
@@ -97,7 +103,9 @@ const file = await writeResults("bench/results", {
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
   machine,
   instances: INSTANCES,
+  settings: { trials: Number(values.trials), scenarios: chosen, set: values.set, storage: values.storage },
   storage: values.storage,
+  timing,
   seconds: (Date.now() - started) / 1000,
   table,
   results,

@@ -1,4 +1,4 @@
-/** What the numbers were measured on: CPU, memory, load, and the runtime versions. */
+/** What the numbers were measured on: CPU, memory, load, and the runtime's and the peers' versions. */
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { availableParallelism, loadavg, totalmem } from "node:os";
@@ -15,6 +15,24 @@ async function version(command, args) {
   }
 }
 
+/** The installed version of an npm package, from its own package.json. */
+async function installed(name) {
+  const text = await readFile(new URL(`../../node_modules/${name}/package.json`, import.meta.url), "utf8").catch(
+    () => "",
+  );
+  return text ? JSON.parse(text).version : "not installed";
+}
+
+/** The packages (and the redis server) the baselines and peers run on, as installed. */
+export const PEER_PACKAGES = ["resumable-stream", "redis", "agents", "@cloudflare/ai-chat", "ai", "miniflare"];
+
+async function peerVersions() {
+  const versions = {};
+  for (const name of PEER_PACKAGES) versions[name] = await installed(name);
+  versions["redis-server"] = await version("redis-server", ["--version"]);
+  return versions;
+}
+
 export async function machineInfo() {
   const cpuinfo = await readFile("/proc/cpuinfo", "utf8").catch(() => "");
   return {
@@ -24,6 +42,7 @@ export async function machineInfo() {
     node: process.version,
     workerd: await version("npx", ["workerd", "--version"]),
     wrangler: await version("npx", ["wrangler", "--version"]),
+    peers: await peerVersions(),
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The Cloudflare Agents SDK (`AIChatAgent`, bench/agents-peer/) as a peer on the same runtime,
  * each figure against ours in the same run (docs/performance.md, "Agents SDK peer"). In the
- * table their figure is in the `peer` column. Every follower is checked chunk by chunk or id by
+ * table their figure is in the `Agents SDK` column. Every follower is checked chunk by chunk or id by
  * id; a figure that cannot be compared fairly carries a note instead of a pass.
  */
 import { chatRequest, chatUrl, followChat } from "../agents-peer/chat-client.mjs";
@@ -77,7 +77,7 @@ export async function run({ real, defaults, start, trials, log }) {
         metric: `resume ${RESUME_CHUNKS / 1000}k chunks from the start: to the last chunk, ours over SSE`,
         unit: "ms",
         ours: ms.oursSse,
-        peer: ms.theirs,
+        agents: ms.theirs,
         note: `theirs over their WebSocket resume protocol (an active stream's replay); median of ${trials}`,
       },
       {
@@ -85,35 +85,35 @@ export async function run({ real, defaults, start, trials, log }) {
         metric: `resume ${RESUME_CHUNKS / 1000}k chunks from the start: to the last chunk, ours over WebSocket`,
         unit: "ms",
         ours: ms.oursWs,
-        peer: ms.theirs,
+        agents: ms.theirs,
       },
       {
         scenario,
         metric: "resume 10k chunks: bytes, ours over SSE",
         unit: "B",
         ours: bytes.oursSse,
-        peer: bytes.theirs,
+        agents: bytes.theirs,
       },
       {
         scenario,
         metric: "resume 10k chunks: bytes, ours over WebSocket",
         unit: "B",
         ours: bytes.oursWs,
-        peer: bytes.theirs,
+        agents: bytes.theirs,
       },
       {
         scenario,
         metric: `storage rows written, ${ROWS_TOKENS}-token answer at ${PACE_MS} ms a token`,
         unit: "rows",
         ours: rows.ours,
-        peer: rows.theirs,
+        agents: rows.theirs,
         note: `counted by the runtime (SQL rowsWritten + KV keys): ours from its object's start (a new session; ${rows.oursTokens} tokens, ${rows.oursLogRows} log rows), theirs for the turn alone (${rows.theirsTotal} from its object's start)`,
       },
       {
         scenario,
         metric: `workerd killed mid-answer (${RESTART_TOKENS} tokens): events lost + duplicated`,
         ours: ourKill.lost + ourKill.duplicated,
-        peer: theirKill.lost + theirKill.duplicated,
+        agents: theirKill.lost + theirKill.duplicated,
         pass: ourKill.completed && ourKill.lost + ourKill.duplicated === 0,
         note: `ours: ${restartNote(ourKill)}; theirs: ${restartNote(theirKill)}`,
       },
@@ -122,7 +122,7 @@ export async function run({ real, defaults, start, trials, log }) {
         metric: `RSS growth, ${IDLE_FOLLOWERS} idle WebSocket followers`,
         unit: "MB",
         ours: idle.ours.growthMB,
-        peer: idle.theirs.growthMB,
+        agents: idle.theirs.growthMB,
         note: `fresh workerd each: ours from ${idle.ours.beforeMB.toFixed(0)} MB, theirs from ${idle.theirs.beforeMB.toFixed(0)} MB`,
       },
     ],

@@ -169,8 +169,8 @@ export async function run({ start, log }) {
     rows: [
       {
         ...row("rows written", "rowsWritten"),
-        peer: agentsRun.usage.rowsWritten,
-        note: "peer = the Agents SDK's stream rows alone (ten chunks a row, their schema) for the naive run's token-by-token chunks",
+        agents: agentsRun.usage.rowsWritten,
+        note: "Agents SDK = the Agents SDK's stream rows alone (ten chunks a row, their schema) for the naive run's token-by-token chunks",
       },
       row("rows read", "rowsRead"),
       row("Durable Object requests", "objectRequests"),

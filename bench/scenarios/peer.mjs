@@ -83,14 +83,14 @@ export async function run({ start, trials, log }) {
     return {
       raw: { samples, oursAfter, theirsAfter },
       rows: [
-        { scenario, metric: "time", unit: "ms", ours: ms("ours"), peer: ms("theirs") },
-        { scenario, metric: "bytes", unit: "B", ours: samples.ours[0].bytes, peer: samples.theirs[0].bytes },
+        { scenario, metric: "time", unit: "ms", ours: ms("ours"), resumableStream: ms("theirs") },
+        { scenario, metric: "bytes", unit: "B", ours: samples.ours[0].bytes, resumableStream: samples.theirs[0].bytes },
         {
           scenario,
           metric: "events resumed after producer loss",
           better: "higher",
           ours: oursAfter.events,
-          peer: theirsAfter.events,
+          resumableStream: theirsAfter.events,
           note: `ours after a runtime restart on its storage: ${oursAfter.complete ? "every event" : "INCOMPLETE"}; resumable-stream after its producer's process went away: HTTP ${theirsAfter.status}, ${theirsAfter.events} events`,
         },
       ],
