@@ -26,10 +26,12 @@ async function installed(name) {
 /** The packages (and the redis server) the baselines and peers run on, as installed. */
 export const PEER_PACKAGES = ["resumable-stream", "redis", "agents", "@cloudflare/ai-chat", "ai", "miniflare"];
 
-async function peerVersions() {
+/** Each of PEER_PACKAGES' installed version, and redis-server's ("unknown" when it is missing). */
+export async function peerVersions() {
   const versions = {};
   for (const name of PEER_PACKAGES) versions[name] = await installed(name);
-  versions["redis-server"] = await version("redis-server", ["--version"]);
+  const redis = await version("redis-server", ["--version"]);
+  versions["redis-server"] = /v=(\S+)/.exec(redis)?.[1] ?? redis;
   return versions;
 }
 

@@ -4,7 +4,10 @@
  * display), each peer's figure sits in its own column, and the targets list counts the runs that
  * met each target.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+// @ts-expect-error: plain ESM module of the bench, without types
+import { PEER_PACKAGES, peerVersions } from "../../bench/lib/machine.mjs";
 // @ts-expect-error: plain ESM module of the bench, without types
 import { DESIGNS, printTable, row, show } from "../../bench/lib/report.mjs";
 // @ts-expect-error: plain ESM module of the bench, without types
@@ -187,5 +190,16 @@ describe("results written before the peers had their own columns", () => {
     expect(old("8 cost, 1,000 Nova3 runs")).toMatchObject({ agents: 2 });
     expect(old("7 peer resume 10k")).toMatchObject({ resumableStream: 2, resumableStreamVsOurs: 2 });
     expect(old("7 peer resume 10k")).not.toHaveProperty("peer");
+  });
+});
+
+describe("the versions a run records", () => {
+  it("names every peer package's installed version", async () => {
+    const versions = await peerVersions();
+    for (const name of PEER_PACKAGES) {
+      const installed = JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
+      expect(versions[name]).toBe(installed);
+    }
+    expect(versions).toHaveProperty("redis-server");
   });
 });
