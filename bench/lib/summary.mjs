@@ -17,12 +17,16 @@ export const format = (v) => {
   return Number(v.toFixed(digits)).toLocaleString("en-US");
 };
 
-/** Median (min–max) of the runs' figures, the median `suffix`ed; "—" when no run has one. */
+/**
+ * Median (min–max) of the runs' figures, the median `suffix`ed, the range left out when every run
+ * printed the same; "—" when no run has one.
+ */
 export function cell(values, suffix = "") {
   const present = values.filter((v) => typeof v === "number" && Number.isFinite(v));
   if (present.length === 0) return "—";
   if (present.length === 1) return `${format(present[0])}${suffix}`;
-  return `${format(median(present))}${suffix} (${format(Math.min(...present))}–${format(Math.max(...present))})`;
+  const [low, high] = [format(Math.min(...present)), format(Math.max(...present))];
+  return `${format(median(present))}${suffix}${low === high ? "" : ` (${low}–${high})`}`;
 }
 
 /**

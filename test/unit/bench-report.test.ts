@@ -11,7 +11,7 @@ import { PEER_PACKAGES, peerVersions } from "../../bench/lib/machine.mjs";
 // @ts-expect-error: plain ESM module of the bench, without types
 import { DESIGNS, printTable, row, show } from "../../bench/lib/report.mjs";
 // @ts-expect-error: plain ESM module of the bench, without types
-import { format, normalize, summarize } from "../../bench/lib/summary.mjs";
+import { cell, format, normalize, summarize } from "../../bench/lib/summary.mjs";
 // @ts-expect-error: plain ESM module of the bench, without types
 import { TARGETS } from "../../bench/lib/targets.mjs";
 
@@ -201,5 +201,13 @@ describe("the versions a run records", () => {
       expect(versions[name]).toBe(installed);
     }
     expect(versions).toHaveProperty("redis-server");
+  });
+});
+
+describe("a cell across runs", () => {
+  it("shows the median and the range, and the range only where the runs differ", () => {
+    expect(cell([3, 1, 2])).toBe("2 (1–3)");
+    expect(cell([1668141, 1668141], "x")).toBe("1,668,141x");
+    expect(cell([undefined, null])).toBe("—");
   });
 });
