@@ -9,6 +9,8 @@ import { describe, expect, it } from "vitest";
 import { AUTH_VARS } from "../../bench/lib/auth.mjs";
 // @ts-expect-error: plain ESM module of the bench, without types
 import { INSTANCES } from "../../bench/lib/instances.mjs";
+// @ts-expect-error: plain ESM module of the bench, without types
+import { UNCACHED_VARS } from "../../bench/scenarios/replay.mjs";
 import { ConfigError } from "../../src/config/parse";
 import { validateSettings } from "../../src/env";
 
@@ -21,6 +23,11 @@ describe("bench settings", () => {
 
   it.each(instances)("the %s instance's variables are all valid settings", (_name, vars) => {
     expect(() => validateSettings({ ...AUTH_VARS, ...vars })).not.toThrow();
+  });
+
+  it("the replay scenario's nothing-kept instance (real plus UNCACHED_VARS) has valid settings", () => {
+    expect(UNCACHED_VARS).toEqual({ REPLAY_KEPT_BYTES: "0" });
+    expect(() => validateSettings({ ...AUTH_VARS, ...INSTANCES.real, ...UNCACHED_VARS })).not.toThrow();
   });
 
   it("would catch a limit above its maximum", () => {
