@@ -40,7 +40,7 @@ function run(k: number, pass: boolean) {
   const rows: Row[] = [
     {
       scenario: "1 replay 10k",
-      metric: "wall time",
+      metric: "wall time, warm, pages kept",
       unit: "ms",
       ours: 13.37 + k,
       pipe: 12.61 + k,
@@ -156,7 +156,7 @@ describe("the summary of three runs", () => {
   });
 
   it("shows the median and range of each design in its own column, and met n/3", () => {
-    const replay = markdownRow(md, "1 replay 10k | wall time");
+    const replay = markdownRow(md, "1 replay 10k | wall time, warm, pages kept");
     expect(replay[column("ours")]).toBe(`${format(14.37)} (${format(13.37)}–${format(17.37)})`);
     expect(replay.at(-1)).toBe("2/3");
     const sdk = markdownRow(md, "agents (Agents SDK peer)");
@@ -170,7 +170,7 @@ describe("the summary of three runs", () => {
 
   it("lists every target of issues 11 and 16, met n/N or not in these runs", () => {
     expect(md).toMatch(
-      /\| 7, 16 \| replay of 10,000 events within 1\.5x[^\n]*\| 1 replay 10k: wall time \(ms\) \|[^\n]*\| 2\/3 \|/,
+      /\| 7, 16 \| replay of 10,000 events within 1\.5x[^\n]*\| 1 replay 10k: wall time, warm, pages kept \(ms\) \|[^\n]*\| 2\/3 \|/,
     );
     expect(md).toMatch(/\| 16 \| 2,000 WebSocket followers[^\n]*\| not in these runs \| — \| — \|/);
     expect(md).toMatch(
