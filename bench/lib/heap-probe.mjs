@@ -43,6 +43,8 @@ export async function heapProbe(server, name = "edge-stream") {
     return { usedMB: usedSize / MB, totalMB: totalSize / MB };
   };
   return {
+    /** Sends one inspector command; resolves with its result. */
+    call,
     usage,
     /** Samples the heap every HEAP_SAMPLE_MS until `stop()`; `stop()` returns the figures. */
     sample() {

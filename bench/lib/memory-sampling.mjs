@@ -70,5 +70,5 @@ export async function freshWithHeap(start, name, measure) {
 export function heapNote(heap) {
   if (!heap) return "";
   const f = (mb) => mb.toFixed(1);
-  return `; JS heap (inspector): used ${f(heap.usedBeforeMB)} MB before, peak ${f(heap.peakUsedMB)} MB used of ${f(heap.peakTotalMB)} MB reserved`;
+  return `; JS heap (inspector): used ${f(heap.usedBeforeMB)} MB before, peak ${f(heap.peakUsedMB)} MB; reserved ${f(heap.totalBeforeMB)} MB before, peak ${f(heap.peakTotalMB)} MB`;
 }
