@@ -4,9 +4,10 @@
  * scenario's warm-up (a run read by a fast reader), then samples allocations through
  * `HeapProfiler.startSampling` during a second run, keeping objects a minor collection freed out
  * of the profile, so what remains was promoted into the old generation. Prints the top
- * allocating functions by sampled bytes. Not part of `npm run bench`.
+ * allocating functions by sampled bytes; with `--all`, every allocation instead (what the run
+ * allocated, promoted or not). Not part of `npm run bench`.
  *
- *   node bench/promoted-profile.mjs [--events 100000] [--top 15]
+ *   node bench/promoted-profile.mjs [--events 100000] [--top 15] [--all]
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -18,7 +19,11 @@ import { bundleWorker, startServer } from "./lib/server.mjs";
 import { readSse } from "./lib/sse-reader.mjs";
 
 const { values } = parseArgs({
-  options: { events: { type: "string", default: "100000" }, top: { type: "string", default: "15" } },
+  options: {
+    events: { type: "string", default: "100000" },
+    top: { type: "string", default: "15" },
+    all: { type: "boolean", default: false },
+  },
 });
 const MB = 2 ** 20;
 authorizeFetch();
@@ -53,13 +58,15 @@ try {
   await probe.call("HeapProfiler.startSampling", {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: false,
+    includeObjectsCollectedByMinorGC: values.all,
   });
   await fastRun(server, events);
   const { profile } = await probe.call("HeapProfiler.stopSampling");
   const rows = byFunction(profile.head);
   const total = rows.reduce((sum, [, bytes]) => sum + bytes, 0);
-  console.log(`promoted during the second ${events}-event run (sampled): ${(total / MB).toFixed(1)} MB`);
+  console.log(
+    `${values.all ? "allocated" : "promoted"} during the second ${events}-event run (sampled): ${(total / MB).toFixed(1)} MB`,
+  );
   // The bundle's line names an anonymous function (it is removed with the bundle).
   const lines = (await readFile(bundle.scriptPath, "utf8")).split("\n");
   for (const [name, bytes] of rows.slice(0, Number(values.top))) {

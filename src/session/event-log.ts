@@ -41,7 +41,7 @@ const READ_FRAMES_SQL = `SELECT CAST(group_concat(${FRAME_SQL}, '') AS BLOB) AS 
 
 /**
  * Rows appended by one statement, as bound values: Durable Object SQLite binds at most 100
- * parameters a statement, four a row.
+ * parameters a statement (developers.cloudflare.com/durable-objects/platform/limits/), four a row.
  */
 const APPEND_ROWS = 25;
 /** The INSERT of `n` rows, for n = 0..APPEND_ROWS, built once. */
