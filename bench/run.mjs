@@ -68,8 +68,9 @@ try {
     servers[name] = await startServer(bundle.scriptPath, vars, storage);
     log(`${name} instance on ${servers[name].url} (workerd pid ${servers[name].pids.join(",")})`);
   }
-  /** A fresh instance of one configuration (plus `vars`), for scenarios that need their own. */
-  const start = (name, vars = {}) => startServer(bundle.scriptPath, { ...INSTANCES[name], ...vars }, storage);
+  /** A fresh instance of one configuration (plus `vars`; `options` as startServer's, e.g. inspectorPort), for scenarios that need their own. */
+  const start = (name, vars = {}, options = {}) =>
+    startServer(bundle.scriptPath, { ...INSTANCES[name], ...vars }, { ...storage, ...options });
   const context = { ...servers, start, trials: Number(values.trials), log };
   for (const name of chosen) {
     const t = Date.now();

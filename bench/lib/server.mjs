@@ -61,7 +61,7 @@ export async function rssOf(pids) {
  * Starts one instance. `vars` override wrangler.toml vars (strings); its storage goes in a new
  * folder under `storageRoot` (on disk by default, as `wrangler dev`). Returns its base URL, its
  * workerd pids, `rss()`, `restart()` (a new runtime on the same storage, as after a crash or a
- * deploy) and `stop()`. `config` and `name` start another Worker (the Agents SDK peer) the same way.
+ * deploy), `stop()` and, with `inspectorPort`, `inspectorUrl()`. `config` and `name` start another Worker (the Agents SDK peer) the same way.
  */
 export async function startServer(scriptPath, vars, options = {}) {
   const { inspectorPort, storageRoot = tmpdir(), config = "wrangler.toml", name = "edge-stream" } = options;
@@ -104,6 +104,8 @@ export async function startServer(scriptPath, vars, options = {}) {
   }
   return Object.assign(server, {
     rss: () => rssOf(server.pids),
+    /** The runtime's inspector (ws://), when started with `inspectorPort` (0 = any free port). */
+    inspectorUrl: () => mf.getInspectorURL(),
     restart: async () => {
       await mf.dispose();
       await launch();

@@ -6,8 +6,8 @@
  * by a WebSocket that reads nothing at all. The slow reader and the socket must then still get
  * every event, from storage.
  */
-import { readFile } from "node:fs/promises";
 import { eventsUrl, snapshot, startSynthetic } from "../lib/api.mjs";
+import { fileBackedMB, fresh, freshWithHeap, heapNote, sampleWhile } from "../lib/memory-sampling.mjs";
 import { slowReader } from "../lib/slow-reader.mjs";
 import { slowSocket } from "../lib/slow-socket.mjs";
 import { readSse } from "../lib/sse-reader.mjs";
@@ -20,21 +20,6 @@ const SLOW_BYTES_PER_SECOND = 1024;
 const MB = 2 ** 20;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Samples `server.rss()` every 200 ms until `until()` resolves; returns the peak. */
-async function peakWhile(server, until) {
-  let peak = await server.rss();
-  let done = false;
-  const finished = until().finally(() => {
-    done = true;
-  });
-  while (!done) {
-    peak = Math.max(peak, await server.rss());
-    await Promise.race([sleep(200), finished]);
-  }
-  await finished;
-  return peak;
-}
 
 /** Growth (MB) of RSS with `readers` idle readers on `url`s opened by `open()`. */
 async function idleGrowth(server, open) {
@@ -93,12 +78,6 @@ function pipeIdle(server) {
   });
 }
 
-/** File-backed resident memory (mapped runtime code), MB: not memory the design holds. */
-async function fileBackedMB(server) {
-  const status = await readFile(`/proc/${server.pids[0]}/status`, "utf8").catch(() => "");
-  return Number(/RssFile:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 /** A 100,000-event run at full speed read by one reader, slow or fast: RSS growth and the check. */
 async function runWithReader(server, slow) {
   await sleep(1_000);
@@ -115,7 +94,7 @@ async function runWithReader(server, slow) {
     fast = readSse(url, { expect: started.expect, timeoutMs: 300_000 });
   }
   const t0 = Date.now();
-  const peak = await peakWhile(server, async () => {
+  const { peak, heap } = await sampleWhile(server, async () => {
     while ((await snapshot(server.url, started.session_id)).status !== "idle") await sleep(250);
   });
   const runSeconds = (Date.now() - t0) / 1000;
@@ -125,7 +104,7 @@ async function runWithReader(server, slow) {
     ? !final.error && final.inOrder && final.firstId === started.expect.first && final.lastId === started.expect.last
     : final.complete;
   const fileMB = (await fileBackedMB(server)) - fileBefore;
-  return { growthMB: (peak - before) / MB, beforeMB: before / MB, fileMB, runSeconds, bytesDuringRun, complete };
+  return { growthMB: (peak - before) / MB, beforeMB: before / MB, fileMB, runSeconds, bytesDuringRun, complete, heap };
 }
 
 /**
@@ -139,24 +118,14 @@ async function runWithSlowSocket(server) {
   const socket = slowSocket(server.url, started.session_id, started.expect.first - 1);
   await socket.opened;
   const t0 = Date.now();
-  const peak = await peakWhile(server, async () => {
+  const { peak, heap } = await sampleWhile(server, async () => {
     while ((await snapshot(server.url, started.session_id)).status !== "idle") await sleep(250);
   });
   const runSeconds = (Date.now() - t0) / 1000;
   const final = await socket.drain(started.expect.last, 300_000);
   const complete =
     !final.error && final.inOrder && final.firstId === started.expect.first && final.lastId === started.expect.last;
-  return { growthMB: (peak - before) / MB, beforeMB: before / MB, runSeconds, complete, resumes: final.resumes };
-}
-
-/** Runs `measure` on a fresh instance, so no measurement reuses memory an earlier one freed. */
-async function fresh(start, name, measure) {
-  const server = await start(name);
-  try {
-    return await measure(server);
-  } finally {
-    await server.stop();
-  }
+  return { growthMB: (peak - before) / MB, beforeMB: before / MB, runSeconds, complete, resumes: final.resumes, heap };
 }
 
 export async function run({ start, log }) {
@@ -169,15 +138,15 @@ export async function run({ start, log }) {
   // for the first time, the JS heap growing to its working size), so each process gets one
   // warm-up run (fast reader, reported as "cold"); then the slow reader, and in another process
   // the fast control, are measured the same way: the second run of a fresh process.
-  result.real.slow = await fresh(start, "real", async (server) => {
+  result.real.slow = await freshWithHeap(start, "real", async (server) => {
     result.real.cold = await runWithReader(server, false);
     return runWithReader(server, true);
   });
-  result.real.fast = await fresh(start, "real", async (server) => {
+  result.real.fast = await freshWithHeap(start, "real", async (server) => {
     await runWithReader(server, false);
     return runWithReader(server, false);
   });
-  result.real.socket = await fresh(start, "real", async (server) => {
+  result.real.socket = await freshWithHeap(start, "real", async (server) => {
     await runWithReader(server, false);
     return runWithSlowSocket(server);
   });
@@ -206,7 +175,7 @@ export async function run({ start, log }) {
         ours: real.slow.growthMB,
         target: "<20 MB, then every event",
         pass: real.slow.growthMB < 20 && real.slow.complete,
-        note: `run took ${real.slow.runSeconds.toFixed(1)} s; the slow reader took ${real.slow.bytesDuringRun} bytes during it, then drained all ${SLOW_RUN_EVENTS + 2} events in order: ${real.slow.complete}`,
+        note: `run took ${real.slow.runSeconds.toFixed(1)} s; the slow reader took ${real.slow.bytesDuringRun} bytes during it, then drained all ${SLOW_RUN_EVENTS + 2} events in order: ${real.slow.complete}${heapNote(real.slow.heap)}`,
       },
       {
         scenario: "6 memory",
@@ -215,14 +184,14 @@ export async function run({ start, log }) {
         ours: real.socket.growthMB,
         target: "<20 MB, then every event",
         pass: real.socket.growthMB < 20 && real.socket.complete,
-        note: `run took ${real.socket.runSeconds.toFixed(1)} s; the socket read nothing during it, then drained all ${SLOW_RUN_EVENTS + 2} events in order: ${real.socket.complete} (${real.socket.resumes} resume(s) after a 4008 close)`,
+        note: `run took ${real.socket.runSeconds.toFixed(1)} s; the socket read nothing during it, then drained all ${SLOW_RUN_EVENTS + 2} events in order: ${real.socket.complete} (${real.socket.resumes} resume(s) after a 4008 close)${heapNote(real.socket.heap)}`,
       },
       {
         scenario: "6 memory",
         metric: `RSS growth, ${SLOW_RUN_EVENTS / 1000}k-event run, fast reader`,
         unit: "MB",
         ours: real.fast.growthMB,
-        note: `control: the same run read at full speed; the first such run in a fresh process (warm-up) grew ${real.cold.growthMB.toFixed(1)} MB (${real.cold.fileMB.toFixed(1)} MB of it runtime code pages mapped in)`,
+        note: `control: the same run read at full speed; the first such run in a fresh process (warm-up) grew ${real.cold.growthMB.toFixed(1)} MB (${real.cold.fileMB.toFixed(1)} MB of it runtime code pages mapped in)${heapNote(real.fast.heap)}`,
       },
     ],
   };

@@ -67,15 +67,16 @@ export class ChunkMerger {
       return "merged";
     }
     this.close(agent);
+    if (this.#options.chunkWindowMs === 0) {
+      // Never merged into, so queued as given, like every other event: no copy per event.
+      this.#closed({ runId, draft, timestamp });
+      return "queued";
+    }
     // Merging appends to the content, so the merger keeps its own copy (the payload is all
     // primitives; a shallow copy is the copy, at a fraction of structuredClone's cost per token).
     const pending = { runId, draft: { ...draft, payload: { ...draft.payload } }, timestamp };
-    if (this.#options.chunkWindowMs === 0) {
-      this.#closed(pending);
-    } else {
-      this.#open.set(agent, { pending, openedAt: now, lastAt: now });
-      this.#arm();
-    }
+    this.#open.set(agent, { pending, openedAt: now, lastAt: now });
+    this.#arm();
     return "queued";
   }
 

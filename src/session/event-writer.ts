@@ -8,7 +8,7 @@
  */
 import { DEFAULTS } from "../env";
 import { EVENT_TYPES, type EventDraft, type StreamEvent } from "../protocol/events";
-import { encodeEventFrame } from "../protocol/sse";
+import { encodeEventFrames } from "../protocol/sse";
 import { ChunkMerger, type ChunkOptions, type Pending } from "./chunk-merger";
 import type { EventLog, NewLogRow } from "./event-log";
 import { WriteWindow } from "./write-window";
@@ -41,8 +41,6 @@ export interface WriterStorage {
    */
   onFailed?(error: unknown): void;
 }
-
-const encoder = new TextEncoder();
 
 export class EventWriter {
   #log: EventLog;
@@ -183,18 +181,21 @@ export class EventWriter {
     const pending = this.#ready;
     this.#ready = [];
     const firstId = this.#log.head + 1;
-    const jsons: string[] = [];
-    const rows: NewLogRow[] = [];
-    let frames = "";
-    pending.forEach((p, i) => {
+    const count = pending.length;
+    const jsons = new Array<string>(count);
+    const rows = new Array<NewLogRow>(count);
+    // A plain loop and no per-event closure, frame string or copy: everything allocated here
+    // lives until the batch is sent, long enough to be promoted (docs/performance.md).
+    for (let i = 0; i < count; i++) {
+      const { runId, draft, timestamp } = pending[i];
       const id = firstId + i;
-      const { event_type, agent_source, payload } = p.draft;
-      const event = { id, run_id: p.runId, event_type, agent_source, timestamp: p.timestamp, payload } as StreamEvent;
+      const { event_type, agent_source, payload } = draft;
+      const event = { id, run_id: runId, event_type, agent_source, timestamp, payload } as StreamEvent;
       const json = JSON.stringify(event);
-      jsons.push(json);
-      rows.push({ id, runId: p.runId, type: event.event_type, json });
-      frames += encodeEventFrame(id, json);
-    });
+      jsons[i] = json;
+      rows[i] = { id, runId, type: event_type, json };
+    }
+    const frames = encodeEventFrames(firstId, jsons);
     try {
       this.#transact(() => {
         this.#log.append(rows);
@@ -207,7 +208,7 @@ export class EventWriter {
     }
     // Only the JSON and the bytes: the fan-out keeps the newest batch until the next one, and
     // event objects kept that long were promoted into V8's old generation (docs/performance.md).
-    const batch = { firstId, lastId: firstId + pending.length - 1, jsons, frames: encoder.encode(frames) };
+    const batch = { firstId, lastId: firstId + count - 1, jsons, frames };
     this.#onFlush(batch);
     this.#window.wrote(startedAt);
     return batch;

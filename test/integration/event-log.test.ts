@@ -52,6 +52,23 @@ describe("EventLog.append", () => {
   });
 });
 
+describe("EventLog.append in groups of statements", () => {
+  it("stores a batch of several statements' rows, a partial group last, exactly and in order", async () => {
+    await runInDurableObject(objectNamed("event-log-append-groups"), (_object, state) => {
+      const log = new EventLog(state.storage.sql);
+      const rows = rowsOf(Array.from({ length: 61 }, (_, i) => `event ${i} ü 🚀 "${"\\".repeat(i % 3)}"`));
+      rows[30].runId = "other";
+      log.append(rows.slice(0, 1));
+      log.append(rows.slice(1));
+      expect(log.head).toBe(61);
+      expect(log.readAfter(0, 100)).toEqual(rows.map(({ id, json }) => ({ id, json })));
+      expect(log.readRun("other").map((r) => r.id)).toEqual([31]);
+      const types = state.storage.sql.exec<{ type: string }>("SELECT DISTINCT type FROM events").toArray();
+      expect(types).toEqual([{ type: "llm_chunk" }]);
+    });
+  });
+});
+
 describe("EventLog.append: the stored text is the event's JSON exactly", () => {
   it("keeps every escape, number and character as JSON.stringify wrote it", async () => {
     await runInDurableObject(objectNamed("event-log-exact"), (_object, state) => {
