@@ -14,6 +14,7 @@ import { RELAY_PURGE_PATH } from "../session/relay-copies";
 import { callerFromParams, type SessionObject, setCallerParams } from "../session/session-object";
 import { Relay } from "./relay";
 import type { FeedSource } from "./relay-feed";
+import { RelayLifetime } from "./relay-lifetime";
 import { relayName } from "./relay-names";
 
 /**
@@ -60,19 +61,26 @@ export function followUrl(
 
 export class RelayObject extends DurableObject<Env> {
   readonly #relay: Relay;
-  /** The session this relay follows, once a follower named it (its name is `<session id>/<n>`). */
-  #sessionId: string | undefined;
+  /** The session this relay follows (its name is `<session id>/<n>`) and the alarm that outlives a lost deletion. */
+  readonly #lifetime: RelayLifetime;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = loadConfig(env);
+    this.#lifetime = new RelayLifetime({
+      sql: ctx.storage.sql,
+      setAlarm: (at) => void ctx.storage.setAlarm(at),
+      checkEveryMs: config.sessionTtlSeconds * 1000,
+    });
     this.#relay = new Relay({
       sql: ctx.storage.sql,
       transactionSync: (fn) => ctx.storage.transactionSync(fn),
-      checkAccess: (callers) =>
-        this.#sessionId === undefined
+      checkAccess: (callers) => {
+        const sessionId = this.#lifetime.sessionId;
+        return sessionId === undefined
           ? Promise.resolve(callers.map(() => false))
-          : sessionStub(env, this.#sessionId).mayRead(callers),
+          : sessionStub(env, sessionId).mayRead(callers);
+      },
       leases: new LeaseRegistry(streamLeaseCalls(env), config.streamLeaseSeconds * 1000),
       deleteAll: async () => {
         await ctx.storage.deleteAlarm();
@@ -105,7 +113,7 @@ export class RelayObject extends DurableObject<Env> {
       return errorResponse("not_found", "no such route");
     }
     const caller = callerFromParams(params);
-    this.#sessionId = sessionId;
+    this.#lifetime.remember(sessionId);
     this.#relay.follow(sessionFeed(this.env, sessionId, this.ctx.id.toString()));
     const opened = this.#relay.open(after, head, caller, {
       maxFollowers: max,
@@ -116,6 +124,13 @@ export class RelayObject extends DurableObject<Env> {
       return errorResponse(opened.code, opened.message, retry);
     }
     return new Response(opened.stream, { headers: { "Content-Type": "text/event-stream; charset=utf-8" } });
+  }
+
+  /** Deletes the copy once its session is gone, should the session's own call to do so have been lost (relay-lifetime.ts). */
+  async alarm(): Promise<void> {
+    const exists = async (sessionId: string) =>
+      (await sessionFeed(this.env, sessionId, this.ctx.id.toString()).next(this.#relay.log.head, 1, 0)) !== undefined;
+    if ((await this.#lifetime.onAlarm(this.#relay.followers, exists)) === "purge") await this.#relay.purge();
   }
 }
 
