@@ -60,19 +60,34 @@ export function followUrl(
 }
 
 export class RelayObject extends DurableObject<Env> {
-  readonly #relay: Relay;
+  /** The relay (made when first needed, and again after a purge: a session id can be used again). */
+  #relay: Relay | undefined;
   /** The session this relay follows (its name is `<session id>/<n>`) and the alarm that outlives a lost deletion. */
-  readonly #lifetime: RelayLifetime;
+  #lifetime: RelayLifetime;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const config = loadConfig(env);
-    this.#lifetime = new RelayLifetime({
-      sql: ctx.storage.sql,
-      setAlarm: (at) => void ctx.storage.setAlarm(at),
+    this.#lifetime = this.#newLifetime();
+  }
+
+  #newLifetime(): RelayLifetime {
+    const config = loadConfig(this.env);
+    return new RelayLifetime({
+      sql: this.ctx.storage.sql,
+      setAlarm: (at) => void this.ctx.storage.setAlarm(at),
       checkEveryMs: config.sessionTtlSeconds * 1000,
     });
-    this.#relay = new Relay({
+  }
+
+  get #current(): Relay {
+    this.#relay ??= this.#newRelay();
+    return this.#relay;
+  }
+
+  #newRelay(): Relay {
+    const { ctx, env } = this;
+    const config = loadConfig(env);
+    const relay: Relay = new Relay({
       sql: ctx.storage.sql,
       transactionSync: (fn) => ctx.storage.transactionSync(fn),
       checkAccess: (callers) => {
@@ -82,26 +97,32 @@ export class RelayObject extends DurableObject<Env> {
           : sessionStub(env, sessionId).mayRead(callers);
       },
       leases: new LeaseRegistry(streamLeaseCalls(env), config.streamLeaseSeconds * 1000),
+      // The session is gone (relay.ts purge): the copy goes, and a later follower starts afresh.
       deleteAll: async () => {
         await ctx.storage.deleteAlarm();
         await ctx.storage.deleteAll();
+        if (this.#relay !== relay) return;
+        this.#relay = undefined;
+        this.#lifetime = this.#newLifetime();
       },
       heartbeatMs: config.heartbeatMs,
       retryMs: config.sseRetryMs,
       pageRows: config.replayPageRows,
     });
+    return relay;
   }
 
   /** The relay's head and open followers (for tests and the bench). */
   async status(): Promise<{ head: number; followers: number; feed: string }> {
-    return { head: this.#relay.log.head, followers: this.#relay.followers, feed: this.#relay.feedState };
+    const relay = this.#current;
+    return { head: relay.log.head, followers: relay.followers, feed: relay.feedState };
   }
 
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === RELAY_PURGE_PATH && request.method === "POST") {
       // The session was deleted (session/relay-copies.ts): its followers end and the copy goes.
-      await this.#relay.purge();
+      await this.#current.purge();
       return new Response(null, { status: 204 });
     }
     const params = url.searchParams;
@@ -114,8 +135,9 @@ export class RelayObject extends DurableObject<Env> {
     }
     const caller = callerFromParams(params);
     this.#lifetime.remember(sessionId);
-    this.#relay.follow(sessionFeed(this.env, sessionId, this.ctx.id.toString()));
-    const opened = this.#relay.open(after, head, caller, {
+    const relay = this.#current;
+    relay.follow(sessionFeed(this.env, sessionId, this.ctx.id.toString()));
+    const opened = relay.open(after, head, caller, {
       maxFollowers: max,
       lease: { userId: caller.userId, id: lease },
     });
@@ -128,9 +150,10 @@ export class RelayObject extends DurableObject<Env> {
 
   /** Deletes the copy once its session is gone, should the session's own call to do so have been lost (relay-lifetime.ts). */
   async alarm(): Promise<void> {
+    const relay = this.#current;
     const exists = async (sessionId: string) =>
-      (await sessionFeed(this.env, sessionId, this.ctx.id.toString()).next(this.#relay.log.head, 1, 0)) !== undefined;
-    if ((await this.#lifetime.onAlarm(this.#relay.followers, exists)) === "purge") await this.#relay.purge();
+      (await sessionFeed(this.env, sessionId, this.ctx.id.toString()).next(relay.log.head, 1, 0)) !== undefined;
+    if ((await this.#lifetime.onAlarm(relay.followers, exists)) === "purge") await relay.purge();
   }
 }
 

@@ -71,6 +71,12 @@ describe("a deleted session's relays", () => {
     ];
     expect([relay.status, own.status]).toEqual([404, 404]);
     expect(await relay.json()).toEqual(await own.json());
+    // The id used again (an AI SDK chat id is): the relay serves the new session's log, not a purged one.
+    const again = await startBigSession(user, 2, 10, sessionId);
+    const fresh = await readSse(await api(relayPath(sessionId, 0), {}, { user }), again.head);
+    expect(fresh.events.map((event) => event.id)).toEqual([1, 2, 3]);
+    expect(await relayRows(sessionId, 0)).toBe(again.head + 1); // its events and the stored session id
+    await cancel(sessionId, user);
   });
 
   it("deletes the copies of an idle relay when the session expires", async () => {
