@@ -99,8 +99,9 @@ export class RelayObject extends DurableObject<Env> {
       leases: new LeaseRegistry(streamLeaseCalls(env), config.streamLeaseSeconds * 1000),
       // The session is gone (relay.ts purge): the copy goes, and a later follower starts afresh.
       deleteAll: async () => {
-        await ctx.storage.deleteAlarm();
+        // The alarm goes last: should the deletion fail, it is still set and tries again.
         await ctx.storage.deleteAll();
+        await ctx.storage.deleteAlarm();
         if (this.#relay !== relay) return;
         this.#relay = undefined;
         this.#lifetime = this.#newLifetime();

@@ -5,6 +5,7 @@
  * No Durable Object API here: relay-object.ts hands it storage and the session's calls.
  */
 
+import { logFailure } from "../log";
 import { type Failure, failure } from "../protocol/errors";
 import { EVENT_TYPES } from "../protocol/events";
 import type { Caller } from "../session/access";
@@ -85,7 +86,8 @@ export class Relay {
         this.fanOut.publish(batch);
         if (rows.some((row) => row.type === EVENT_TYPES.MEMBER_REMOVED)) this.recheckAccess();
       },
-      gone: () => void this.purge(),
+      // The session is gone; should deleting the copy fail, the relay's alarm tries again (relay-lifetime.ts).
+      gone: () => void this.purge().catch(logFailure("relay copy purge failed")),
     });
     this.#feed.start();
   }
@@ -152,7 +154,11 @@ export class Relay {
     if (this.#purged) return this.#purged;
     this.#feed?.stop();
     this.fanOut.wakeAll();
-    this.#purged = this.#host.deleteAll();
+    this.#purged = this.#host.deleteAll().catch((error: unknown) => {
+      // Not deleted: a later purge (the alarm's, another deletion call) tries again.
+      this.#purged = undefined;
+      throw error;
+    });
     return this.#purged;
   }
 
