@@ -36,8 +36,9 @@ const relayUrl = (server, started, n, after) =>
 
 /**
  * Opens `perRelay` followers on each relay after `after`; resolves `opened` once every one has
- * its headers, and to every follower's result once each read `expect`'s ids (relay streams stay
- * open across runs, so a follower stops at the run's last id).
+ * its headers or has failed before them (a connection reset under load must not leave the run
+ * waiting for ever: that follower counts as incomplete), and to every follower's result once each
+ * read `expect`'s ids (relay streams stay open across runs, so a follower stops at the run's last id).
  */
 function openFollowers(server, started, perRelay, { expect, latency }) {
   const total = RELAYS * perRelay;
@@ -51,13 +52,17 @@ function openFollowers(server, started, perRelay, { expect, latency }) {
     latency,
     maxEvents: expect.last - expect.first + 1,
     timeoutMs: READER_TIMEOUT_MS,
-    onOpen: () => {
-      if (++open === total) allOpen();
-    },
   };
-  const results = Array.from({ length: total }, (_, i) =>
-    readSse(relayUrl(server, started, i % RELAYS, expect.first - 1), options),
-  );
+  const results = Array.from({ length: total }, (_, i) => {
+    let counted = false;
+    const count = () => {
+      if (counted) return;
+      counted = true;
+      if (++open === total) allOpen();
+    };
+    const read = readSse(relayUrl(server, started, i % RELAYS, expect.first - 1), { ...options, onOpen: count });
+    return read.finally(count);
+  });
   return { opened, results: Promise.all(results) };
 }
 

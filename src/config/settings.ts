@@ -141,7 +141,7 @@ export const CONFIG_FIELDS = {
   maxStreamsPerSession: integer(
     "MAX_STREAMS_PER_SESSION",
     { default: 50, min: 1, max: 10_000 },
-    "Open event streams one session may have at once (GET /sessions/:id/events).",
+    "Open event streams one session may have at once (GET /sessions/:id/events); with RELAYS=on, also the followers each relay object of it may serve.",
   ),
   maxRunsPerUser: integer(
     "MAX_RUNS_PER_USER",

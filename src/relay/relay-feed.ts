@@ -112,6 +112,7 @@ export class RelayFeed {
           return;
         }
       } catch {
+        if (this.#stopped) return;
         // The session object restarted or the call broke: the next read starts from the relay's head again.
         this.#sink.log.reloadHead();
         await this.#sleep(FEED_RETRY_MS);

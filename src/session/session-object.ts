@@ -13,6 +13,7 @@ import type { GrantableRole } from "../protocol/roles";
 import { WS_PING, WS_PONG } from "../protocol/ws";
 import type { Caller } from "./access";
 import { type LogPage, RELAY_READER, readLogPage, waitForLog } from "./log-view";
+import { purgeRelayCopies, RelayCopies } from "./relay-copies";
 import { runHooks, sessionHooks } from "./run-hooks";
 import { RESTART_ALARM_DELAY_MS } from "./run-watchdog";
 import { type ReviewAnswer, Session, type Started, type StartInput } from "./session";
@@ -53,10 +54,14 @@ export async function restartObject(ctx: DurableObjectState, reason: string): Pr
 export class SessionObject extends DurableObject<Env> {
   /** The session this object runs (protected: the bench's object adds its own RPC over it). */
   protected readonly session: Session;
+  /** The relays that copied this session's log (deleted with it). */
+  readonly #relayCopies: RelayCopies;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const config = loadConfig(env);
+    const relayCopies = new RelayCopies(ctx.storage.sql);
+    this.#relayCopies = relayCopies;
     const llm = selectProvider(env, config);
     this.session = new Session({
       sql: ctx.storage.sql,
@@ -65,8 +70,12 @@ export class SessionObject extends DurableObject<Env> {
       llm,
       setAlarm: (at) => void ctx.storage.setAlarm(at),
       deleteAll: async () => {
+        const relays = relayCopies.list();
         await ctx.storage.deleteAlarm();
         await ctx.storage.deleteAll();
+        relayCopies.forget();
+        // By the owner or at expiry alike: the relays' copies of the log go with the session.
+        await purgeRelayCopies(env.RELAY_OBJECTS, relays);
       },
       sockets: () => ctx.getWebSockets(),
       leases: streamLeaseCalls(env),
@@ -142,10 +151,12 @@ export class SessionObject extends DurableObject<Env> {
   /**
    * For the session's relays (relay/): the log after `afterId` as soon as it has an event past it
    * (an empty page after `timeoutMs`), one call per flush; undefined once the session is gone.
+   * `relayId` is the calling relay's object id: its copy is deleted with the session.
    */
-  async relayNext(afterId: number, maxRows: number, timeoutMs: number): Promise<LogPage | undefined> {
+  async relayNext(relayId: string, afterId: number, maxRows: number, timeoutMs: number): Promise<LogPage | undefined> {
     const view = this.session.logView(RELAY_READER);
     if (!view) return undefined;
+    this.#relayCopies.record(relayId);
     await waitForLog(view, afterId, timeoutMs);
     const after = this.session.logView(RELAY_READER);
     return after && readLogPage(after, afterId, maxRows);

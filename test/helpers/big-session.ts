@@ -16,9 +16,16 @@ export interface BigSession {
   head: number;
 }
 
-/** Starts the run in a new session owned by `userId`; resolves once the burst is in the log. */
-export async function startBigSession(userId: string, events: number, chars = 4000): Promise<BigSession> {
-  const sessionId = crypto.randomUUID();
+/**
+ * Starts the run in a new session owned by `userId` (under `sessionId`: a deleted session's id can
+ * be used again, as an AI SDK chat id's is); resolves once the burst is in the log.
+ */
+export async function startBigSession(
+  userId: string,
+  events: number,
+  chars = 4000,
+  sessionId: string = crypto.randomUUID(),
+): Promise<BigSession> {
   const namespace = env.SESSIONS as DurableObjectNamespace<SessionObject>;
   const stub = namespace.get(namespace.idFromName(sessionId));
   const pipeline: Pipeline = async (ctx) => {

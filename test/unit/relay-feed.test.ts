@@ -1,13 +1,16 @@
 /**
  * The relay's pure parts (src/relay/): a page of the session's log becomes rows under the same
  * ids and one batch with the exact frames the session sends; a relay's callers are asked about
- * together, and only a refused one loses access.
+ * together, and only a refused one loses access; a feed stopped mid-read (its relay purged) writes
+ * nothing and does not read the deleted log again.
  */
 import { describe, expect, it } from "vitest";
 import { encodeEventFrame } from "../../src/protocol/sse";
 import { callerKey, RelayAccess } from "../../src/relay/relay-access";
-import { batchOf, pageRows } from "../../src/relay/relay-feed";
+import { batchOf, pageRows, RelayFeed } from "../../src/relay/relay-feed";
 import type { Caller } from "../../src/session/access";
+import type { EventLog } from "../../src/session/event-log";
+import type { LogPage } from "../../src/session/log-view";
 
 const event = (id: number, type = "llm_chunk") =>
   JSON.stringify({ id, run_id: "run-1", event_type: type, agent_source: "a", timestamp: "t", payload: {} });
@@ -27,6 +30,35 @@ describe("a page of the session's log in a relay", () => {
     expect(batch.lastId).toBe(8);
     expect(batch.jsons).toEqual([event(7), event(8)]);
     expect(new TextDecoder().decode(batch.frames)).toBe(encodeEventFrame(7, event(7)) + encodeEventFrame(8, event(8)));
+  });
+});
+
+describe("a relay's feed", () => {
+  it("ends without touching the copy when stopped while a read was under way (its session was deleted meanwhile)", async () => {
+    let reloads = 0;
+    let published = 0;
+    let answer: (page: LogPage) => void = () => {};
+    // The relay's log as far as the feed sees it: its head, and the reload after a failed page.
+    const log = { head: 3, reloadHead: () => reloads++ } as unknown as EventLog;
+    const feed = new RelayFeed(
+      { next: () => new Promise((resolve) => (answer = resolve)) },
+      {
+        log,
+        // A purged relay refuses every write (src/relay/relay.ts).
+        transact: () => {
+          throw new Error("relay: the copy was deleted with its session");
+        },
+        publish: () => published++,
+        gone: () => {},
+      },
+      async () => {},
+    );
+    feed.start();
+    feed.stop();
+    answer({ jsons: [event(4)], lastId: 4, head: 4 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Nothing published, and the deleted log was not read again (it has no table left to read).
+    expect([published, reloads]).toEqual([0, 0]);
   });
 });
 

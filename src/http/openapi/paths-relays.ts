@@ -26,7 +26,9 @@ const relayStream: Operation = {
     "Only with RELAYS=on (otherwise 404 like any unknown route). The same events, ids and bytes as " +
     "`/sessions/{id}/events`, served by relay object `n` from its copy of the log, so a follower may " +
     "resume on any relay with `Last-Event-ID`. Whoever may read the session may follow it here; the " +
-    "stream stays open across runs and ends when the caller loses access. docs/scale.md.",
+    "stream stays open across runs and ends when the caller loses access or the session is deleted. It " +
+    "counts as one of the user's open streams (MAX_STREAMS_PER_USER), and each relay serves at most " +
+    "MAX_STREAMS_PER_SESSION followers: 429 with Retry-After past either. docs/scale.md.",
   tags: ["sessions"],
   security: BEARER_OR_READ_TOKEN,
   parameters: [
@@ -45,7 +47,14 @@ const relayStream: Operation = {
   ],
   responses: {
     "200": eventStream(ref("StreamEvent"), "The events after the resume point, then live", SESSION_HEADER),
-    ...errorResponses(["bad_request", "invalid_session_id", "invalid_resume_point", ...AUTH_ERRORS, "not_found"]),
+    ...errorResponses([
+      "bad_request",
+      "invalid_session_id",
+      "invalid_resume_point",
+      ...AUTH_ERRORS,
+      "not_found",
+      "rate_limited",
+    ]),
   },
 };
 
