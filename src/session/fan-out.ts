@@ -5,10 +5,22 @@
  */
 import type { FlushedBatch } from "./event-writer";
 
+/** Readers parked with one deadline: they share one promise, so a wake-up settles it once for all. */
+interface WaitGroup {
+  promise: Promise<boolean>;
+  settle: (woke: boolean) => void;
+  readers: number;
+}
+
 export class FanOut {
   #last: FlushedBatch | undefined;
-  /** Parked readers and when each gives up waiting; insertion order, so deadlines of equal waits ascend. */
-  #waiters = new Map<(woke: boolean) => void, number>();
+  /**
+   * Parked readers by the time they give up waiting. The runtime's clock stands still between
+   * I/O events, so every reader that parks after one batch has the same deadline: 2,000 caught-up
+   * readers are one group and one promise, not 2,000 resolvers to create, store and call.
+   */
+  #groups = new Map<number, WaitGroup>();
+  #waiting = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerDue = Number.POSITIVE_INFINITY;
   #now: () => number;
@@ -24,7 +36,7 @@ export class FanOut {
 
   /** Number of readers currently parked waiting for the next batch. */
   get waiting(): number {
-    return this.#waiters.size;
+    return this.#waiting;
   }
 
   publish(batch: FlushedBatch): void {
@@ -34,12 +46,13 @@ export class FanOut {
 
   /** Wakes every parked reader (after a batch, a run's end, or a deletion). */
   wakeAll(): void {
-    const waiters = [...this.#waiters.keys()];
-    this.#waiters.clear();
+    const groups = [...this.#groups.values()];
+    this.#groups.clear();
+    this.#waiting = 0;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDue = Number.POSITIVE_INFINITY;
-    for (const wake of waiters) wake(true);
+    for (const group of groups) group.settle(true);
   }
 
   /**
@@ -48,11 +61,20 @@ export class FanOut {
    * fan-out's cost with hundreds of readers (docs/performance.md has the profile).
    */
   wait(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const deadline = this.#now() + timeoutMs;
-      this.#waiters.set(resolve, deadline);
-      if (deadline < this.#timerDue) this.#armTimer();
-    });
+    const deadline = this.#now() + timeoutMs;
+    let group = this.#groups.get(deadline);
+    if (!group) {
+      let settle: (woke: boolean) => void = () => {};
+      const promise = new Promise<boolean>((resolve) => {
+        settle = resolve;
+      });
+      group = { promise, settle, readers: 0 };
+      this.#groups.set(deadline, group);
+    }
+    group.readers++;
+    this.#waiting++;
+    if (deadline < this.#timerDue) this.#armTimer();
+    return group.promise;
   }
 
   /** (Re)arms the one timer for the earliest deadline among the parked readers. */
@@ -60,17 +82,18 @@ export class FanOut {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerDue = Number.POSITIVE_INFINITY;
-    for (const deadline of this.#waiters.values()) this.#timerDue = Math.min(this.#timerDue, deadline);
+    for (const deadline of this.#groups.keys()) this.#timerDue = Math.min(this.#timerDue, deadline);
     if (this.#timerDue === Number.POSITIVE_INFINITY) return;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
         this.#timerDue = Number.POSITIVE_INFINITY;
         const now = this.#now();
-        for (const [wake, deadline] of this.#waiters) {
+        for (const [deadline, group] of this.#groups) {
           if (deadline > now) continue;
-          this.#waiters.delete(wake);
-          wake(false);
+          this.#groups.delete(deadline);
+          this.#waiting -= group.readers;
+          group.settle(false);
         }
         this.#armTimer();
       },

@@ -1,7 +1,8 @@
 /**
  * One reader's SSE byte stream. Pull-based: the runtime asks for more only when the client has
  * taken what it had, so a slow reader lags (and later reads its gap from storage) instead of
- * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes.
+ * buffering in memory. A reader that is caught up takes each flushed batch's shared bytes, within
+ * one pull that lasts as long as its client keeps up.
  */
 import { encodeRetry, HEARTBEAT_FRAME } from "../protocol/sse";
 import { type EventLog, REPLAY_PAGE_ROWS } from "./event-log";
@@ -36,6 +37,14 @@ export interface ReaderOptions {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * Whether the stream has room for more, so this pull goes on (and a caught-up reader parks again
+ * within it) instead of returning: a pull that returned after every batch made the runtime settle
+ * it and call the next one, for every reader and every batch. A full stream returns, and the
+ * runtime pulls again once its client has read.
+ */
+const wantsMore = (controller: ReadableStreamDefaultController<Uint8Array>) => (controller.desiredSize ?? 0) > 0;
 
 export function createReaderStream(source: ReaderSource, options: ReaderOptions): ReadableStream<Uint8Array> {
   let cursor = options.afterId;
@@ -74,12 +83,13 @@ export function createReaderStream(source: ReaderSource, options: ReaderOptions)
               controller.enqueue(page.frames);
               cursor = page.lastId;
             }
-            return;
+            if (!wantsMore(controller)) return;
+            continue;
           }
           const woke = await source.fanOut.wait(options.heartbeatMs);
           if (!woke && !finished) {
             controller.enqueue(encoder.encode(HEARTBEAT_FRAME));
-            return;
+            if (!wantsMore(controller)) return;
           }
         }
       },

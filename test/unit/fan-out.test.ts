@@ -32,4 +32,20 @@ describe("FanOut", () => {
     expect(fanOut.waiting).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it("parks readers with one deadline on one promise, and counts each of them", async () => {
+    const fanOut = new FanOut(() => Date.now());
+    const first = fanOut.wait(1000);
+    const second = fanOut.wait(1000);
+    const later = fanOut.wait(2000);
+    expect(second).toBe(first);
+    expect(later).not.toBe(first);
+    expect(fanOut.waiting).toBe(3);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(fanOut.waiting).toBe(1);
+    expect(await first).toBe(false);
+    fanOut.wakeAll();
+    expect(await later).toBe(true);
+    expect(fanOut.waiting).toBe(0);
+  });
 });

@@ -109,4 +109,57 @@ describe("reader stream", () => {
     expect(text).toBe('retry: 1000\n\nid: 3\ndata: {"id":3}\n\n');
     expect(stats.pages).toBe(pagesBefore);
   });
+
+  it("takes batch after batch while its client reads, and stops taking them at the high-water mark", async () => {
+    const { log, rows, stats } = fakeLog(0, 1);
+    const fanOut = new FanOut();
+    let end: number | undefined;
+    const stream = createReaderStream(
+      { log, fanOut, endOf: () => end, isGone: () => false },
+      { afterId: 0, untilRunEnds: "r", heartbeatMs: 5000, retryMs: 1000 },
+    );
+    const batchBytes = 16 * 1024;
+    const publish = (id: number) => {
+      const json = JSON.stringify({ id, pad: "x".repeat(batchBytes) });
+      rows.push({ id, json });
+      fanOut.publish({
+        firstId: id,
+        lastId: id,
+        jsons: [json],
+        frames: new TextEncoder().encode(encodeEventFrame(id, json)),
+      });
+    };
+    const reader = stream.getReader();
+    await reader.read(); // the retry field
+    // A client that keeps up: every batch reaches it as the batch's own bytes, none from storage.
+    for (let id = 1; id <= 20; id++) {
+      publish(id);
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value).startsWith(`id: ${id}\n`)).toBe(true);
+    }
+    expect(stats.pages).toBe(0);
+    // A client that stops reading: the stream takes batches only up to its high-water mark.
+    const parked = fanOut.waiting;
+    for (let id = 21; id <= 40; id++) {
+      publish(id);
+      await sleep(1);
+    }
+    const taken = Math.ceil(READER_HIGH_WATER_BYTES / batchBytes);
+    expect(parked).toBe(1);
+    expect(fanOut.waiting).toBe(0);
+    // It reads on once the client does, the rest from storage, every id once and in order.
+    end = 40;
+    const decoder = new TextDecoder();
+    let text = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    expect([...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(
+      Array.from({ length: 20 }, (_, i) => 21 + i),
+    );
+    expect(stats.pages).toBeGreaterThan(0);
+    expect(stats.rowsRead).toBeLessThanOrEqual(20 - taken + 1);
+  });
 });
