@@ -4,7 +4,7 @@
  * workerd with its inspector on, RSS and the isolate's JS heap (after a full GC) before and with
  * N followers settled, and the heap snapshot's constructors that grew the most.
  *
- *   node bench/idle-profile.mjs [floor|ours|theirs ...] [--followers 500] [--no-inspector]
+ *   node bench/idle-profile.mjs [floor|floorRpc|ours|oursRequests|theirs ...] [--followers 500] [--no-inspector]
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -183,6 +183,19 @@ const targets = {
       }),
     );
   },
+  async floorRpc() {
+    const b = await bundleWorker({ entry: "bench/idle-floor/worker.ts", config: "bench/idle-floor/wrangler.toml" });
+    return withServer(b.scriptPath, {}, { config: "bench/idle-floor/wrangler.toml", name: "idle-floor" }, (server) =>
+      measure("idle-floor", server, () => {
+        const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/ws?rpc`);
+        const arrived = new Promise((resolve) => {
+          ws.once("message", () => resolve(true));
+          ws.once("error", () => resolve(false));
+        });
+        return { arrived, close: () => ws.close() };
+      }),
+    );
+  },
   async ours() {
     const b = await bundleWorker();
     return withServer(b.scriptPath, INSTANCES.real, {}, async (server) => {
@@ -191,6 +204,20 @@ const targets = {
       return measure("edge-stream", server, () => {
         const f = followSocket(server.url, started.session_id, { expect: started.expect, hold: true });
         return { arrived: f.arrived.then((r) => r.complete), close: f.close };
+      });
+    });
+  },
+  /** Ours without sockets: the same number of plain requests (a session snapshot each), for the request path's own growth. */
+  async oursRequests() {
+    const b = await bundleWorker();
+    return withServer(b.scriptPath, INSTANCES.real, {}, async (server) => {
+      const started = await startSynthetic(server.url, { events: 20, burst: 20 });
+      await waitIdle(server.url, started.session_id);
+      return measure("edge-stream", server, () => {
+        const arrived = fetch(`${server.url}/sessions/${started.session_id}`).then(
+          (r) => r.ok && r.arrayBuffer().then(() => true),
+        );
+        return { arrived, close: () => {} };
       });
     });
   },

@@ -6,6 +6,8 @@
  *
  *   GET /health     200 "ok"
  *   WS  /ws         one hibernatable socket on the one object; its first message is "hello"
+ *   WS  /ws?rpc     the same after one RPC to a second object, as ours asks the user's limits
+ *                   object for a stream lease before forwarding the upgrade
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -17,6 +19,11 @@ export class IdleFloor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  /** The second object's RPC (a stand-in for the stream lease). */
+  lease(): string {
+    return crypto.randomUUID();
   }
 
   override async fetch(): Promise<Response> {
@@ -35,6 +42,7 @@ export default {
     if (pathname !== "/ws" || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("not found", { status: 404 });
     }
+    if (new URL(request.url).searchParams.has("rpc")) await env.FLOOR.get(env.FLOOR.idFromName("limits")).lease();
     return env.FLOOR.get(env.FLOOR.idFromName("floor")).fetch(request);
   },
 } satisfies ExportedHandler<Env>;
