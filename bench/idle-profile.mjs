@@ -4,14 +4,15 @@
  * workerd with its inspector on, RSS and the isolate's JS heap (after a full GC) before and with
  * N followers settled, and the heap snapshot's constructors that grew the most.
  *
- *   node bench/idle-profile.mjs [floor|floorRpc|ours|oursRequests|theirs ...] [--followers 500] [--no-inspector]
+ *   node bench/idle-profile.mjs [floor|floorRpc|ours|oursHead|oursRequests|theirs ...] [--followers 500] [--no-inspector]
  */
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { chatRequest, chatUrl, followChat, idleFollower } from "./agents-peer/chat-client.mjs";
 import { startSynthetic, waitIdle } from "./lib/api.mjs";
-import { authorizeFetch } from "./lib/auth.mjs";
+import { AUTHORIZATION, authorizeFetch } from "./lib/auth.mjs";
+import { diff, inspector, summarize } from "./lib/heap-inspector.mjs";
 import { INSTANCES } from "./lib/instances.mjs";
 import { bundleWorker, startServer } from "./lib/server.mjs";
 import { followSocket } from "./lib/ws-follower.mjs";
@@ -30,92 +31,6 @@ const BATCH = 50;
 const MB = 2 ** 20;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let port = 20_000 + Math.floor(Math.random() * 20_000);
-
-/** A CDP session on the Worker `name` through Miniflare's inspector proxy. */
-async function inspector(inspectorPort, name, base) {
-  const list = await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json();
-  const target = list.find((t) => t.id === `core:user:${name}`);
-  if (!target) throw new Error(`no inspector target core:user:${name} on port ${inspectorPort}`);
-  // Seen here: workerd answered an inspector message only once its isolate next ran (a request),
-  // so each message is followed by requests to /health until its answer comes.
-  const poke = () =>
-    fetch(`${base}/health`)
-      .then((r) => r.arrayBuffer())
-      .catch(() => {});
-  const ws = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 2 ** 30 });
-  let id = 0;
-  const waiting = new Map();
-  let chunks = [];
-  ws.on("message", (data) => {
-    const m = JSON.parse(String(data));
-    if (m.method === "HeapProfiler.addHeapSnapshotChunk") chunks.push(m.params.chunk);
-    else if (m.id !== undefined) waiting.get(m.id)?.(m);
-  });
-  await new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  const send = (method, params = {}) =>
-    new Promise((resolve) => {
-      const n = ++id;
-      waiting.set(n, resolve);
-      ws.send(JSON.stringify({ id: n, method, params }));
-      const timer = setInterval(poke, 250);
-      waiting.set(n, (m) => {
-        clearInterval(timer);
-        resolve(m);
-      });
-      poke();
-    });
-  return {
-    send,
-    async heap() {
-      await send("HeapProfiler.collectGarbage");
-      const r = await send("Runtime.getHeapUsage");
-      return r.result;
-    },
-    async snapshot() {
-      chunks = [];
-      await send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
-      return JSON.parse(chunks.join(""));
-    },
-    close: () => ws.close(),
-  };
-}
-
-/** Self size and count by node type and name. */
-function summarize(snap) {
-  const f = snap.snapshot.meta.node_fields;
-  const types = snap.snapshot.meta.node_types[0];
-  const w = f.length;
-  const [ti, ni, si] = ["type", "name", "self_size"].map((k) => f.indexOf(k));
-  const by = new Map();
-  const nodes = snap.nodes;
-  for (let i = 0; i < nodes.length; i += w) {
-    const type = types[nodes[i + ti]];
-    let name = snap.strings[nodes[i + ni]];
-    if (type === "string" || type === "concatenated string" || type === "sliced string") name = "(string)";
-    else if (type === "code") name = "(code)";
-    else if (name.length > 60) name = `${name.slice(0, 60)}…`;
-    const key = `${type}:${name}`;
-    const e = by.get(key) ?? { count: 0, size: 0 };
-    e.count++;
-    e.size += nodes[i + si];
-    by.set(key, e);
-  }
-  return by;
-}
-
-function diff(before, after, n) {
-  const rows = [];
-  for (const [key, a] of after) {
-    const b = before.get(key) ?? { count: 0, size: 0 };
-    if (a.size - b.size > 0) rows.push({ key, count: a.count - b.count, bytes: a.size - b.size });
-  }
-  rows.sort((x, y) => y.bytes - x.bytes);
-  const total = rows.reduce((s, r) => s + r.bytes, 0);
-  return { totalKB: total / 1024, perFollowerB: total / n, top: rows.slice(0, 25) };
-}
 
 async function measure(label, server, open) {
   const cdp = values["no-inspector"] ? undefined : await inspector(server.inspectorPort, label, server.url);
@@ -218,6 +133,23 @@ const targets = {
           (r) => r.ok && r.arrayBuffer().then(() => true),
         );
         return { arrived, close: () => {} };
+      });
+    });
+  },
+  /** Ours with followers at the head (no backlog sent): each settles on its first message (presence). */
+  async oursHead() {
+    const b = await bundleWorker();
+    return withServer(b.scriptPath, INSTANCES.real, {}, async (server) => {
+      const started = await startSynthetic(server.url, { events: 20, burst: 20 });
+      await waitIdle(server.url, started.session_id);
+      const url = `${server.url.replace(/^http/, "ws")}/sessions/${started.session_id}/ws?last_event_id=${started.expect.last}`;
+      return measure("edge-stream", server, () => {
+        const ws = new WebSocket(url, { headers: { Authorization: AUTHORIZATION } });
+        const arrived = new Promise((resolve) => {
+          ws.once("message", (data) => resolve(String(data).includes('"presence"')));
+          ws.once("error", () => resolve(false));
+        });
+        return { arrived, close: () => ws.close() };
       });
     });
   },
