@@ -15,7 +15,7 @@ import { isFailure } from "./session-access";
 import type { Stores } from "./session-types";
 import { SocketHub } from "./socket-hub";
 import { handleSocketMessage } from "./socket-messages";
-import { isLive, readState, type SocketAttachment, sendControl, writeState } from "./socket-state";
+import { isLive, readState, type SocketAttachment, sendText, writeState } from "./socket-state";
 
 /** The caller a socket acts for, from its attachment. */
 export function socketCaller(state: SocketAttachment): Caller {
@@ -133,9 +133,11 @@ export class SessionSockets {
 
   /** Sends a control message to every open socket (presence; outside the flow-control window). */
   broadcast(message: WsControlMessage): void {
+    // One text for every socket, as a flush's message is.
+    const text = JSON.stringify(message);
     for (const ws of this.#deps.sockets()) {
       const state = readState(ws);
-      if (isLive(ws, state)) sendControl(ws, state, message);
+      if (isLive(ws, state)) sendText(ws, state, text);
     }
   }
 

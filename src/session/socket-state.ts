@@ -38,14 +38,28 @@ export function isLive(ws: WebSocket, state: SocketAttachment | undefined): stat
   return state !== undefined && state.closed !== true && ws.readyState === OPEN;
 }
 
+/**
+ * The attachments this isolate last wrote or read, by socket. Reading an attachment back
+ * deserializes a new object each time, and a session walks every socket's state on each join
+ * (counting its streams, presence): with n sockets, n joins made n² objects of garbage. The
+ * attachment stays the truth (a woken object's sockets are read from it once, then kept here);
+ * states are frozen, so a change can only be another `writeState`.
+ */
+const known = new WeakMap<WebSocket, SocketAttachment>();
+
 /** The socket's state; undefined for a socket never attached. */
 export function readState(ws: WebSocket): SocketAttachment | undefined {
-  return (ws.deserializeAttachment() as SocketAttachment | null) ?? undefined;
+  const kept = known.get(ws);
+  if (kept) return kept;
+  const state = (ws.deserializeAttachment() as SocketAttachment | null) ?? undefined;
+  if (state) known.set(ws, Object.freeze(state));
+  return state;
 }
 
 /** Stores the socket's state in its attachment. */
 export function writeState(ws: WebSocket, state: SocketAttachment): void {
   ws.serializeAttachment(state);
+  known.set(ws, Object.freeze(state));
 }
 
 /** Characters sent and not yet acknowledged. */
