@@ -5,7 +5,7 @@
  * nothing is fetched twice and no id is skipped.
  */
 import type { EventType } from "../protocol/events";
-import { encodeEventFrame } from "../protocol/sse";
+import { encodeEventFrames } from "../protocol/sse";
 import type { EventLog, NewLogRow } from "../session/event-log";
 import type { FlushedBatch } from "../session/event-writer";
 import type { LogPage } from "../session/log-view";
@@ -33,8 +33,6 @@ export const FEED_WAIT_MS = 10_000;
 /** Pause after a failed read (the session object restarting) before the next, ms. */
 export const FEED_RETRY_MS = 200;
 
-const encoder = new TextEncoder();
-
 /** The rows of a page that starts after `afterId` (ids are dense in the session's log). */
 export function pageRows(afterId: number, jsons: readonly string[]): NewLogRow[] {
   return jsons.map((json, i) => {
@@ -45,14 +43,10 @@ export function pageRows(afterId: number, jsons: readonly string[]): NewLogRow[]
 
 /** One batch for the followers, with the frames every caught-up follower shares. */
 export function batchOf(rows: readonly NewLogRow[]): FlushedBatch {
-  let text = "";
-  for (const row of rows) text += encodeEventFrame(row.id, row.json);
-  return {
-    firstId: rows[0].id,
-    lastId: rows[rows.length - 1].id,
-    jsons: rows.map((row) => row.json),
-    frames: encoder.encode(text),
-  };
+  // Consecutive ids (pageRows numbers a page from its start), so the session's own batch encoder
+  // applies: the same bytes as the session's flush, with no joined string of the frames.
+  const jsons = rows.map((row) => row.json);
+  return { firstId: rows[0].id, lastId: rows[rows.length - 1].id, jsons, frames: encodeEventFrames(rows[0].id, jsons) };
 }
 
 /** Copies the next page into the relay's log (waiting for one up to FEED_WAIT_MS); returns false once the session is gone. */
