@@ -104,11 +104,20 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.stderr?.on("data", onOutput);
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const url = `http://127.0.0.1:${port}`;
+  // A server that dies under the tests says why in the test output (CI keeps nothing else).
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    if (stopping) return;
+    process.stderr.write(
+      `\n*** wrangler dev on ${url} exited (${code ?? signal}) unasked; its last output:\n${log.slice(-8000)}\n`,
+    );
+  });
   const server: DevServer = {
     url,
     port,
     inspectorPort,
     async kill(signal = "SIGTERM") {
+      stopping = true;
       if (child.exitCode !== null || child.pid === undefined) return;
       try {
         process.kill(-child.pid, signal);
