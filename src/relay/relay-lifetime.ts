@@ -6,6 +6,7 @@
  * exists and deletes its copy if not; otherwise it looks again one period later. The session's id
  * is stored, so a new instance (after an eviction or a crash) knows whom to ask.
  */
+import { hasTable } from "../session/sql-tables";
 
 /** What the relay's lifetime is handed: its SQLite, its alarm and its clock. */
 export interface LifetimeHost {
@@ -27,10 +28,7 @@ export class RelayLifetime {
 
   constructor(host: LifetimeHost) {
     this.#host = host;
-    const table = host.sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'relay_meta'")
-      .one();
-    if (table.n > 0) {
+    if (hasTable(host.sql, "relay_meta")) {
       const row = host.sql.exec<{ value: string }>("SELECT value FROM relay_meta WHERE key = 'session'").toArray()[0];
       this.#sessionId = row?.value;
     }

@@ -6,6 +6,7 @@
  * the session needs nothing of how relays are named.
  */
 import { logFailure } from "../log";
+import { hasTable } from "./sql-tables";
 
 /** Internal URL a relay object deletes its copy of the log on (POST; src/relay/relay-object.ts). */
 export const RELAY_PURGE_PATH = "/purge";
@@ -33,10 +34,7 @@ export class RelayCopies {
 
   /** Every relay object id recorded (none when no relay ever read this session). */
   list(): string[] {
-    const table = this.#sql
-      .exec<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'relay_copies'")
-      .one();
-    if (table.n === 0) return [];
+    if (!hasTable(this.#sql, "relay_copies")) return [];
     return this.#sql
       .exec<{ relay_id: string }>("SELECT relay_id FROM relay_copies")
       .toArray()

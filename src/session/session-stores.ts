@@ -8,6 +8,7 @@ import { EventWriter, type FlushedBatch } from "./event-writer";
 import { MemberStore } from "./member-store";
 import { SessionStore } from "./session-store";
 import type { SessionHost, Stores } from "./session-types";
+import { hasTable } from "./sql-tables";
 
 /** What the writer tells its session. */
 export interface WriterHooks {
@@ -20,7 +21,7 @@ export interface WriterHooks {
 
 /** Whether the session's tables exist (it was created and not deleted since). */
 export function storesExist(sql: SqlStorage): boolean {
-  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+  return hasTable(sql, "meta");
 }
 
 export function openStores(
