@@ -100,7 +100,11 @@ async function pacedRun(server) {
   const liveWaitS = within.length > 1 ? within[within.length - 1][2] - within[0][2] : Number.NaN;
   const liveS = within.length > 1 ? (within[within.length - 1][0] - within[0][0]) / 1000 : Number.NaN;
   const phases = [joinFrom, liveFrom, liveTo].map((at) => monoSeconds(at).toFixed(3));
-  return { ...pool, liveFrom, liveTo, liveCpuS, liveWaitS, liveS, phases };
+  // The join phase: from the first upgrade asked to the first event (the run waits for every follower).
+  const joining = cpu.filter(([at]) => at <= liveFrom);
+  const joinCpuS = joining.length > 1 ? joining[joining.length - 1][1] - joining[0][1] : Number.NaN;
+  const joinS = (liveFrom - joinFrom) / 1000;
+  return { ...pool, liveFrom, liveTo, liveCpuS, liveWaitS, liveS, phases, joinCpuS, joinS };
 }
 
 function report(label, run) {
@@ -126,6 +130,7 @@ function report(label, run) {
       `first-to-last spread p50 ${m.spread.p50.toFixed(1)} / p99 ${m.spread.p99.toFixed(1)} ms`,
   );
   const [joinFrom, liveFrom, liveTo] = run.phases;
+  log(`  joins: ${run.joinS.toFixed(2)} s, workerd on CPU ${run.joinCpuS.toFixed(2)} s`);
   log(`  CLOCK_MONOTONIC s (perf record -k mono): joins ${joinFrom}-${liveFrom}, live ${liveFrom}-${liveTo}`);
 }
 
