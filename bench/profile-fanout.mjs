@@ -4,10 +4,10 @@
  * inspector, and prints what each run's p99 is made of and where the isolate's thread went.
  *
  *   node bench/profile-fanout.mjs [--readers 2000] [--transport sse|ws] [--set KEY=VALUE] [--runs 1]
- *                                 [--profile] [--out profile.cpuprofile] [--top 25]
+ *                                 [--profile] [--out profile.cpuprofile] [--top 25] [--timeout 180]
  *
  * Not part of `npm run bench`; docs/performance.md ("2,000 SSE readers: the profile") has what it
- * found. Bounded: every reader gives up after 180 s, and everything started is stopped at exit.
+ * found. Bounded: every reader gives up after `--timeout` s (180), and everything started is stopped at exit.
  */
 import { writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     top: { type: "string", default: "25" },
     runs: { type: "string", default: "1" },
     profile: { type: "boolean", default: false },
+    timeout: { type: "string", default: "180" },
   },
 });
 const readers = Number(values.readers);
@@ -62,13 +63,19 @@ async function schedSeconds(pid) {
 const wallNow = () => performance.timeOrigin + performance.now();
 
 /**
+ * A wall-clock stamp as CLOCK_MONOTONIC seconds, the clock of `perf record -k mono`: lets a native
+ * profile taken over a run be cut into its join phase and its live span (`perf report --time`).
+ */
+const monoSeconds = (wallMs) => Number(process.hrtime.bigint()) / 1e9 - (wallNow() - wallMs) / 1000;
+
+/**
  * One paced run of `readers` followers; returns every reader's result and the runtime's CPU
  * time on a CPU and waiting for one while live (from the first event's append to the last reader's
  * end), sampled every 50 ms: on a machine shared with other work, these say whether the runtime
  * was busy with the row or waiting for its turn.
  */
 async function pacedRun(server) {
-  const options = { latency: true, timeoutMs: 180_000 };
+  const options = { latency: true, timeoutMs: Number(values.timeout) * 1000 };
   const job = { kind: values.transport, options };
   const cpu = [];
   const sampler = setInterval(async () => {
@@ -83,6 +90,7 @@ async function pacedRun(server) {
       Object.assign(job, { base: server.url, sessionId: started.session_id, afterId: started.expect.first - 1 });
     else job.url = eventsUrl(server.url, started);
   };
+  const joinFrom = wallNow();
   const pool = await readMany(job, readers, { beforeGo });
   clearInterval(sampler);
   const liveFrom = Math.min(...pool.results.map((r) => r.firstChunkStamp ?? Number.POSITIVE_INFINITY));
@@ -91,7 +99,12 @@ async function pacedRun(server) {
   const liveCpuS = within.length > 1 ? within[within.length - 1][1] - within[0][1] : Number.NaN;
   const liveWaitS = within.length > 1 ? within[within.length - 1][2] - within[0][2] : Number.NaN;
   const liveS = within.length > 1 ? (within[within.length - 1][0] - within[0][0]) / 1000 : Number.NaN;
-  return { ...pool, liveFrom, liveTo, liveCpuS, liveWaitS, liveS };
+  const phases = [joinFrom, liveFrom, liveTo].map((at) => monoSeconds(at).toFixed(3));
+  // The join phase: from the first upgrade asked to the first event (the run waits for every follower).
+  const joining = cpu.filter(([at]) => at <= liveFrom);
+  const joinCpuS = joining.length > 1 ? joining[joining.length - 1][1] - joining[0][1] : Number.NaN;
+  const joinS = (liveFrom - joinFrom) / 1000;
+  return { ...pool, liveFrom, liveTo, liveCpuS, liveWaitS, liveS, phases, joinCpuS, joinS };
 }
 
 function report(label, run) {
@@ -116,6 +129,9 @@ function report(label, run) {
       `last reader p50 ${m.last.p50.toFixed(1)} / p99 ${m.last.p99.toFixed(1)} ms; ` +
       `first-to-last spread p50 ${m.spread.p50.toFixed(1)} / p99 ${m.spread.p99.toFixed(1)} ms`,
   );
+  const [joinFrom, liveFrom, liveTo] = run.phases;
+  log(`  joins: ${run.joinS.toFixed(2)} s, workerd on CPU ${run.joinCpuS.toFixed(2)} s`);
+  log(`  CLOCK_MONOTONIC s (perf record -k mono): joins ${joinFrom}-${liveFrom}, live ${liveFrom}-${liveTo}`);
 }
 
 /** One more run with the isolate's CPU profile taken; prints its self time by function while live. */

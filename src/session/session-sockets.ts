@@ -10,12 +10,13 @@ import { ACTIONS, type Action, type Caller, toCaller } from "./access";
 import type { EventLog } from "./event-log";
 import type { FlushedBatch } from "./event-writer";
 import type { LeaseRef, LeaseRegistry } from "./lease-registry";
+import { OpenSockets } from "./open-sockets";
 import type { Watching } from "./presence";
 import { isFailure } from "./session-access";
 import type { Stores } from "./session-types";
 import { SocketHub } from "./socket-hub";
 import { handleSocketMessage } from "./socket-messages";
-import { isLive, readState, type SocketAttachment, sendText, writeState } from "./socket-state";
+import { isOpen, readState, type SocketAttachment, sendText, writeState } from "./socket-state";
 
 /** The caller a socket acts for, from its attachment. */
 export function socketCaller(state: SocketAttachment): Caller {
@@ -24,8 +25,8 @@ export function socketCaller(state: SocketAttachment): Caller {
 
 /** What the sockets need of their session. */
 export interface SocketsDeps {
-  /** The session's accepted (hibernatable) WebSockets. */
-  sockets(): WebSocket[];
+  /** The session's accepted (hibernatable) WebSockets: asked once, when the instance first needs them. */
+  sockets(): Iterable<WebSocket>;
   /** The session's stores if the caller may do `action` (session-access.ts); else the refusal. */
   allowed(caller: Caller, action: Action): Stores | Failure;
   cancel(caller: Caller): { ok: true; run_id: string } | Failure;
@@ -63,11 +64,14 @@ export class SessionSockets {
    * (the runtime read them already); each is dropped here without even reading the attachment.
    */
   #closed = new WeakSet<WebSocket>();
+  /** The sockets still open, kept here (open-sockets.ts) rather than asked of the runtime each walk. */
+  #open: OpenSockets;
 
   constructor(deps: SocketsDeps) {
     this.#deps = deps;
+    this.#open = new OpenSockets(deps.sockets);
     this.#hub = new SocketHub({
-      sockets: deps.sockets,
+      sockets: () => this.#open,
       now: deps.now,
       pageRows: deps.pageRows,
       onClosed: (ws) => this.closed(ws),
@@ -77,15 +81,15 @@ export class SessionSockets {
 
   /** Open sockets (one the server has closed no longer counts). */
   get count(): number {
-    return this.#deps.sockets().filter((ws) => isLive(ws, readState(ws))).length;
+    return this.#open.size;
   }
 
   /** The stream leases of the open sockets, read from their attachments. */
   leases(): LeaseRef[] {
     const leases: LeaseRef[] = [];
-    for (const ws of this.#deps.sockets()) {
+    for (const ws of this.#open) {
       const state = readState(ws);
-      if (isLive(ws, state) && state.lease) leases.push({ userId: state.userId, id: state.lease });
+      if (isOpen(state) && state.lease) leases.push({ userId: state.userId, id: state.lease });
     }
     return leases;
   }
@@ -118,6 +122,7 @@ export class SessionSockets {
     const { caller, canWrite, afterId, lease } = init;
     const { userId, shareId } = caller;
     writeState(ws, { userId, shareId, canWrite, cursor: afterId, strikes: 0, lease, sent: 0, acked: 0 });
+    this.#open.add(ws);
     if (lease) this.#deps.leases.holdSocket({ userId, id: lease });
     this.#deps.onPresence?.(true);
     if (!isFailure(stores)) this.#hub.pump(ws, stores.log);
@@ -125,9 +130,9 @@ export class SessionSockets {
 
   /** Who has a socket open, one entry per socket (presence.ts). */
   *watching(): Generator<Watching> {
-    for (const ws of this.#deps.sockets()) {
+    for (const ws of this.#open) {
       const state = readState(ws);
-      if (isLive(ws, state)) yield { id: state.userId, transport: "ws" };
+      if (isOpen(state)) yield { id: state.userId, transport: "ws" };
     }
   }
 
@@ -135,17 +140,17 @@ export class SessionSockets {
   broadcast(message: WsControlMessage): void {
     // One text for every socket, as a flush's message is.
     const text = JSON.stringify(message);
-    for (const ws of this.#deps.sockets()) {
+    for (const ws of this.#open) {
       const state = readState(ws);
-      if (isLive(ws, state)) sendText(ws, state, text);
+      if (isOpen(state)) sendText(ws, state, text);
     }
   }
 
   /** Closes the sockets whose caller may no longer read the session (4003). */
   closeRevoked(): void {
-    for (const ws of this.#deps.sockets()) {
+    for (const ws of this.#open) {
       const state = readState(ws);
-      if (isLive(ws, state)) this.#closeIfRevoked(ws, state);
+      if (isOpen(state)) this.#closeIfRevoked(ws, state);
     }
   }
 
@@ -183,6 +188,7 @@ export class SessionSockets {
   /** A socket closed or failed, by either side: nothing more is sent to it, and its lease goes back (once). */
   closed(ws: WebSocket): void {
     this.#closed.add(ws);
+    this.#open.delete(ws);
     const state = readState(ws);
     if (!state || state.closed) return;
     try {
@@ -196,7 +202,7 @@ export class SessionSockets {
 
   /** Closes every socket (the session was deleted or expired). */
   closeAll(code: number, reason: string): void {
-    for (const ws of this.#deps.sockets()) {
+    for (const ws of [...this.#open]) {
       ws.close(code, reason);
       this.closed(ws);
     }

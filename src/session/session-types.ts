@@ -28,7 +28,10 @@ export interface SessionHost {
   llm: LlmProvider;
   setAlarm(at: number): void;
   deleteAll(): Promise<void>;
-  /** The session's accepted (hibernatable) WebSockets. */
+  /**
+   * The session's accepted (hibernatable) WebSockets, asked once per instance: the session keeps
+   * its own set of open sockets from then on (open-sockets.ts).
+   */
   sockets(): WebSocket[];
   /** Renews and releases the stream leases the object holds; none (limits off) when absent. */
   leases?: StreamLeaseCalls;

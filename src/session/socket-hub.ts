@@ -14,6 +14,7 @@ import {
   eventsMessage,
   fits,
   isLive,
+  isOpen,
   readState,
   type SocketAttachment,
   sendText,
@@ -23,7 +24,8 @@ import {
 
 /** What the hub needs of its session. */
 export interface HubDeps {
-  sockets(): WebSocket[];
+  /** The session's open sockets (open-sockets.ts): one that closes leaves them. */
+  sockets(): Iterable<WebSocket>;
   now(): number;
   /** Most rows read from storage for one page. */
   pageRows: number;
@@ -57,7 +59,7 @@ export class SocketHub {
     for (const ws of this.#deps.sockets()) {
       const state = readState(ws);
       // A paused socket waits for its client's ack, which pumps it: nothing to do per flush.
-      if (!isLive(ws, state) || this.#pumping.has(ws) || state.pausedAt !== undefined) continue;
+      if (!isOpen(state) || this.#pumping.has(ws) || state.pausedAt !== undefined) continue;
       if (state.shareId !== undefined && this.#deps.expired?.(ws, state)) continue;
       if (state.cursor !== batch.firstId - 1) {
         this.pump(ws, log);
@@ -123,7 +125,7 @@ export class SocketHub {
     for (const ws of this.#deps.sockets()) {
       const state = readState(ws);
       const pausedAt = state?.pausedAt;
-      if (pausedAt === undefined || !isLive(ws, state)) continue;
+      if (pausedAt === undefined || !isOpen(state)) continue;
       const due = pausedAt + WS_FLOW.BEHIND_MS;
       if (due > now) {
         next = Math.min(next, due);

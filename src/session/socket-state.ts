@@ -33,9 +33,17 @@ export interface SocketAttachment {
 /** WebSocket.READY_STATE_OPEN, spelled out: the class is not a global under Node, where this is tested. */
 const OPEN = 1;
 
-/** Whether a socket in `state` may still be sent to. */
+/**
+ * Whether a socket of the session's own open set (open-sockets.ts) in `state` may still be sent
+ * to: its attachment says so, without asking the runtime (a readyState read costs a JS wrapper).
+ */
+export function isOpen(state: SocketAttachment | undefined): state is SocketAttachment {
+  return state !== undefined && state.closed !== true;
+}
+
+/** Whether a socket in `state` may still be sent to, asking the runtime too (a socket of unknown standing). */
 export function isLive(ws: WebSocket, state: SocketAttachment | undefined): state is SocketAttachment {
-  return state !== undefined && state.closed !== true && ws.readyState === OPEN;
+  return isOpen(state) && ws.readyState === OPEN;
 }
 
 /**
