@@ -34,6 +34,8 @@ export class WriteWindow {
    */
   #probing = false;
   #costMs = 0;
+  /** When the thread will have been free for as long as the last write kept it busy (capped). */
+  #repaidAt = Number.NEGATIVE_INFINITY;
 
   constructor(minMs: number, now: () => number, defer: Defer = nextTurn) {
     this.#minMs = minMs;
@@ -54,6 +56,7 @@ export class WriteWindow {
   wrote(startedAt: number): void {
     this.#startedAt = startedAt;
     this.#freeUntil = Number.NEGATIVE_INFINITY;
+    this.#repaidAt = Number.POSITIVE_INFINITY;
     this.#costMs = this.#now() - startedAt;
     if (this.#probing) return; // the waiting probe runs after this write too, and measures from its start
     this.#probing = true;
@@ -61,8 +64,20 @@ export class WriteWindow {
       this.#probing = false;
       const freeAt = this.#now();
       this.#costMs = freeAt - this.#startedAt;
-      this.#freeUntil = this.#costMs > this.#minMs ? freeAt + Math.min(this.#costMs, WRITE_IDLE_MAX_MS) : freeAt;
+      this.#repaidAt = freeAt + Math.min(this.#costMs, WRITE_IDLE_MAX_MS);
+      this.#freeUntil = this.#costMs > this.#minMs ? this.#repaidAt : freeAt;
     });
+  }
+
+  /**
+   * Whether the thread has been free since the last write for as long as that write kept it busy
+   * (its commit included, up to `WRITE_IDLE_MAX_MS`): until then a full batch is not written at
+   * once but keeps growing (event-writer.ts), so a slow commit makes the next one larger rather
+   * than the producer slower. False while the last write's cost is not known yet; always true
+   * with a `writeBatchMs` of 0 (coalescing off).
+   */
+  repaid(): boolean {
+    return this.#minMs === 0 || this.#now() >= this.#repaidAt;
   }
 
   /**

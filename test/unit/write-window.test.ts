@@ -134,7 +134,7 @@ describe("EventWriter under a costly fan-out", () => {
     Object.defineProperty(log, "head", { get: () => rows.length });
     const writer = new EventWriter(
       log as unknown as EventLog,
-      { chunkWindowMs: 0, chunkMaxMs: 500, chunkMaxChars: 4096, writeBatchMs: 10, writeBatchMaxEvents: 1 },
+      { chunkWindowMs: 0, chunkMaxMs: 500, chunkMaxChars: 4096, writeBatchMs: 0, writeBatchMaxEvents: 1 },
       () => {},
       () => Date.now(),
     );
