@@ -47,9 +47,13 @@ export class BatchBound {
     this.#bytes = 0;
   }
 
-  /** True when the batch must be written now rather than when the write window ends. */
+  /** True at `writeBatchMaxEvents`: the batch is then written once the last write is repaid. */
+  full(): boolean {
+    return this.#events >= this.#maxEvents;
+  }
+
+  /** True when the batch must be written now rather than when its wait ends. */
   due(): boolean {
-    if (this.#bytes >= this.#maxBytes) return true;
-    return this.#events >= this.#maxEvents && this.#repaid();
+    return this.#bytes >= this.#maxBytes || (this.full() && this.#repaid());
   }
 }

@@ -155,8 +155,9 @@ export class EventWriter {
   /**
    * Writes a batch that is due (batch-bound.ts: full and the last write repaid, or at its byte
    * bound) now; otherwise writes what is ready once the write window has passed since the last
-   * write (write-window.ts: `writeBatchMs`, longer after a costly write), at the end of this turn
-   * if it already has, so one idle event is not delayed.
+   * write (write-window.ts: `writeBatchMs`, longer after a costly write; a full batch until the
+   * last write is repaid), at the end of this turn if it already has, so one idle event is not
+   * delayed.
    */
   #scheduleFlush(): void {
     if (this.#bound.due()) {
@@ -167,9 +168,9 @@ export class EventWriter {
     this.#readyTimer = setTimeout(() => {
       this.#readyTimer = undefined;
       // The last write's cost may have become known since this timer was set: wait the rest.
-      if (this.#window.waitMs() > 0) this.#scheduleFlush();
+      if (this.#window.waitMs(this.#bound.full()) > 0) this.#scheduleFlush();
       else this.#writeBySelf();
-    }, this.#window.waitMs());
+    }, this.#window.waitMs(this.#bound.full()));
   }
 
   /** A write nobody waits on: a failure goes to `onFailed` when there is one. */
