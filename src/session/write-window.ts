@@ -74,14 +74,18 @@ export class WriteWindow {
       this.#probing = false;
       const freeAt = this.#now();
       this.#costMs = freeAt - this.#startedAt;
-      this.#repaidAt = freeAt + Math.min(this.#costMs * FULL_BATCH_REPAY, FULL_BATCH_WAIT_MAX_MS);
-      this.#freeUntil = this.#costMs > this.#minMs ? freeAt + Math.min(this.#costMs, WRITE_IDLE_MAX_MS) : freeAt;
+      // A write cheaper than the window (a quick commit to a few readers) is repaid at once: full
+      // batches then go at the cap as before, and delivery keeps pace with production.
+      const costly = this.#costMs > this.#minMs;
+      this.#repaidAt = costly ? freeAt + Math.min(this.#costMs * FULL_BATCH_REPAY, FULL_BATCH_WAIT_MAX_MS) : freeAt;
+      this.#freeUntil = costly ? freeAt + Math.min(this.#costMs, WRITE_IDLE_MAX_MS) : freeAt;
     });
   }
 
   /**
    * Whether the thread has been free since the last write `FULL_BATCH_REPAY` times as long as
-   * that write kept it busy (its commit included, up to `FULL_BATCH_WAIT_MAX_MS`): until then a
+   * that write kept it busy (its commit included, up to `FULL_BATCH_WAIT_MAX_MS`), when it took
+   * longer than `writeBatchMs` (a cheaper write is repaid at once): until then a
    * full batch is not written but keeps growing (batch-bound.ts), so a slow commit makes the next
    * one larger rather than the producer slower. False while the last write's cost is not known
    * yet; always true with a `writeBatchMs` of 0 (coalescing off).

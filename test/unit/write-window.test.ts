@@ -163,17 +163,17 @@ describe("WriteWindow.repaid: when a full batch may be written", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it("waits FULL_BATCH_REPAY times the last write's cost of free time, up to FULL_BATCH_WAIT_MAX_MS", () => {
+  it("after a write costlier than writeBatchMs, waits FULL_BATCH_REPAY times its cost of free time, up to FULL_BATCH_WAIT_MAX_MS", () => {
     vi.setSystemTime(1_000);
     const window = new WriteWindow(10, () => Date.now());
     expect(window.repaid()).toBe(true); // no write yet
     window.wrote(Date.now());
-    vi.setSystemTime(1_005); // the commit and the delivery keep the thread 5 ms
+    vi.setSystemTime(1_015); // a slow commit and the delivery keep the thread 15 ms
     expect(window.repaid()).toBe(false); // its cost is not known before the next free turn
     vi.advanceTimersByTime(0);
-    expect(window.lastCostMs).toBe(5);
-    expect(window.waitMs(true)).toBe(5 * FULL_BATCH_REPAY);
-    vi.setSystemTime(Date.now() + 5 * FULL_BATCH_REPAY - 1);
+    expect(window.lastCostMs).toBe(15);
+    expect(window.waitMs(true)).toBe(15 * FULL_BATCH_REPAY);
+    vi.setSystemTime(Date.now() + 15 * FULL_BATCH_REPAY - 1);
     expect(window.repaid()).toBe(false);
     vi.setSystemTime(Date.now() + 1);
     expect(window.repaid()).toBe(true);
@@ -182,6 +182,17 @@ describe("WriteWindow.repaid: when a full batch may be written", () => {
     vi.setSystemTime(Date.now() + 500); // a very slow commit
     vi.advanceTimersByTime(0);
     expect(window.waitMs(true)).toBe(FULL_BATCH_WAIT_MAX_MS);
+  });
+
+  it("repays a write cheaper than writeBatchMs at once: full batches go at the cap as before", () => {
+    vi.setSystemTime(1_000);
+    const window = new WriteWindow(10, () => Date.now());
+    window.wrote(Date.now());
+    vi.setSystemTime(1_005);
+    expect(window.repaid()).toBe(false);
+    vi.advanceTimersByTime(0);
+    expect(window.lastCostMs).toBe(5);
+    expect(window.repaid()).toBe(true);
   });
 
   it("is always repaid with writeBatchMs 0 (coalescing off)", () => {
