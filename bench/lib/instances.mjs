@@ -14,6 +14,7 @@ export const INSTANCES = {
   naive: {
     DEMO_TOKEN_DELAY_MS: "0",
     CHUNK_WINDOW_MS: "0",
+    WRITE_BATCH_MS: "0",
     WRITE_BATCH_MAX_EVENTS: "1",
     REPLAY_PAGE_ROWS: "1",
     REPLAY_KEPT_BYTES: "0",

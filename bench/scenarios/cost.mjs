@@ -20,7 +20,13 @@ const RUNS = 1_000;
 const MESSAGE = "A launch post for a solar-powered hiking backpack";
 const METER = { BENCH_METER: "on" };
 /** The naive design (bench/lib/instances.mjs): no chunk merging, one storage write per event. */
-const NAIVE = { ...METER, CHUNK_WINDOW_MS: "0", WRITE_BATCH_MAX_EVENTS: "1", REPLAY_PAGE_ROWS: "1" };
+const NAIVE = {
+  ...METER,
+  CHUNK_WINDOW_MS: "0",
+  WRITE_BATCH_MS: "0",
+  WRITE_BATCH_MAX_EVENTS: "1",
+  REPLAY_PAGE_ROWS: "1",
+};
 
 /** One Nova3 run read to its end by the POST's own stream; every id checked. */
 async function nova3Run(server) {

@@ -49,7 +49,12 @@ export const CONFIG_FIELDS = {
   writeBatchMaxEvents: integer(
     "WRITE_BATCH_MAX_EVENTS",
     { default: 256, min: 1, max: 100_000 },
-    "Most events in one storage write (and one write to each reader); a full batch is written at once.",
+    "Events at which a batch is written at once (one storage write, one write to each reader) when storage keeps up; while the last write's cost (its commit and fan-out) is still being repaid, a batch grows past it, up to WRITE_BATCH_MAX_BYTES.",
+  ),
+  writeBatchMaxBytes: integer(
+    "WRITE_BATCH_MAX_BYTES",
+    { default: 1_048_576, min: 1024, max: 16_777_216 },
+    "Most bytes of events (payload text plus 256 per event) in one storage write; a batch this large is written at once.",
   ),
   replayPageRows: integer(
     "REPLAY_PAGE_ROWS",

@@ -9,6 +9,7 @@
 import { DEFAULTS } from "../env";
 import { EVENT_TYPES, type EventDraft, type StreamEvent } from "../protocol/events";
 import { encodeEventFrames } from "../protocol/sse";
+import { BatchBound } from "./batch-bound";
 import { ChunkMerger, type ChunkOptions, type Pending } from "./chunk-merger";
 import type { EventLog, NewLogRow } from "./event-log";
 import { WriteWindow } from "./write-window";
@@ -17,6 +18,7 @@ import { WriteWindow } from "./write-window";
 export interface MergeOptions extends ChunkOptions {
   writeBatchMs?: number;
   writeBatchMaxEvents?: number;
+  writeBatchMaxBytes?: number;
 }
 
 /** What one flush appended: each event's JSON, and their SSE frames encoded once for every reader. */
@@ -50,7 +52,7 @@ export class EventWriter {
   #chunks: ChunkMerger;
   #readyTimer: ReturnType<typeof setTimeout> | undefined;
   #window: WriteWindow;
-  #batchMax: number;
+  #bound: BatchBound;
   #stampedAt = Number.NaN;
   #stamp = "";
   #transact: Transact;
@@ -67,13 +69,17 @@ export class EventWriter {
     this.#onFlush = onFlush;
     this.#now = now;
     this.#window = new WriteWindow(options.writeBatchMs ?? DEFAULTS.writeBatchMs, now);
-    this.#batchMax = Math.max(1, options.writeBatchMaxEvents ?? DEFAULTS.writeBatchMaxEvents);
+    this.#bound = new BatchBound(
+      options.writeBatchMaxEvents ?? DEFAULTS.writeBatchMaxEvents,
+      options.writeBatchMaxBytes ?? DEFAULTS.writeBatchMaxBytes,
+      () => this.#window.repaid(),
+    );
     this.#transact = storage.transact ?? ((fn) => fn());
     this.#onFailed = storage.onFailed;
     this.#chunks = new ChunkMerger(
       options,
       now,
-      (pending) => this.#ready.push(pending),
+      (pending) => this.#push(pending),
       () => this.#scheduleFlush(),
     );
   }
@@ -105,8 +111,13 @@ export class EventWriter {
     // A run's boundary closes every open chunk first, so nothing of a run lands after its end.
     if (boundary) this.#chunks.closeAll();
     else this.#chunks.close(draft.agent_source);
-    this.#ready.push({ runId, draft, timestamp });
+    this.#push({ runId, draft, timestamp });
     return boundary ? "boundary" : "queued";
+  }
+
+  #push(pending: Pending): void {
+    this.#ready.push(pending);
+    this.#bound.add(pending.draft);
   }
 
   /** The ISO time of `now`; events of one millisecond share the string (a fast producer emits many). */
@@ -142,12 +153,14 @@ export class EventWriter {
   }
 
   /**
-   * Writes a full batch now; otherwise writes what is ready once the write window has passed
-   * since the last write (write-window.ts: `writeBatchMs`, longer after a costly fan-out), at the
-   * end of this turn if it already has, so one idle event is not delayed.
+   * Writes a batch that is due (batch-bound.ts: full and the last write repaid, or at its byte
+   * bound) now; otherwise writes what is ready once the write window has passed since the last
+   * write (write-window.ts: `writeBatchMs`, longer after a costly write; a full batch until the
+   * last write is repaid), at the end of this turn if it already has, so one idle event is not
+   * delayed.
    */
   #scheduleFlush(): void {
-    if (this.#ready.length >= this.#batchMax) {
+    if (this.#bound.due()) {
       this.#writeBySelf();
       return;
     }
@@ -155,9 +168,9 @@ export class EventWriter {
     this.#readyTimer = setTimeout(() => {
       this.#readyTimer = undefined;
       // The last write's cost may have become known since this timer was set: wait the rest.
-      if (this.#window.waitMs() > 0) this.#scheduleFlush();
+      if (this.#window.waitMs(this.#bound.full()) > 0) this.#scheduleFlush();
       else this.#writeBySelf();
-    }, this.#window.waitMs());
+    }, this.#window.waitMs(this.#bound.full()));
   }
 
   /** A write nobody waits on: a failure goes to `onFailed` when there is one. */
@@ -180,6 +193,7 @@ export class EventWriter {
     const startedAt = this.#now();
     const pending = this.#ready;
     this.#ready = [];
+    this.#bound.clear();
     const firstId = this.#log.head + 1;
     const count = pending.length;
     const jsons = new Array<string>(count);

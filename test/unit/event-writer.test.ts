@@ -180,16 +180,29 @@ describe("EventWriter", () => {
     expect(idsOf(t.events())).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it("writes a full batch at once, before writeBatchMs has passed", () => {
+  it("writes a full batch at once, before writeBatchMs has passed, once the last write is repaid", () => {
     const t = setup({ chunkWindowMs: 0, writeBatchMs: 1000, writeBatchMaxEvents: 3 });
     t.writer.emit("r", chunk("x", "a"));
-    t.advance(0);
+    // The write, then its probe at the next free turn (fake timers run a 0 ms timeout 1 ms later,
+    // so it measures 1 ms), then as long again free: the write is repaid.
+    t.advance(5);
     for (const w of ["b", "c", "d"]) t.writer.emit("r", chunk("x", w));
     expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 3]);
   });
 
-  it("writes every event by itself with writeBatchMaxEvents 1 (the naive baseline)", () => {
-    const t = setup({ chunkWindowMs: 0, writeBatchMaxEvents: 1 });
+  it("lets a full batch grow while the last write's cost is not known yet", () => {
+    const t = setup({ chunkWindowMs: 0, writeBatchMs: 1000, writeBatchMaxEvents: 3 });
+    t.writer.emit("r", chunk("x", "a"));
+    t.writer.flush(); // a write whose cost is measured at the next free turn, not yet
+    for (const w of ["b", "c", "d", "e"]) t.writer.emit("r", chunk("x", w));
+    expect(t.batches.map((b) => b.jsons.length)).toEqual([1]);
+    t.advance(0);
+    t.writer.emit("r", chunk("x", "f"));
+    expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 5]);
+  });
+
+  it("writes every event by itself with writeBatchMaxEvents 1 and writeBatchMs 0 (the naive baseline)", () => {
+    const t = setup({ chunkWindowMs: 0, writeBatchMs: 0, writeBatchMaxEvents: 1 });
     for (const w of ["a", "b", "c"]) t.writer.emit("r", chunk("x", w));
     expect(t.batches.map((b) => b.jsons.length)).toEqual([1, 1, 1]);
   });

@@ -2,7 +2,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { EventDraft } from "../../src/protocol/events";
 import type { EventLog, NewLogRow } from "../../src/session/event-log";
 import { EventWriter } from "../../src/session/event-writer";
-import { WRITE_IDLE_MAX_MS, WriteWindow } from "../../src/session/write-window";
+import {
+  FULL_BATCH_REPAY,
+  FULL_BATCH_WAIT_MAX_MS,
+  WRITE_IDLE_MAX_MS,
+  WriteWindow,
+} from "../../src/session/write-window";
 
 /** A window on a hand-driven clock whose "next free turn" runs when the test says. */
 function setup(minMs: number) {
@@ -134,7 +139,7 @@ describe("EventWriter under a costly fan-out", () => {
     Object.defineProperty(log, "head", { get: () => rows.length });
     const writer = new EventWriter(
       log as unknown as EventLog,
-      { chunkWindowMs: 0, chunkMaxMs: 500, chunkMaxChars: 4096, writeBatchMs: 10, writeBatchMaxEvents: 1 },
+      { chunkWindowMs: 0, chunkMaxMs: 500, chunkMaxChars: 4096, writeBatchMs: 0, writeBatchMaxEvents: 1 },
       () => {},
       () => Date.now(),
     );
@@ -151,5 +156,49 @@ describe("EventWriter under a costly fan-out", () => {
     expect(Math.max(...cheap)).toBe(10);
     expect(Math.max(...costly)).toBeGreaterThanOrEqual(40);
     expect(costly.length).toBeLessThan(cheap.length / 1.5);
+  });
+});
+
+describe("WriteWindow.repaid: when a full batch may be written", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("after a write costlier than writeBatchMs, waits FULL_BATCH_REPAY times its cost of free time, up to FULL_BATCH_WAIT_MAX_MS", () => {
+    vi.setSystemTime(1_000);
+    const window = new WriteWindow(10, () => Date.now());
+    expect(window.repaid()).toBe(true); // no write yet
+    window.wrote(Date.now());
+    vi.setSystemTime(1_015); // a slow commit and the delivery keep the thread 15 ms
+    expect(window.repaid()).toBe(false); // its cost is not known before the next free turn
+    vi.advanceTimersByTime(0);
+    expect(window.lastCostMs).toBe(15);
+    expect(window.waitMs(true)).toBe(15 * FULL_BATCH_REPAY);
+    vi.setSystemTime(Date.now() + 15 * FULL_BATCH_REPAY - 1);
+    expect(window.repaid()).toBe(false);
+    vi.setSystemTime(Date.now() + 1);
+    expect(window.repaid()).toBe(true);
+
+    window.wrote(Date.now());
+    vi.setSystemTime(Date.now() + 500); // a very slow commit
+    vi.advanceTimersByTime(0);
+    expect(window.waitMs(true)).toBe(FULL_BATCH_WAIT_MAX_MS);
+  });
+
+  it("repays a write cheaper than writeBatchMs at once: full batches go at the cap as before", () => {
+    vi.setSystemTime(1_000);
+    const window = new WriteWindow(10, () => Date.now());
+    window.wrote(Date.now());
+    vi.setSystemTime(1_005);
+    expect(window.repaid()).toBe(false);
+    vi.advanceTimersByTime(0);
+    expect(window.lastCostMs).toBe(5);
+    expect(window.repaid()).toBe(true);
+  });
+
+  it("is always repaid with writeBatchMs 0 (coalescing off)", () => {
+    const window = new WriteWindow(0, () => Date.now());
+    window.wrote(Date.now());
+    expect(window.repaid()).toBe(true);
+    expect(window.waitMs(true)).toBe(0);
   });
 });
