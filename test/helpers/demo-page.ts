@@ -10,6 +10,9 @@ export const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-results/e2e/", i
 /** Longest wait for a whole run on a loaded machine. */
 export const RUN_TIMEOUT_MS = 90_000;
 
+/** Longest wait for the page to sign in and list the pipelines. */
+const READY_TIMEOUT_MS = 30_000;
+
 export interface DemoPage {
   page: Page;
   /** Uncaught page errors and failed requests other than the expected /dev/token 404. */
@@ -25,8 +28,22 @@ export async function openDemo(context: BrowserContext, baseUrl: string): Promis
     if (response.status() >= 400 && url.pathname !== "/dev/token")
       problems.push(`${response.status()} ${url.pathname}`);
   });
+  // Requests still open if the page never gets ready: what it was waiting for, in the failure.
+  const open = new Set<string>();
+  page.on("request", (request) => open.add(`${request.method()} ${new URL(request.url()).pathname}`));
+  const settled = (request: { method(): string; url(): string }) =>
+    open.delete(`${request.method()} ${new URL(request.url()).pathname}`);
+  page.on("requestfinished", settled);
+  page.on("requestfailed", settled);
   await page.goto(baseUrl);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { timeout: READY_TIMEOUT_MS });
+  } catch (error) {
+    const waiting = [...open].join(", ") || "none";
+    throw new Error(`the page was not ready within ${READY_TIMEOUT_MS} ms; requests still open: ${waiting}`, {
+      cause: error,
+    });
+  }
   return { page, problems };
 }
 
